@@ -14,15 +14,14 @@ alternately in one process on one thread; reported: the median seconds of each a
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from _common import write_result
 
 from relulab.analysis.inspect import inspect
 from relulab.models import MLP
@@ -80,10 +79,7 @@ def main() -> None:
         "results": results, "aim_ratio": 1.5,
         "meets_aim": results["forward_backward"]["ratio"] < 1.5,
     }
-    out = Path(__file__).parent / "results" / "inspect_overhead.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result("inspect_overhead", report, quick=args.quick)
 
 
 if __name__ == "__main__":

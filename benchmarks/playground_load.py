@@ -31,13 +31,13 @@ from pathlib import Path
 
 import torch
 import websockets
+from _common import write_result
 
 from relulab.config import RunConfig
 from relulab.server import ServerSettings
 from relulab.server.frames import decode
 from relulab.server.session import Session
 
-RESULTS = Path(__file__).parent / "results" / "playground_load.json"
 SCENARIOS = [  # name, config change, region overlay, sessions
     ("default tanh 4-2", {}, False, 1),
     ("relu 4-2", {"activation": "relu"}, False, 1),
@@ -173,9 +173,7 @@ def main() -> None:
               "note": "frames/s include the ~4/s extra frames answering the learning-rate changes",
               "frame": "100x100 heatmap + 50x50 thumbnails, 30 fps cap",
               "aims": {"fps_one_session": 30, "latency_ms": 100, "sessions": 10}, "scenarios": rows}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    write_result("playground_load", result, quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import regioncam  # noqa: E402
 import torch  # noqa: E402
+from _common import write_result  # noqa: E402
 from torch import nn  # noqa: E402
 
 import relulab as rl  # noqa: E402
@@ -72,7 +72,8 @@ def best_of(fn, repeats: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, no [128, 128, 128] (for CI)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats, no [128, 128, 128] (for CI); writes results/quick/")
     args = parser.parse_args()
     torch.set_num_threads(1)
     nets = NETS[:-1] if args.quick else NETS
@@ -100,13 +101,11 @@ def main() -> None:
         "counts_agree": all(r["regions_relulab"] == r["regions_regioncam"] for r in rows),
     }
     print(json.dumps(summary))
-    out = Path(__file__).parent / "results" / "regions_speed.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"benchmark": "regions_speed", "quick": args.quick, "box": [-6.0, 6.0],
-                               "init": "He weights N(0, 2/fan_in), biases U(+-1/sqrt(fan_in)), seed 0, float32 values",
-                               "threads": 1, "machine": platform.platform(), "processor": platform.processor(),
-                               "rows": rows, **summary}, indent=2) + "\n")
-    print(f"wrote {out}")
+    write_result("regions_speed", {
+        "benchmark": "regions_speed", "quick": args.quick, "box": [-6.0, 6.0],
+        "init": "He weights N(0, 2/fan_in), biases U(+-1/sqrt(fan_in)), seed 0, float32 values",
+        "threads": 1, "machine": platform.platform(), "processor": platform.processor(),
+        "rows": rows, **summary}, quick=args.quick)
 
 
 if __name__ == "__main__":

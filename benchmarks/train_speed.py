@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import torch
+from _common import write_result
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -74,7 +75,7 @@ def best(fn, repeats: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer epochs and repeats")
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "train_speed.json")
+    ap.add_argument("--out", type=Path, default=None, help="JSON path (default: results/, --quick: results/quick/)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     epochs, repeats = (20, 2) if args.quick else (100, 5)
@@ -93,9 +94,8 @@ def main() -> None:
         "ratio_stacked_per_model_vs_hand_written": eps["relulab_stacked_20_models"] / eps["hand_written"],
         "fraction_of_playground_js_engine": eps["relulab_fused"] / PLAYGROUND_JS_EPOCHS_PER_S,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
+    write_result("train_speed", result, quick=args.quick, out=args.out)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Shared fixtures: a seeded generator, the repository's shared/ folder, float64 helpers."""
+"""Shared fixtures: a seeded generator and the recorded reference data in ``tests/fixtures``.
+
+Tests read reference data only from inside the repository (``tests/fixtures/``): a clone alone is
+enough to run the whole suite.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,8 @@ import torch
 torch.set_num_threads(1)
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def shared_dir() -> Path:
-    """``shared/`` beside the repository root (as in CI: a fresh clone with shared/ beside it)."""
-    for cand in (REPO.parent / "shared", REPO / "shared"):
-        if (cand / "fixtures").is_dir():
-            return cand
-    raise FileNotFoundError(f"shared/fixtures not found beside {REPO}: the conformance fixtures are required")
+FIXTURES = REPO / "tests" / "fixtures"
+PLAYGROUND_FIXTURES = FIXTURES / "playground"  # recorded from TensorFlow Playground; see its README.md
 
 
 @pytest.fixture
@@ -27,4 +25,5 @@ def generator() -> torch.Generator:
 
 @pytest.fixture
 def fixtures_dir() -> Path:
-    return shared_dir() / "fixtures"
+    """The playground's recorded traces and data (``tests/fixtures/playground``)."""
+    return PLAYGROUND_FIXTURES

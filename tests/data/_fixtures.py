@@ -1,4 +1,4 @@
-"""Helpers of the data tests: the playground's own data dumps in ``shared/fixtures``."""
+"""Helpers of the data tests: the playground's own data dumps in ``tests/fixtures/playground``."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 import torch
 
-# shared/ lies beside the repository root (/work/shared beside /work/main; in CI beside the clone).
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+# recorded from TensorFlow Playground itself; see tests/fixtures/playground/README.md
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "playground"
 PLAYGROUND_DATA = FIXTURES / "playground-data"
 
 
 def require(path: Path) -> Path:
     """``path`` if it exists; otherwise fail (never skip): conformance needs the fixtures."""
     if not path.exists():
-        pytest.fail(f"fixture missing: {path.resolve()} (shared/fixtures must lie beside the repo root)")
+        pytest.fail(f"fixture missing: {path} (tests/fixtures/playground is part of the repository)")
     return path
 
 
