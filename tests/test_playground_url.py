@@ -6,7 +6,23 @@ import pytest
 from pydantic import ValidationError
 
 from relulab.config import RunConfig
-from relulab.playground_url import parse_playground_url, to_playground_url
+from relulab.playground_url import read_link
+
+
+class _Link:
+    """A link read into a config, as the CLI and the server do it."""
+
+    def __init__(self, url: str) -> None:
+        link = read_link(url)
+        self.config, self.ui, self.notes = RunConfig(**link.fields), link.ui, link.notes
+
+
+def parse_playground_url(url: str) -> _Link:
+    return _Link(url)
+
+
+def to_playground_url(cfg: RunConfig) -> str:
+    return cfg.to_playground_url()
 
 ISSUE_LINK = (
     "https://playground.tensorflow.org/#activation=relu&batchSize=10&dataset=circle&regDataset=reg-plane"
@@ -84,3 +100,98 @@ def test_unknown_activation_in_a_link_names_the_allowed_ones():
     with pytest.raises(ValidationError) as e:
         parse_playground_url("#activation=swish")
     assert "unknown activation 'swish'; choose one of" in str(e.value)
+
+
+# ---- the link bugs of issue 10: each failed before the fix -------------------------------------------
+
+
+def _keys(url: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).fragment, keep_blank_values=True))
+
+
+def test_identity_is_written_as_the_pages_linear():
+    url = RunConfig(activation="identity").to_playground_url()
+    assert _keys(url)["activation"] == "linear"  # the page reads "identity" as its default, tanh
+    assert "relulab_activation" not in _keys(url)
+    assert RunConfig.from_playground_url(url).activation == "identity"
+    assert RunConfig.from_playground_url("#activation=linear&seed=1").activation == "identity"
+
+
+def test_the_unused_one_of_dataset_and_reg_dataset_is_kept():
+    link = read_link("#dataset=xor&regDataset=reg-gauss&problem=classification&seed=1")
+    cfg = RunConfig(**link.fields)
+    assert cfg.dataset == "xor" and link.page == {"regDataset": "reg-gauss"}
+    back = _keys(cfg.to_playground_url(ui={**link.ui, **link.page}))
+    assert back["dataset"] == "xor" and back["regDataset"] == "reg-gauss"
+    link = read_link("#dataset=spiral&regDataset=reg-gauss&problem=regression&seed=1")
+    back = _keys(RunConfig(**link.fields).to_playground_url(ui=link.page))
+    assert back["dataset"] == "spiral" and back["regDataset"] == "reg-gauss" and back["problem"] == "regression"
+
+
+@pytest.mark.parametrize("lr, reg_rate, noise, ratio", [
+    (0.0123456789, 0.000123456789, 0.07, 0.29),
+    (1e-7, 3.3333333333333335, 0.123456789, 0.7),
+    (1e20, 0.1 + 0.2, 0.5, 0.55),
+])
+def test_floats_round_trip_exactly(lr, reg_rate, noise, ratio):
+    cfg = RunConfig(lr=lr, reg_rate=reg_rate, noise=noise, train_ratio=ratio, regularization="l2",
+                    activation="leaky_relu", activation_params={"negative_slope": 0.0123456789})
+    back = RunConfig.from_playground_url(cfg.to_playground_url())
+    assert (back.lr, back.reg_rate, back.noise, back.train_ratio) == (lr, reg_rate, noise, ratio)
+    assert back == cfg
+
+
+def test_percentages_are_written_short():
+    keys = _keys(RunConfig(noise=0.07, train_ratio=0.29).to_playground_url())
+    assert keys["noise"] == "7" and keys["percTrainData"] == "29"  # not 7.000000000000001
+
+
+def test_a_link_without_regularization_gets_no_note():
+    # The page writes no regularization key for "none": a page link never has one.
+    page_link = ISSUE_LINK.replace("&regularization=L2", "")
+    link = read_link(page_link)
+    assert link.notes == [] and link.fields["regularization"] == "none"
+    assert "regularization" not in _keys(RunConfig().to_playground_url())  # written as the page does
+
+
+def test_cos_keys_of_the_page_switch_nothing_on():
+    link = read_link(ISSUE_LINK.replace("cosX=false", "cosX=true").replace("cosY=false", "cosY=true"))
+    assert RunConfig(**link.fields).feature_names() == ("x1", "x2")  # the page's network has no cos input
+    assert any("cosX=true is ignored" in n and "cos_x1" in n for n in link.notes)
+    assert any("cosY=true is ignored" in n for n in link.notes)
+
+
+def test_booleans_read_as_the_page_reads_them():
+    # state.ts: a key with a value is true unless the value is "false"; an empty value is no value
+    c = RunConfig.from_playground_url("#seed=1&xSquared=1&x=&y=false&sinY=yes")
+    assert c.feature_names() == ("x1", "x1sq", "sin_x2")
+
+
+def test_relulab_extras_travel_under_keys_the_page_ignores():
+    cfg = RunConfig(dataset="moons", hidden=(3, 2), activation=("relu", "elu"), features=("x1", "x2", "cos_x1"),
+                    optimizer="adam", loss="bce", weight_seed=4)
+    keys = _keys(cfg.to_playground_url())
+    assert keys["relulab_activation"] == "relu,elu" and "activation" not in keys
+    assert keys["relulab_dataset"] == "moons" and keys["dataset"] == "circle"
+    assert keys["cos_x1"] == "true" and "cosX" not in keys
+    assert keys["optimizer"] == "adam" and keys["loss"] == "bce" and keys["weight_seed"] == "4"
+    assert RunConfig.from_playground_url(cfg.to_playground_url()) == cfg
+    one = RunConfig(activation="leaky_relu", hidden=(3,))
+    keys = _keys(one.to_playground_url())
+    assert keys["relulab_activation"] == "leaky_relu" and "activation" not in keys
+    assert read_link(one.to_playground_url()).notes == []
+    assert RunConfig.from_playground_url(one.to_playground_url()) == one
+
+
+def test_older_relulab_links_still_read():
+    c = RunConfig.from_playground_url("#activation=relu,tanh&networkShape=3,2&dataset=moons&seed=1")
+    assert c.activation == ("relu", "tanh") and c.dataset == "moons"
+
+
+def test_ten_layers_of_eight_are_accepted():
+    # The page loads any networkShape; 10 x 8 is the largest one the issue's users sent.
+    shape = ",".join(["8"] * 10)
+    c = RunConfig.from_playground_url(f"#networkShape={shape}&seed=1")
+    assert c.hidden == (8,) * 10

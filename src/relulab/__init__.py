@@ -21,7 +21,7 @@ from .analysis.regions import regions as regions
 from .data import DATASETS as DATASETS
 from .data import Dataset as Dataset
 from .data import build_dataset as build_dataset
-from .data import make_dataset as make_dataset
 from .models import train_perceptron as train_perceptron
+from .training import make_dataset as make_dataset
 
 __version__ = "0.1.0"

@@ -7,13 +7,11 @@ that lists what is allowed.
 >>> cfg = RunConfig(dataset="circle", activation="relu", hidden=(3, 3, 3), lr=0.03)
 >>> cfg.layer_activations()
 ('relu', 'relu', 'relu')
->>> RunConfig(hidden=(3, 0))
-Traceback (most recent call last):
-...
-pydantic_core._pydantic_core.ValidationError: 1 validation error for RunConfig
-hidden
-  Value error, `hidden` widths must be >= 1, got (3, 0) [type=value_error, input_value=(3, 0), input_type=tuple]
-    For further information visit https://errors.pydantic.dev/2.14/v/value_error
+>>> try:
+...     RunConfig(hidden=(3, 0))
+... except ValidationError as e:
+...     print(config_error_message(e))
+hidden: `hidden` widths must be >= 1, got (3, 0)
 """
 
 from __future__ import annotations
@@ -25,29 +23,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .activations import ACTIVATIONS
+from .data import DATASETS, FEATURES, parse_formula
+from .models import INITS
+from .objectives import LOSSES, OPTIMIZERS, REGULARIZERS
+from .playground_url import read_link, write_link
+
 MAX_WIDTH = 1024
 MAX_LAYERS = 64
-
-
-def _registry(kind: str):
-    # Imported lazily: config sits above the layers whose registries it checks.
-    if kind == "activation":
-        from .activations import ACTIVATIONS as reg
-    elif kind == "dataset":
-        from .data import DATASETS as reg
-    elif kind == "feature":
-        from .data import FEATURES as reg
-    elif kind == "init":
-        from .models import INITS as reg
-    elif kind == "loss":
-        from .training import LOSSES as reg
-    elif kind == "optimizer":
-        from .training import OPTIMIZERS as reg
-    elif kind == "regularization":
-        from .training import REGULARIZERS as reg
-    else:  # pragma: no cover - programming error
-        raise AssertionError(kind)
-    return reg
+# the registry each name-valued field is checked against
+REGISTRIES = {"init": INITS, "loss": LOSSES, "optimizer": OPTIMIZERS, "regularization": REGULARIZERS}
 
 
 class RunConfig(BaseModel):
@@ -127,30 +112,28 @@ class RunConfig(BaseModel):
     def _check_names(self) -> RunConfig:
         acts = (self.activation,) if isinstance(self.activation, str) else self.activation
         for a in acts:
-            _registry("activation").check(a)
+            ACTIVATIONS.check(a)
         if not isinstance(self.activation, str) and len(acts) != len(self.hidden):
             raise ValueError(
                 f"one activation per hidden layer: got {len(acts)} {list(acts)} for hidden={list(self.hidden)}"
             )
-        ds = _registry("dataset").get(self.dataset)
+        ds = DATASETS.get(self.dataset)
         if self.dataset == "formula":
-            from .data import parse_formula
-
             if not self.formula:
                 raise ValueError("dataset 'formula' needs `formula`, a function of x such as 'sin(2*x)'")
             parse_formula(self.formula)
         elif self.formula is not None:
             raise ValueError(f"`formula` is only used with dataset 'formula', got dataset {self.dataset!r}")
         for f in self.features or ():
-            feat = _registry("feature").get(f)
+            feat = FEATURES.get(f)
             if feat.needs_x2 and ds.input_dim < 2:
                 raise ValueError(f"feature {f!r} needs a 2-D data set, got {self.dataset!r} (1-D)")
-        for kind in ("init", "loss", "optimizer", "regularization"):
-            _registry(kind).check(getattr(self, kind))
-        loss = _registry("loss").get(self.loss)
+        for kind, registry in REGISTRIES.items():
+            registry.check(getattr(self, kind))
+        loss = LOSSES.get(self.loss)
         if ds.problem not in loss.problems:
             raise ValueError(f"loss {self.loss!r} does not fit a {ds.problem} data set ({self.dataset!r}); "
-                             f"allowed: {[n for n, l in _registry('loss').items() if ds.problem in l.problems]}")
+                             f"allowed: {[n for n, l in LOSSES.items() if ds.problem in l.problems]}")
         if loss.max_classes is not None and ds.num_classes > loss.max_classes:
             raise ValueError(f"loss {self.loss!r} takes {loss.max_classes} classes, {self.dataset!r} has "
                              f"{ds.num_classes}; use 'cross_entropy'")
@@ -159,7 +142,7 @@ class RunConfig(BaseModel):
     # ---- derived values -------------------------------------------------------------------------
     @property
     def problem(self) -> str:
-        return _registry("dataset").get(self.dataset).problem
+        return DATASETS.get(self.dataset).problem
 
     def layer_activations(self) -> tuple[str, ...]:
         """The activation name of each hidden layer."""
@@ -170,12 +153,12 @@ class RunConfig(BaseModel):
     def feature_names(self) -> tuple[str, ...]:
         if self.features is not None:
             return self.features
-        return ("x1", "x2") if _registry("dataset").get(self.dataset).input_dim >= 2 else ("x1",)
+        return ("x1", "x2") if DATASETS.get(self.dataset).input_dim >= 2 else ("x1",)
 
     def num_points(self) -> int:
         if self.n_points is not None:
             return self.n_points
-        return _registry("dataset").get(self.dataset).default_n
+        return DATASETS.get(self.dataset).default_n
 
     # ---- persistence and links ------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -187,15 +170,18 @@ class RunConfig(BaseModel):
 
     @classmethod
     def from_playground_url(cls, url: str, **overrides: Any) -> RunConfig:
-        """The experiment of a TensorFlow Playground link (see :mod:`relulab.playground_url`)."""
-        from .playground_url import parse_playground_url
+        """The experiment of a TensorFlow Playground link (see :mod:`relulab.playground_url`, which
+        also gives the link's display toggles and notes); ``overrides`` win over the link."""
+        return cls(**{**read_link(url).fields, **overrides})
 
-        return parse_playground_url(url, **overrides).config
+    def to_playground_url(self, base: str = "https://playground.tensorflow.org/",
+                          ui: dict[str, Any] | None = None) -> str:
+        """A link the playground opens (its keys) and relulab reads back whole (relulab's own keys);
+        ``ui``: display toggles and page state such as ``{"showTestData": True}``."""
+        return write_link(self.model_dump(), DEFAULTS, base, ui)
 
-    def to_playground_url(self, base: str = "https://playground.tensorflow.org/") -> str:
-        from .playground_url import to_playground_url
 
-        return to_playground_url(self, base)
+DEFAULTS: dict[str, Any] = RunConfig().model_dump()  # what a link leaves out
 
 
 def config_error_message(err: ValidationError) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from relulab.config import RunConfig
 from relulab.data import (
     DATASETS,
     FEATURES,
     Dataset,
     build_dataset,
     dataset_from_points,
-    make_dataset,
     seed_to_int,
     split_index,
 )
@@ -79,18 +77,6 @@ def test_any_n_works(name, n):
         assert len(ds.x_train) >= 1 and len(ds.x_test) >= 1
     else:
         assert len(ds.x_train) == len(ds.x_test) == expected
-
-
-def test_make_dataset_follows_the_config():
-    cfg = RunConfig(dataset="xor", n_points=60, noise=0.1, train_ratio=0.7, data_seed="9",
-                    features=("x1x2", "sin_x1"))
-    ds = make_dataset(cfg)
-    ref = build_dataset("xor", n=60, noise=0.1, train_ratio=0.7, seed="9", features=("x1x2", "sin_x1"))
-    assert torch.equal(ds.x_train, ref.x_train) and len(ds.x_train) == 42
-    assert ds.features == ("x1x2", "sin_x1")
-    torch.testing.assert_close(ds.train_inputs[:, 0], ds.x_train[:, 0] * ds.x_train[:, 1])
-    one_d = make_dataset(RunConfig(dataset="sin", loss="mse"))
-    assert one_d.features == ("x1",) and one_d.x_train.shape[1] == 1
 
 
 def test_default_feature_names_and_defaults():

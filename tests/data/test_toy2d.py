@@ -8,9 +8,10 @@ import pytest
 import torch
 
 from relulab.config import RunConfig
-from relulab.data import build_dataset, make_dataset, playground_shuffle
+from relulab.data import build_dataset, playground_shuffle
 from relulab.data.seedrandom import SeedRandom
 from relulab.data.toy2d import circle, gauss, reg_gauss, reg_plane, spiral, xor
+from relulab.training import make_dataset
 
 from ._fixtures import FIXTURES, PLAYGROUND_DATA, load_json, points
 

@@ -121,3 +121,11 @@ def test_link_in_perceptron_mode_and_back(settings):
     assert s.lab.perceptron and len(s.lab.trainer.model.linears) == 1 and not errors(s)
     s.handle_text(json.dumps({"type": "url", "url": "#dataset=reg-plane&problem=regression&perceptron=true"}))
     assert "two-class" in errors(s)[0] and s.lab.perceptron  # refused: nothing changed
+
+
+def test_a_links_unused_dataset_comes_back_in_the_pages_link(session):
+    # real link #6 of issue 10: a classification link with regDataset=reg-gauss
+    session.handle_text(json.dumps({"type": "url", "url": "#dataset=gauss&regDataset=reg-gauss&seed=0.1"}))
+    assert not errors(session)
+    keys = dict(p.split("=", 1) for p in session.state()["hash"].split("&"))
+    assert keys["dataset"] == "gauss" and keys["regDataset"] == "reg-gauss"

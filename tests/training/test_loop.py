@@ -9,7 +9,8 @@ import torch
 
 from relulab.activations import activation_names, get_activation
 from relulab.config import RunConfig
-from relulab.training import LOSSES, Trainer, train
+from relulab.objectives import LOSSES
+from relulab.training import Trainer, train
 from relulab.training.fused import fusable
 
 

@@ -50,7 +50,7 @@ def test_trace_reproduced_to_1e_12(fixtures_dir, engine):
 
 def test_dataset_generated_for_seed_0_matches_trace(fixtures_dir):
     """The trace's points are what the page generated for seed '0': relulab makes the same ones."""
-    from relulab.data import make_dataset
+    from relulab.training import make_dataset
 
     trace = _load(fixtures_dir)
     data = make_dataset(RunConfig(dataset="circle", data_seed="0"))

@@ -136,7 +136,8 @@ def check_accepts(model: nn.Module, inputs: Tensor, label: str) -> None:
 
 def from_run(directory: Path) -> Source:
     """A saved run: its model, its training inputs and targets, and its own loss."""
-    from ..training import LOSSES, load_run
+    from ..objectives import LOSSES
+    from ..training import load_run
 
     if not (directory.is_dir() or (directory.is_file() and directory.suffix == ".json")):
         raise FileNotFoundError(f"run not found: {str(directory)!r} (a run directory or an exported run.json)")

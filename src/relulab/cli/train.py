@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 
 from ..config import RunConfig
-from ..data import Dataset, dataset_from_points, load_csv, make_dataset
-from ..playground_url import parse_playground_url
-from ..training import train
+from ..data import Dataset, dataset_from_points, load_csv
+from ..playground_url import read_link
+from ..training import make_dataset, train
 from .common import bad_input, config_options, make_config, print_json
 from .progress import epoch_callback, progress_bar
 
@@ -46,8 +46,8 @@ def register(app: typer.Typer) -> None:
             if from_url and config:
                 raise ValueError("give either --from-url or --config, not both")
             if from_url:
-                link = parse_playground_url(from_url)
-                base = link.config
+                link = read_link(from_url)
+                base = RunConfig(**link.fields)
                 for note in link.notes:
                     typer.echo(f"note: {note}", err=True)
             elif config:

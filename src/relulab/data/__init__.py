@@ -1,7 +1,8 @@
 """Data: TensorFlow Playground's sets with its exact semantics, extras, 1-D targets, arithmetic, CSV.
 
-``DATASETS`` maps a name to a :class:`DatasetSpec`; :func:`make_dataset` turns a ``RunConfig`` into a
-:class:`Dataset` (raw float64 points, train/test split, input features). Importing this package
+``DATASETS`` maps a name to a :class:`DatasetSpec`; :func:`build_dataset` makes a :class:`Dataset`
+(raw float64 points, train/test split, input features); :func:`relulab.training.build.make_dataset`
+makes the one a ``RunConfig`` describes. Importing this package
 registers every set: the playground's (``toy2d``), the extras (``extra2d``), the 1-D targets
 (``targets``) and the arithmetic tasks (``arithmetic``).
 
@@ -27,7 +28,6 @@ from .core import Dataset as Dataset
 from .core import DatasetSpec as DatasetSpec
 from .core import build_dataset as build_dataset
 from .core import dataset_from_points as dataset_from_points
-from .core import make_dataset as make_dataset
 from .core import playground_shuffle as playground_shuffle
 from .core import seed_to_int as seed_to_int
 from .core import split_index as split_index

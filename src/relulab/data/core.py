@@ -1,4 +1,4 @@
-r"""Data sets: the registry of generators, the :class:`Dataset` they make, and :func:`make_dataset`.
+r"""Data sets: the registry of generators and the :class:`Dataset` they make.
 
 A generator makes ``n`` raw points ``x`` ``(n, input_dim)`` and targets ``y`` ``(n,)``; then the
 points are shuffled and split, ``train = first floor(n * train_ratio)``. Playground sets
@@ -22,7 +22,7 @@ import math
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import torch
 from torch import Tensor
@@ -30,9 +30,6 @@ from torch import Tensor
 from ..registry import Registry
 from .features import FEATURES, apply_features
 from .seedrandom import SeedRandom
-
-if TYPE_CHECKING:
-    from ..config import RunConfig
 
 Problem = Literal["classification", "regression"]
 
@@ -192,19 +189,6 @@ def build_dataset(
         return Dataset(name, spec.problem, spec.num_classes, names, x, y, x, y, spec.domain)
     k = split_index(len(x), train_ratio)
     return Dataset(name, spec.problem, spec.num_classes, names, x[:k], y[:k], x[k:], y[k:], spec.domain)
-
-
-def make_dataset(cfg: RunConfig) -> Dataset:
-    """The data set a :class:`~relulab.config.RunConfig` describes (dataset, n, noise, ratio, seed)."""
-    if cfg.dataset == "formula":
-        from .targets import formula_dataset
-
-        ds = formula_dataset(cfg.formula or "", n=cfg.num_points(), noise=cfg.noise, train_ratio=cfg.train_ratio,
-                             seed=cfg.data_seed)
-        return Dataset(ds.name, ds.problem, ds.num_classes, _check_features(DATASETS.get("formula"),
-                       cfg.feature_names()), ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.domain)
-    return build_dataset(cfg.dataset, n=cfg.num_points(), noise=cfg.noise, train_ratio=cfg.train_ratio,
-                         seed=cfg.data_seed, features=cfg.feature_names())
 
 
 def dataset_from_points(

@@ -17,7 +17,7 @@ the formulas are in :data:`TARGETS`. A user formula is parsed safely by :func:`p
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -85,6 +85,7 @@ def formula_dataset(
     interval: tuple[float, float] = INTERVAL,
     train_ratio: float = 0.5,
     seed: str = "0",
+    features: Sequence[str] | None = None,
 ) -> Dataset:
     """A 1-D regression set from a user formula in ``x`` (see :func:`parse_formula`).
 
@@ -102,7 +103,7 @@ def formula_dataset(
     gen = torch.Generator().manual_seed(seed_to_int(seed))
     x, y = sample_target(fn, n, noise, generator=gen, interval=(lo, hi))
     return dataset_from_points(x, y, name=f"formula:{text.strip()}", problem="regression",
-                               train_ratio=train_ratio, seed=seed, domain=(lo, hi))
+                               train_ratio=train_ratio, seed=seed, features=features, domain=(lo, hi))
 
 
 def _target_generator(target: Target):

@@ -19,10 +19,10 @@ import torch
 from torch import Tensor
 
 from ..config import RunConfig
-from ..data import DATASETS, Dataset, dataset_from_points, make_dataset, seed_to_int
+from ..data import DATASETS, Dataset, dataset_from_points, seed_to_int
 from ..models import MLP
 from ..models.perceptron import perceptron_epoch
-from ..training import Run, Trainer, build_model
+from ..training import Run, Trainer, build_model, make_dataset
 from ..training.history import EpochStats, History
 from .settings import ServerSettings
 

@@ -33,7 +33,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from ..training.losses import LOSSES
+from ..objectives import LOSSES
 from .engine import Lab
 from .settings import ServerSettings
 

@@ -16,7 +16,7 @@ from ..activations import ACTIVATIONS
 from ..config import RunConfig, config_error_message
 from ..data import DATASETS, FEATURES, parse_csv_text
 from ..models import INITS
-from ..training import LOSSES, OPTIMIZERS, REGULARIZERS
+from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from ..training.portable import run_from_dict
 from .exports import KINDS, export, snapshot
 from .session import Session

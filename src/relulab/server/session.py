@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import RunConfig, config_error_message
-from ..playground_url import parse_playground_url, to_playground_url
+from ..playground_url import read_link
 from ..training import TrainingDiverged
 from . import frames, overlay, panels
 from .engine import Lab
@@ -40,6 +40,7 @@ class Session:
         self.id, self.settings = sid, settings
         self.lab = Lab(cfg if cfg is not None else RunConfig(), settings)
         self.display = Display()
+        self.page_state: dict[str, str] = {}  # a link's dataset/regDataset that the config does not use
         self.playing = False
         self.ack: int | None = None  # seq of the last message handled
         self.outbox: list[dict[str, Any]] = []  # JSON messages waiting to be sent (state, error, notes)
@@ -124,11 +125,13 @@ class Session:
         frag = urlsplit(text).fragment if "#" in text else text.lstrip("?")
         pairs = parse_qsl(frag, keep_blank_values=True)
         page = {k: v for k, v in pairs if k in PAGE_KEYS}
-        link = parse_playground_url(urlencode([(k, v) for k, v in pairs if k not in PAGE_KEYS], safe=",:"))
+        link = read_link(urlencode([(k, v) for k, v in pairs if k not in PAGE_KEYS], safe=",:"))
+        cfg = RunConfig(**link.fields)
         speed = page.get("speed", "1")
         if not speed.isdigit() or not 1 <= int(speed) <= self.settings.max_epochs_per_frame:
             raise ValueError(f"link key speed={speed!r}; allowed: 1..{self.settings.max_epochs_per_frame}")
-        self.lab.open(link.config, perceptron=page.get("perceptron") == "true")
+        self.lab.open(cfg, perceptron=page.get("perceptron") == "true")
+        self.page_state = link.page
         self.display = Display(link.ui.get("showTestData", False), link.ui.get("discretize", False),
                                page.get("regions") == "true", int(speed))
         if link.notes:
@@ -198,7 +201,7 @@ class Session:
         lab = self.lab
         data, cfg = lab.trainer.data, lab.cfg
         ui = {"showTestData": self.display.show_test_data, "discretize": self.display.discretize}
-        link = to_playground_url(cfg, "", ui)
+        link = cfg.to_playground_url("", {**ui, **self.page_state})
         extra = {"regions": self.display.regions, "perceptron": lab.perceptron}
         link += "".join(f"&{k}=true" for k, v in extra.items() if v)
         link += f"&speed={self.display.speed}" if self.display.speed != 1 else ""

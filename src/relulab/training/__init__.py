@@ -1,17 +1,16 @@
-"""Training: losses, optimizers, regularizers (registries), the trainer, runs on disk."""
+"""Training: the data and model a config describes, the trainer, stacked runs, runs on disk."""
 
+from .build import DTYPES as DTYPES
+from .build import build_model as build_model
+from .build import make_dataset as make_dataset
 from .history import EpochStats as EpochStats
 from .history import History as History
 from .loop import Trainer as Trainer
 from .loop import TrainingDiverged as TrainingDiverged
-from .loop import build_model as build_model
 from .loop import train as train
-from .losses import LOSSES as LOSSES
-from .optim import OPTIMIZERS as OPTIMIZERS
 from .portable import load_run_json as load_run_json
 from .portable import run_from_dict as run_from_dict
 from .portable import run_to_dict as run_to_dict
 from .portable import save_run_json as save_run_json
-from .regularizers import REGULARIZERS as REGULARIZERS
 from .run import Run as Run
 from .run import load_run as load_run

@@ -18,7 +18,7 @@ import torch
 from torch import Tensor
 
 from ..activations import Activation
-from .losses import Loss
+from ..objectives import Loss
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,15 @@ from torch import Tensor, nn
 
 from ..activations import get_activation
 from ..config import RunConfig
-from ..data import Dataset, make_dataset
+from ..data import Dataset
 from ..models import MLP
+from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, apply_penalty
+from .build import DTYPES, build_model, make_dataset
 from .fused import FusedNet, fusable
 from .history import EpochStats, History
-from .losses import LOSSES
-from .optim import OPTIMIZERS
-from .regularizers import REGULARIZERS, apply_penalty
 from .run import Run
 
 OnStep = Callable[["Trainer", EpochStats], None]
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
 class TrainingDiverged(ValueError):
@@ -34,14 +32,6 @@ class TrainingDiverged(ValueError):
 
 def _cast(y: Tensor, dtype: torch.dtype) -> Tensor:
     return y.to(dtype) if y.is_floating_point() else y
-
-
-def build_model(cfg: RunConfig, data: Dataset) -> MLP:
-    """The MLP a config describes, initialised from ``cfg.weight_seed`` (its own generator)."""
-    loss = LOSSES.get(cfg.loss)
-    return MLP(len(data.features), cfg.hidden, loss.out_dim(data.num_classes), cfg.layer_activations(),
-               activation_params=cfg.activation_params, init=cfg.init,
-               generator=torch.Generator().manual_seed(cfg.weight_seed), dtype=DTYPES[cfg.dtype])
 
 
 class Trainer:

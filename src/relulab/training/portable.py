@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..config import RunConfig, config_error_message
 from ..data import DATASETS, Dataset
+from .build import build_model, make_dataset
 from .history import History
 from .run import Run
 
@@ -67,9 +68,6 @@ def _points(d: dict[str, Any], cfg: RunConfig) -> Dataset:
 
 def run_from_dict(d: Any) -> Run:
     """The :class:`Run` a :func:`run_to_dict` document describes; bad documents raise ``ValueError``."""
-    from ..data import make_dataset
-    from .loop import build_model
-
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         got = d.get("format") if isinstance(d, dict) else type(d).__name__
         raise ValueError(f"not a relulab run: expected a JSON object with \"format\": \"{FORMAT}\", got {got!r}")

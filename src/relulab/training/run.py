@@ -15,9 +15,10 @@ import torch
 from torch import Tensor, nn
 
 from ..config import RunConfig
-from ..data import Dataset, save_csv
+from ..data import Dataset, load_csv, save_csv
+from ..objectives import LOSSES
+from .build import build_model, make_dataset
 from .history import History
-from .losses import LOSSES
 
 
 @dataclass
@@ -72,9 +73,6 @@ def _jsonable(x: Any) -> Any:
 def load_run(directory: str | Path) -> Run:
     """A run saved by :meth:`Run.save` (a directory: the data is regenerated from the config, the
     weights loaded) or a run exported as one JSON file (the playground's "run (config + weights JSON)")."""
-    from ..data import load_csv, make_dataset
-    from .loop import build_model
-
     d = Path(directory)
     if d.is_file() and d.suffix == ".json":
         from .portable import load_run_json

@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 import torch
 
 from ..config import RunConfig
-from ..data import make_dataset
+from ..objectives import OPTIMIZERS, apply_penalty
+from .build import make_dataset
 from .fused import FusedNet
 from .history import EpochStats
 from .loop import Trainer, train
-from .optim import OPTIMIZERS
-from .regularizers import apply_penalty
 from .run import Run
 
 

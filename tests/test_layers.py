@@ -1,0 +1,180 @@
+"""The layer contract: every import in ``src/relulab`` points down the README's layer order.
+
+Bottom to top: registry -> activations, objectives -> data, models -> links (playground_url) ->
+config -> training -> analysis -> viz -> sweep -> experiments -> server, cli. Each module may import
+only modules of its own layer or of a lower one. Every ``import`` statement counts: at the top of a
+file, inside functions, and under ``if TYPE_CHECKING:`` (the ast walk sees them all). The one
+exception is the package facade ``relulab/__init__.py``, which re-exports the public API of every
+layer and is imported by nothing inside the package.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "relulab"
+
+# (layer name, top-level parts of relulab that belong to it), bottom to top
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("registry", ("registry",)),
+    ("activations, objectives", ("activations", "objectives")),
+    ("data, models", ("data", "models")),
+    ("links", ("playground_url",)),
+    ("config", ("config",)),
+    ("training", ("training",)),
+    ("analysis", ("analysis",)),
+    ("viz", ("viz",)),
+    ("sweep", ("sweep",)),
+    ("experiments", ("experiments",)),
+    ("server, cli", ("server", "cli", "__main__")),
+]
+LEVEL = {part: i for i, (_, parts) in enumerate(LAYERS) for part in parts}
+FACADE = "relulab"
+
+
+def module_name(path: Path, src: Path = SRC) -> str:
+    rel = path.relative_to(src.parent).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def is_module(module: str, src: Path) -> bool:
+    where = src.parent.joinpath(*module.split("."))
+    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
+
+
+def imported_modules(path: Path, src: Path = SRC) -> list[tuple[int, str]]:
+    """``(line, absolute module)`` for every import in the file, relative ones resolved."""
+    name = module_name(path, src)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            # ``from . import x`` and ``from .pkg import mod`` may name submodules: count them too
+            subs = [f"{mod}.{a.name}" for a in node.names if is_module(f"{mod}.{a.name}", src)]
+            out += [(node.lineno, m) for m in [mod, *subs]]
+    return out
+
+
+def layer_of(module: str) -> int | None:
+    """The layer of a ``relulab.*`` module; None for the facade and for modules outside relulab."""
+    parts = module.split(".")
+    if parts[0] != "relulab" or len(parts) == 1:
+        return None
+    if parts[1] not in LEVEL:
+        raise AssertionError(f"relulab.{parts[1]} is in no layer: add it to LAYERS in {__file__}")
+    return LEVEL[parts[1]]
+
+
+def violations(src: Path = SRC) -> list[str]:
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        mod = module_name(path, src)
+        if mod == FACADE:
+            continue
+        own = layer_of(mod)
+        for line, target in imported_modules(path, src):
+            if target == FACADE:
+                found.append(f"{path.relative_to(src.parent)}:{line}: imports the facade 'relulab'; "
+                             f"import the module that defines the name instead")
+                continue
+            if not target.startswith(FACADE + "."):
+                continue
+            theirs = layer_of(target)
+            if theirs is not None and own is not None and theirs > own:
+                found.append(f"{path.relative_to(src.parent)}:{line}: {mod} (layer {LAYERS[own][0]!r}) imports "
+                             f"{target} (layer {LAYERS[theirs][0]!r}), which is above it")
+    return found
+
+
+def test_every_import_points_down():
+    found = violations()
+    assert not found, "upward imports:\n" + "\n".join(found)
+
+
+def test_every_package_part_has_a_layer():
+    parts = {p.stem if p.is_file() else p.name for p in SRC.iterdir()
+             if (p.suffix == ".py" or (p / "__init__.py").exists()) and p.name != "__init__.py"}
+    assert parts <= set(LEVEL), f"parts of relulab without a layer: {sorted(parts - set(LEVEL))}"
+
+
+@pytest.mark.parametrize("where, code", [
+    ("data/_planted.py", "def f():\n    from ..config import RunConfig\n"),
+    ("data/_planted.py", "import typing\nif typing.TYPE_CHECKING:\n    from relulab.training import train\n"),
+    ("training/_planted.py", "import relulab.analysis.collapse\n"),
+    ("playground_url_planted.py", "from relulab import config\n"),
+])
+def test_a_planted_upward_import_is_caught(tmp_path, where, code):
+    # A copy of the tree with one bad import added: the check must name it.
+    import shutil
+
+    tree = tmp_path / "relulab"
+    shutil.copytree(SRC, tree, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    target = tree / where
+    target.write_text(code)
+    if where == "playground_url_planted.py":  # a new top-level module must first get a layer
+        LEVEL["playground_url_planted"] = LEVEL["playground_url"]
+    try:
+        found = violations(tree)
+    finally:
+        LEVEL.pop("playground_url_planted", None)
+    assert any(str(Path("relulab") / where) in v for v in found), found
+
+
+def part_graph(src: Path = SRC) -> dict[str, set[str]]:
+    """Which top-level parts of relulab each part imports (the facade left out)."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(src.rglob("*.py")):
+        mod = module_name(path, src)
+        if mod == FACADE:
+            continue
+        own = mod.split(".")[1]
+        for _, target in imported_modules(path, src):
+            parts = target.split(".")
+            if parts[0] == FACADE and len(parts) > 1 and parts[1] != own:
+                graph.setdefault(own, set()).add(parts[1])
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of ``graph`` as a path ``[a, b, ..., a]``, or None (depth-first search)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_no_cycle_between_parts():
+    # Parts of one layer (data and models, server and cli) may import each other one way only.
+    cycle = find_cycle(part_graph())
+    assert cycle is None, f"import cycle between parts of relulab: {' -> '.join(cycle)}"
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert find_cycle({"data": {"models"}, "models": {"data"}}) == ["data", "models", "data"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
