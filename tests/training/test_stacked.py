@@ -1,4 +1,4 @@
-"""E models trained as one stack give the same numbers as E separate runs."""
+"""E models trained as one stack give the same numbers as E separate runs (float64, 1e-12)."""
 
 from __future__ import annotations
 
@@ -7,42 +7,121 @@ import torch
 
 from relulab.config import RunConfig
 from relulab.training import train
-from relulab.training.stacked import stackable, train_many
+from relulab.training.stacked import _datasets, choose_engine, stack_key, stackable, train_group, train_many
+
+
+def assert_same_as_alone(run, cfg, rtol=0.0):
+    alone = train(cfg)
+    assert (run.status, run.message) == (alone.status, alone.message)
+    for p, q in zip(run.model.parameters(), alone.model.parameters(), strict=True):
+        torch.testing.assert_close(p, q, atol=1e-12, rtol=rtol, equal_nan=True)
+    assert run.history.epoch == alone.history.epoch
+    for field in ("train_loss", "test_loss"):
+        torch.testing.assert_close(torch.tensor(getattr(run.history, field)),
+                                   torch.tensor(getattr(alone.history, field)), atol=1e-12, rtol=rtol, equal_nan=True)
+    assert run.history.train_acc == alone.history.train_acc
+    assert run.history.test_acc == alone.history.test_acc
+
+
+MIXED = [dict(weight_seed=0, data_seed="0", lr=0.03, reg_rate=0.001, momentum=0.9),
+         dict(weight_seed=1, data_seed="0", lr=0.1, reg_rate=0.001, momentum=0.5),
+         dict(weight_seed=2, data_seed="7", lr=0.03, reg_rate=0.01, momentum=0.9),
+         dict(weight_seed=3, data_seed="8", lr=0.05, reg_rate=0.0, momentum=0.0)]
+
+
+@pytest.mark.parametrize("activation,params", [
+    ("relu", {}), ("tanh", {}), ("sigmoid", {}), ("leaky_relu", {"negative_slope": 0.2}), ("identity", {}),
+    ("prelu", {}),
+])
+def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation, params):
+    base = RunConfig(dataset="circle", hidden=(3, 3), n_points=80, epochs=5, activation=activation,
+                     activation_params=params, regularization="l2", init="he")
+    cfgs = [base.model_copy(update=m) for m in MIXED]
+    assert len({stack_key(c) for c in cfgs}) == 1
+    assert choose_engine(cfgs, _datasets(cfgs)) == ("sequential" if activation == "prelu" else "stacked")
+    for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
+        assert_same_as_alone(run, cfg)
 
 
 @pytest.mark.parametrize("kw", [
     dict(activation="relu", regularization="l2", reg_rate=0.001),
     dict(activation="tanh", optimizer="adam", lr=0.01, regularization="l1", reg_rate=0.01),
     dict(activation="leaky_relu", loss="cross_entropy", optimizer="momentum"),
+    dict(activation="relu", loss="bce", optimizer="momentum", regularization="l1", reg_rate=0.003),
+    dict(activation="tanh", dataset="reg-gauss"),
+    dict(activation="relu", dataset="spiral3", loss="cross_entropy", optimizer="adam", lr=0.01),
 ])
 def test_stack_equals_loop(kw):
-    base = RunConfig(dataset="circle", hidden=(3, 3), n_points=80, epochs=6, **kw)
+    base = RunConfig(**{"dataset": "circle", "hidden": (3, 3), "n_points": 80, "epochs": 6, **kw})
     cfgs = [base.model_copy(update={"weight_seed": s}) for s in range(4)]
     assert stackable(cfgs)
-    stacked = train_many(cfgs)
-    for cfg, run in zip(cfgs, stacked, strict=True):
-        alone = train(cfg)
-        for p, q in zip(run.model.parameters(), alone.model.parameters(), strict=True):
-            torch.testing.assert_close(p, q, atol=1e-12, rtol=0)
-        assert run.history.test_loss == pytest.approx(alone.history.test_loss, abs=1e-12)
-        assert run.history.test_acc == alone.history.test_acc
+    for cfg, run in zip(cfgs, train_many(cfgs), strict=True):
+        assert_same_as_alone(run, cfg)
 
 
-def test_configs_that_differ_beyond_the_seed_run_one_by_one():
+@pytest.mark.parametrize("optimizer,regularization", [("sgd", "l1"), ("momentum", "l2"), ("adam", "l2")])
+def test_per_model_lr_momentum_and_reg_rate_with_every_optimizer(optimizer, regularization):
+    base = RunConfig(dataset="xor", hidden=(4,), activation="tanh", n_points=60, epochs=4, optimizer=optimizer,
+                     regularization=regularization, batch_size=7)
+    cfgs = [base.model_copy(update=m) for m in MIXED]
+    for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
+        assert_same_as_alone(run, cfg)
+
+
+def test_configs_that_differ_beyond_the_per_model_fields_run_one_by_one():
     a = RunConfig(dataset="xor", hidden=(2,), epochs=2, n_points=40)
-    cfgs = [a, a.model_copy(update={"lr": 0.1})]
+    cfgs = [a, a.model_copy(update={"batch_size": 5})]
     assert not stackable(cfgs)
     runs = train_many(cfgs)
-    assert [r.config.lr for r in runs] == [0.03, 0.1]
+    assert [r.config.batch_size for r in runs] == [10, 5]
+    with pytest.raises(ValueError, match="share one stack_key; got 2 groups"):
+        train_group(cfgs)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("dataset", "xor"), ("hidden", (3,)), ("activation", "tanh"), ("batch_size", 5), ("epochs", 3),
+    ("features", ("x1", "x2", "x1x2")), ("n_points", 60), ("loss", "bce"), ("optimizer", "adam"),
+    ("regularization", "l1"), ("dtype", "float32"), ("noise", 0.1), ("init", "he"), ("shuffle", True),
+    ("activation_params", {"negative_slope": 0.3}),
+])
+def test_shape_and_semantics_fields_split_groups(field, value):
+    a = RunConfig(dataset="circle", hidden=(3, 3), activation="relu", epochs=2, n_points=40)
+    assert stack_key(a) != stack_key(a.model_copy(update={field: value}))
+    hash(stack_key(a))
+
+
+@pytest.mark.parametrize("field,value", [("weight_seed", 5), ("data_seed", "3"), ("lr", 0.2), ("reg_rate", 0.1),
+                                         ("momentum", 0.1)])
+def test_per_model_fields_share_a_key(field, value):
+    a = RunConfig(dataset="circle", hidden=(3, 3), epochs=2, n_points=40)
+    assert stack_key(a) == stack_key(a.model_copy(update={field: value}))
+
+
+def test_train_many_keeps_the_order_of_mixed_groups():
+    a = RunConfig(dataset="xor", hidden=(2,), epochs=2, n_points=40)
+    cfgs = [a, a.model_copy(update={"hidden": (3,)}), a.model_copy(update={"weight_seed": 4}),
+            a.model_copy(update={"activation": "prelu"})]
+    runs = train_many(cfgs)
+    assert [r.config for r in runs] == cfgs
+    for cfg, run in zip(cfgs, runs, strict=True):
+        assert_same_as_alone(run, cfg)
+
+
+@pytest.mark.parametrize("activation", ["relu", "prelu"])
+def test_on_epoch_adds_up_to_the_groups_epochs(activation):
+    base = RunConfig(dataset="xor", hidden=(2,), epochs=3, n_points=40, activation=activation)
+    seen = []
+    train_group([base.model_copy(update={"weight_seed": s}) for s in range(3)], on_epoch=seen.append)
+    assert sum(seen) == pytest.approx(3)
 
 
 def test_a_diverging_member_is_reported_and_does_not_disturb_the_others():
     base = RunConfig(dataset="reg-plane", hidden=(8, 8), activation="relu", init="he", lr=6.0, epochs=30,
-                     n_points=100)
-    cfgs = [base.model_copy(update={"weight_seed": s}) for s in range(8)]
-    runs = train_many(cfgs)
+                     n_points=100, regularization="l2", reg_rate=0.01)
+    cfgs = [base.model_copy(update={"weight_seed": s, "lr": 6.0 if s % 2 else 0.01}) for s in range(8)]
+    runs = train_group(cfgs)
     assert {r.status for r in runs} == {"completed", "diverged"}, "this lr makes some seeds diverge, not all"
     for cfg, run in zip(cfgs, runs, strict=True):
-        alone = train(cfg)
-        assert run.status == alone.status
-        assert len(run.history.epoch) == len(alone.history.epoch)
+        assert_same_as_alone(run, cfg, rtol=1e-12)  # lr 6 blows some weights up to 1e10 before they diverge
+        if run.status == "diverged":
+            assert "lr=6.0" in run.message and "reg_rate=0.01" in run.message

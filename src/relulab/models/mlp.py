@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from ..activations import get_activation
-from .init import INITS
+from .init import INITS, init_layers
 
 
 class MLP(nn.Sequential):
@@ -50,14 +50,13 @@ class MLP(nn.Sequential):
             raise ValueError(f"one activation per hidden layer: got {list(names)} for hidden={list(hidden)}")
         if any(w < 1 for w in (in_features, *hidden, out_features)):
             raise ValueError(f"widths must be >= 1, got {(in_features, *hidden, out_features)}")
-        init_fn = INITS.get(init)
+        INITS.check(init)
         params = dict(activation_params or {})
         layers: list[nn.Module] = []
         widths = (in_features, *hidden, out_features)
         for i, (a, b) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
             lin = nn.utils.skip_init(nn.Linear, a, b, dtype=dtype)  # no draw from the global RNG
             act = get_activation(names[i]) if i < len(hidden) else None
-            init_fn(lin, act.gain if act else 1.0, generator)
             layers.append(lin)
             if act is not None:
                 # Parameters that an activation does not take are ignored here, so one dict can
@@ -65,6 +64,9 @@ class MLP(nn.Sequential):
                 mine = {k: v for k, v in params.items() if k in act.params}
                 layers.append(act.module(b, **mine).to(dtype))
         super().__init__(*layers)
+        lins = self.linears
+        with torch.no_grad():
+            init_layers([m.weight for m in lins], [m.bias for m in lins], layer_gains(names, params), init, generator)
         self.widths = widths
         self.activation_names = names
         self.activation_params = params
@@ -85,3 +87,8 @@ class MLP(nn.Sequential):
             if not isinstance(m, nn.Linear):
                 outs.append(x)
         return outs
+
+
+def layer_gains(activations: Sequence[str], params: Mapping[str, float]) -> list[float]:
+    """The init gain of each linear layer: its activation's, and 1 for the output layer."""
+    return [get_activation(a).gain for a in activations] + [1.0]

@@ -8,7 +8,7 @@ crosses zero to exactly 0 and freezing it there (the playground's "dead link").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -32,12 +32,15 @@ REGULARIZERS.register("l2", Regularizer("l2", lambda w: w, latex=r"\tfrac{\lambd
 
 
 @torch.no_grad()
-def apply_penalty(reg: Regularizer, weights: list[Tensor], before: list[Tensor], dead: list[Tensor] | None,
-                  step: float) -> None:
-    """``w -= step * R'(w_before)`` in place; L1 zeroes (and marks in ``dead``) weights that cross 0."""
-    if reg.der is None or step == 0:
+def apply_penalty(reg: Regularizer, weights: Sequence[Tensor], before: Sequence[Tensor],
+                  dead: Sequence[Tensor] | None, steps: Sequence[float | Tensor]) -> None:
+    """``w -= step * R'(w_before)`` in place, one step per weight (a float, or a tensor broadcasting
+    against it: per-model rates of a stack); L1 zeroes (and marks in ``dead``) weights that cross 0."""
+    if reg.der is None:
         return
-    for i, (w, w0) in enumerate(zip(weights, before, strict=True)):
+    for i, (w, w0, step) in enumerate(zip(weights, before, steps, strict=True)):
+        if isinstance(step, float) and step == 0:
+            continue
         new = w - step * reg.der(w0)
         if reg.clip_at_zero:
             crossed = (w * new) < 0

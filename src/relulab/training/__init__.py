@@ -8,6 +8,7 @@ from .history import History as History
 from .loop import Trainer as Trainer
 from .loop import TrainingDiverged as TrainingDiverged
 from .loop import train as train
+from .perceptron import PerceptronTrainer as PerceptronTrainer
 from .portable import load_run_json as load_run_json
 from .portable import run_from_dict as run_from_dict
 from .portable import run_to_dict as run_to_dict

@@ -65,15 +65,6 @@ class FusedNet:
         gb.reverse()
         return gw + gb
 
-    def sgd_step(self, x: Tensor, t: Tensor, loss: Loss, classification: bool, lr: float, l2: float = 0.0) -> None:
-        """One plain SGD step in three fused calls, with the playground's L2 (weights only, old weight):
-        ``w ← w − (lr / n) Σ ∂ℓ/∂w − lr·l2·w_old``."""
-        grads = self.gradients(x, t, loss, classification, mean=False)
-        penalty = torch._foreach_mul(list(self.weights), lr * l2) if l2 else None
-        torch._foreach_add_(self.params, grads, alpha=-lr / x.shape[-2])
-        if penalty is not None:
-            torch._foreach_sub_(list(self.weights), penalty)
-
     @property
     def params(self) -> list[Tensor]:
         return [*self.weights, *self.biases]

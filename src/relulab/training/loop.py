@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import partial
 
 import torch
 from torch import Tensor, nn
@@ -17,21 +18,24 @@ from ..activations import get_activation
 from ..config import RunConfig
 from ..data import Dataset
 from ..models import MLP
-from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, apply_penalty
+from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, Loss
 from .build import DTYPES, build_model, make_dataset
 from .fused import FusedNet, fusable
 from .history import EpochStats, History
 from .run import Run
+from .step import TrainingDiverged, Update, autograd_gradients, divergence_message, metrics_from_logits
 
 OnStep = Callable[["Trainer", EpochStats], None]
 
 
-class TrainingDiverged(ValueError):
-    """The loss became NaN or infinite."""
+def encode(data: Dataset, loss: Loss, dtype: torch.dtype) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """What a trainer feeds the network: train inputs and targets, test inputs and targets."""
+    def cast(y: Tensor) -> Tensor:
+        return y.to(dtype) if y.is_floating_point() else y
 
-
-def _cast(y: Tensor, dtype: torch.dtype) -> Tensor:
-    return y.to(dtype) if y.is_floating_point() else y
+    k = data.num_classes
+    return (data.train_inputs.to(dtype), loss.targets(cast(data.y_train), k),
+            data.test_inputs.to(dtype), loss.targets(cast(data.y_test), k))
 
 
 class Trainer:
@@ -44,17 +48,19 @@ class Trainer:
         dtype = DTYPES[cfg.dtype]
         self.loss = LOSSES.get(cfg.loss)
         self.classification = self.data.problem == "classification"
-        self.x_train = self.data.train_inputs.to(dtype)
-        self.x_test = self.data.test_inputs.to(dtype)
-        k = self.data.num_classes
-        self.t_train = self.loss.targets(_cast(self.data.y_train, dtype), k)
-        self.t_test = self.loss.targets(_cast(self.data.y_test, dtype), k)
-        self.reg = REGULARIZERS.get(cfg.regularization)
+        self.x_train, self.t_train, self.x_test, self.t_test = encode(self.data, self.loss, dtype)
         self.net = self._fused_view()
-        self.params = list(self.model.parameters())
-        self.optimizer = OPTIMIZERS.get(cfg.optimizer)(self.params, cfg)
-        self.weights = [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
-        self.dead = [torch.zeros_like(w, dtype=torch.bool) for w in self.weights]  # L1's dead links
+        if self.net is not None:
+            params, weights = self.net.params, list(self.net.weights)
+            grads = partial(self.net.gradients, loss=self.loss, classification=self.classification)
+        else:
+            params = [p for p in self.model.parameters() if p.requires_grad]
+            weights = [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
+            grads = autograd_gradients(self.model, params, self.loss, self.classification)
+        self.update = Update(params, weights, lambda x, t, mean: grads(x, t, mean=mean),
+                             optimizer=OPTIMIZERS.get(cfg.optimizer), reg=REGULARIZERS.get(cfg.regularization),
+                             lr=cfg.lr, reg_rate=cfg.reg_rate, momentum=cfg.momentum)
+        self.weights = weights
         self.shuffler = torch.Generator().manual_seed(cfg.weight_seed + 0x5EED)
         self.epoch = 0
         self.history = History()
@@ -83,44 +89,23 @@ class Trainer:
         with torch.no_grad():
             return self.net.forward(x)[0] if self.net is not None else self.model(x)
 
-    def _step(self, xb: Tensor, tb: Tensor) -> None:
-        if self.net is not None and self.cfg.optimizer == "sgd" and self.cfg.regularization in ("none", "l2"):
-            with torch.no_grad():  # the hot path of small playground nets
-                l2 = self.cfg.reg_rate if self.cfg.regularization == "l2" else 0.0
-                self.net.sgd_step(xb, tb, self.loss, self.classification, self.cfg.lr, l2)
-            return
-        before = [w.detach().clone() for w in self.weights] if self.reg.der is not None else None
-        if self.net is not None:
-            with torch.no_grad():
-                grads = self.net.gradients(xb, tb, self.loss, self.classification)
-            for p, g in zip(self.params, self._order(grads), strict=True):
-                p.grad = g
-        else:
-            self.optimizer.zero_grad(set_to_none=True)
-            self.loss.value(self.model(xb), tb, self.classification).mean().backward()
-        self.optimizer.step()
-        if before is not None:
-            apply_penalty(self.reg, [w.data for w in self.weights], before, self.dead, self.cfg.lr * self.cfg.reg_rate)
-            if self.reg.clip_at_zero:
-                with torch.no_grad():
-                    for w, d in zip(self.weights, self.dead, strict=True):
-                        w.masked_fill_(d, 0.0)
+    @property
+    def dead(self) -> list[Tensor]:
+        """L1's frozen links: one boolean mask per weight matrix (kept when the server swaps trainers)."""
+        return self.update.dead
 
-    def _order(self, grads: list[Tensor]) -> list[Tensor]:
-        # FusedNet lists weights then biases; nn.Sequential's parameters() alternates them.
-        k = len(grads) // 2
-        return [g for pair in zip(grads[:k], grads[k:], strict=True) for g in pair]
+    @dead.setter
+    def dead(self, masks: list[Tensor]) -> None:
+        self.update.dead = masks
 
     # ---- epochs ---------------------------------------------------------------------------------
     def evaluate(self) -> EpochStats:
         def metrics(x: Tensor, t: Tensor, y: Tensor) -> tuple[float, float | None]:
             if len(x) == 0:
                 return math.nan, None
-            z = self.logits(x)
-            loss = float(self.loss.value(z, t, self.classification).mean())
-            if not self.classification:
-                return loss, None
-            return loss, float((self.loss.decide(z, self.data.num_classes) == y.to(z.dtype)).to(z.dtype).mean())
+            loss, acc = metrics_from_logits(self.loss, self.logits(x), t, y, self.classification,
+                                            self.data.num_classes)
+            return float(loss), None if acc is None else float(acc)
 
         tl, ta = metrics(self.x_train, self.t_train, self.data.y_train)
         vl, va = metrics(self.x_test, self.t_test, self.data.y_test)
@@ -128,20 +113,18 @@ class Trainer:
 
     def step_epoch(self) -> EpochStats:
         """One pass over the training points in batches; raises :class:`TrainingDiverged` on NaN/inf."""
-        n, bs = len(self.x_train), self.cfg.batch_size
+        n, batch = len(self.x_train), self.cfg.batch_size
         x, t = self.x_train, self.t_train
         if self.cfg.shuffle:
             perm = torch.randperm(n, generator=self.shuffler)
             x, t = x[perm], t[perm]
-        for start in range(0, n, bs):
-            self._step(x[start:start + bs], t[start:start + bs])
+        for start in range(0, n, batch):
+            self.update(x[start:start + batch], t[start:start + batch])
         self.epoch += 1
         stats = self.evaluate()
         self.history.append(stats)
         if not math.isfinite(stats.train_loss):
-            raise TrainingDiverged(
-                f"training diverged at epoch {self.epoch}: train loss is {stats.train_loss}; "
-                f"lower the learning rate (lr={self.cfg.lr}) or the regularization rate (reg_rate={self.cfg.reg_rate})")
+            raise TrainingDiverged(divergence_message(self.cfg, self.epoch, stats.train_loss))
         return stats
 
     def reached_target(self) -> bool:

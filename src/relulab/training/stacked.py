@@ -1,112 +1,126 @@
-"""Train E runs that differ only in their weight seed as ONE stacked model: weights ``(E, out, in)``.
+"""Many runs at once: group runs that may share one stack, and train each group with the best engine.
 
-The fused forward/backward broadcasts over the leading axis, so each batch costs one set of calls
-for all E models instead of E. Every operation acts on each model's slice alone (matmuls per model,
-elementwise updates), so the result equals E separate runs -- the tests check it.
+Runs may share a stack (:func:`stack_key`) when they differ only in weight seed, data seed, learning
+rate, regularization rate or momentum; everything that changes shapes or semantics (data set, widths,
+activations, batch size, epochs, features, points, loss, optimizer, regularization kind, dtype, ...)
+is part of the key.
+
+>>> from relulab.config import RunConfig
+>>> base = RunConfig(dataset="xor", hidden=(3,), epochs=2, n_points=40)
+>>> cfgs = [base.model_copy(update={"weight_seed": s, "lr": lr}) for s, lr in ((0, 0.03), (1, 0.1))]
+>>> stack_key(cfgs[0]) == stack_key(cfgs[1])
+True
+>>> [(r.config.lr, r.status, len(r.history.epoch)) for r in train_group(cfgs)]
+[(0.03, 'completed', 3), (0.1, 'completed', 3)]
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
-import torch
-
+from ..activations import get_activation
 from ..config import RunConfig
-from ..objectives import OPTIMIZERS, apply_penalty
+from ..data import Dataset
 from .build import make_dataset
-from .fused import FusedNet
-from .history import EpochStats
-from .loop import Trainer, train
+from .fused import fusable
+from .loop import train
 from .run import Run
+from .stack import train_stack
+
+OnEpoch = Callable[[float], None]
+GroupEngine = Callable[[list[RunConfig], list[Dataset], OnEpoch | None], list[Run]]
+
+PER_MODEL = ("weight_seed", "data_seed", "lr", "reg_rate", "momentum")  # may differ inside one stack
 
 
-def stackable(cfgs: Sequence[RunConfig]) -> bool:
-    """Same config up to ``weight_seed``, fused-capable, no early stop, no per-run shuffling."""
-    first = cfgs[0].model_copy(update={"weight_seed": 0})
-    return (all(c.model_copy(update={"weight_seed": 0}) == first for c in cfgs)
-            and first.target_loss is None and not first.shuffle and first.engine != "autograd")
+def _hashable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return tuple(sorted((k, _hashable(x)) for k, x in v.items()))
+    if isinstance(v, list | tuple):
+        return tuple(_hashable(x) for x in v)
+    return v
 
 
-def train_many(cfgs: Sequence[RunConfig], *, on_epoch: Callable[[float], None] | None = None) -> list[Run]:
-    """Runs for ``cfgs``: one stacked model when :func:`stackable`, else one run after another.
-
-    ``on_epoch(k)`` reports progress in epochs of the whole group (k may be a fraction).
-    """
-    if not cfgs:
-        return []
-    data = make_dataset(cfgs[0])
-    trainers = [Trainer(c, data=data) for c in cfgs] if stackable(cfgs) else []
-    if not trainers or any(t.net is None for t in trainers):
-        runs = []
-        for c in cfgs:
-            runs.append(train(c, data=data))
-            if on_epoch is not None:
-                on_epoch(c.epochs / len(cfgs))
-        return runs
-    return _train_stacked(trainers, on_epoch)
+def stack_key(cfg: RunConfig) -> tuple:
+    """A hashable key: configs with equal keys may be trained as one stack (:func:`train_group`)."""
+    return _hashable(cfg.model_dump(exclude=set(PER_MODEL)))
 
 
-def _train_stacked(trainers: list[Trainer], on_epoch: Callable[[float], None] | None) -> list[Run]:
-    t0, cfg = trainers[0], trainers[0].cfg
-    nets = [t.net for t in trainers]
-    n_layers = len(nets[0].weights)
-    ws = [torch.stack([net.weights[k] for net in nets]).clone() for k in range(n_layers)]  # (E, out, in)
-    bs = [torch.stack([net.biases[k] for net in nets]).clone() for k in range(n_layers)]   # (E, out)
-    stack = FusedNet(ws, bs, nets[0].acts)
-    params = stack.params
-    opt = OPTIMIZERS.get(cfg.optimizer)(params, cfg)
-    dead = [torch.zeros_like(w, dtype=torch.bool) for w in ws]
-    x, t = t0.x_train, t0.t_train
-    n, bs_ = len(x), cfg.batch_size
-    diverged: dict[int, str] = {}
-    for epoch in range(1, cfg.epochs + 1):
-        for start in range(0, n, bs_):
-            before = [w.clone() for w in ws] if t0.reg.der is not None else None
-            for p, g in zip(params, stack.gradients(x[start:start + bs_], t[start:start + bs_], t0.loss,
-                                                    t0.classification), strict=True):
-                p.grad = g
-            opt.step()
-            if before is not None:
-                apply_penalty(t0.reg, ws, before, dead, cfg.lr * cfg.reg_rate)
-                if t0.reg.clip_at_zero:
-                    for w, d in zip(ws, dead, strict=True):
-                        w.masked_fill_(d, 0.0)
-        for e, stats in enumerate(_evaluate(stack, t0, epoch)):
-            if e in diverged:
-                continue
-            trainers[e].epoch = epoch
-            trainers[e].history.append(stats)
-            if not math.isfinite(stats.train_loss):
-                diverged[e] = (f"training diverged at epoch {epoch}: train loss is {stats.train_loss}; "
-                               f"lower the learning rate (lr={cfg.lr})")
-        if on_epoch is not None:
-            on_epoch(1)
-    runs = []
-    with torch.no_grad():
-        for e, tr in enumerate(trainers):
-            for k, lin in enumerate(tr.model.linears):
-                lin.weight.copy_(ws[k][e])
-                lin.bias.copy_(bs[k][e])
-            runs.append(tr.to_run("diverged", diverged[e]) if e in diverged else tr.to_run())
+def _datasets(cfgs: Sequence[RunConfig]) -> list[Dataset]:
+    """One data set per config; configs with the same data seed share the very same object."""
+    made: dict[str, Dataset] = {}
+    for c in cfgs:
+        if c.data_seed not in made:
+            made[c.data_seed] = make_dataset(c)
+    return [made[c.data_seed] for c in cfgs]
+
+
+def _same_shapes(datas: Sequence[Dataset]) -> bool:
+    first = datas[0]
+    return all(d.x_train.shape == first.x_train.shape and d.x_test.shape == first.x_test.shape
+               and d.y_train.dtype == first.y_train.dtype for d in datas)
+
+
+def stackable(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None) -> bool:
+    """One stack key, activations the stacked engine computes in closed form, no early stop, no
+    per-run shuffling, not forced onto autograd (and, when given, data sets of one shape)."""
+    first = cfgs[0]
+    key = stack_key(first)
+    return (all(stack_key(c) == key for c in cfgs) and first.target_loss is None and not first.shuffle
+            and first.engine != "autograd" and fusable([get_activation(a) for a in first.layer_activations()])
+            and (datas is None or _same_shapes(datas)))
+
+
+def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None) -> list[Run]:
+    """One run after another; progress in epochs of the group (each run is 1/E of it)."""
+    runs, share = [], 1.0 / len(cfgs)
+    for c, d in zip(cfgs, datas, strict=True):
+        step = None if on_epoch is None else (lambda tr, s: on_epoch(share))
+        run = train(c, data=d, on_step=step)
+        if on_epoch is not None and len(run.history.epoch) - 1 < c.epochs:  # stopped early: the rest at once
+            on_epoch(share * (c.epochs - (len(run.history.epoch) - 1)))
+        runs.append(run)
     return runs
 
 
-def _evaluate(stack: FusedNet, t0: Trainer, epoch: int) -> list[EpochStats]:
-    """Per-model metrics for the whole stack at once."""
-    k = t0.data.num_classes
-    out: dict[str, list] = {}
-    with torch.no_grad():
-        for split, xs, ts, ys in (("train", t0.x_train, t0.t_train, t0.data.y_train),
-                                  ("test", t0.x_test, t0.t_test, t0.data.y_test)):
-            if len(xs) == 0:
-                out[split] = [(math.nan, None)] * stack.weights[0].shape[0]
-                continue
-            z = stack.forward(xs)[0]  # (E, n, out)
-            loss = t0.loss.value(z, ts, t0.classification).mean(-1).tolist()
-            if t0.classification:
-                acc = (t0.loss.decide(z, k) == ys.to(z.dtype)).to(z.dtype).mean(-1).tolist()
-            else:
-                acc = [None] * len(loss)
-            out[split] = list(zip(loss, acc, strict=True))
-    return [EpochStats(epoch, tl, vl, ta, va) for (tl, ta), (vl, va) in zip(out["train"], out["test"], strict=True)]
+GROUP_ENGINES: dict[str, GroupEngine] = {"stacked": train_stack, "sequential": _sequential}
+
+
+def choose_engine(cfgs: Sequence[RunConfig], datas: Sequence[Dataset]) -> str:
+    """The engine for one group: the single place where a group's engine is picked."""
+    return "stacked" if stackable(cfgs, datas) else "sequential"
+
+
+def train_group(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -> list[Run]:
+    """Train configs that share one :func:`stack_key`; one :class:`Run` per config, in order.
+
+    Each run has its ``history``, ``metrics()`` and status ``completed`` / ``diverged`` (or
+    ``target_loss``): the numbers of ``train(cfg)`` alone. A stack when the group allows one, else one
+    run after another. ``on_epoch(k)`` reports progress in epochs of the whole group (``k`` may be a
+    fraction; the calls add up to the group's epochs).
+    """
+    cfgs = list(cfgs)
+    if not cfgs:
+        return []
+    keys = {stack_key(c) for c in cfgs}
+    if len(keys) > 1:
+        raise ValueError(f"train_group needs configs that share one stack_key; got {len(keys)} groups "
+                         f"(they may differ only in {', '.join(PER_MODEL)})")
+    datas = _datasets(cfgs)
+    return GROUP_ENGINES[choose_engine(cfgs, datas)](cfgs, datas, on_epoch)
+
+
+def train_many(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -> list[Run]:
+    """Runs for any configs: grouped by :func:`stack_key`, each group by :func:`train_group`; in order.
+
+    ``on_epoch(k)`` reports progress in epochs of each group in turn.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cfgs):
+        groups.setdefault(stack_key(c), []).append(i)
+    runs: list[Run | None] = [None] * len(cfgs)
+    for idx in groups.values():
+        for i, run in zip(idx, train_group([cfgs[i] for i in idx], on_epoch=on_epoch), strict=True):
+            runs[i] = run
+    return runs  # type: ignore[return-value]

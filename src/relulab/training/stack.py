@@ -1,0 +1,133 @@
+"""The stacked engine: E runs of one shape trained as ONE model of weight stacks ``(E, out, in)``.
+
+The runs may differ in weight seed, data seed, learning rate, regularization rate and momentum. Weights
+are drawn at once (:func:`relulab.models.init_stack`, the numbers of E separate runs); per-model
+hyper-parameters are ``(E,)`` tensors broadcast over the stack; runs that share their data see it as
+``(n, in)`` (the first layer is one matmul over ``W1.reshape(E*h, in)``), runs with their own data
+as ``(E, n, in)``. Every operation acts on each model's slice alone, so the result equals E separate
+runs (the tests check it to 1e-12 in float64), and a model that diverges cannot disturb the others:
+it is marked diverged at that epoch with the message a lone run gives, its weights kept as they were
+then, and the rest train on.
+
+Each batch is one :class:`~relulab.training.step.Update` (the step ``Trainer`` uses) on the stack;
+each epoch one forward pass over train and test points together gives every model's metrics
+(:func:`~relulab.training.step.metrics_from_logits`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import Tensor
+
+from ..activations import get_activation
+from ..config import RunConfig
+from ..data import Dataset
+from ..models import MLP, init_stack
+from ..models.stacked import unstack
+from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
+from .build import DTYPES
+from .fused import FusedNet
+from .history import History
+from .loop import encode
+from .run import Run
+from .step import Update, divergence_message, metrics_from_logits
+
+
+def per_model(values: Sequence[float], dtype: torch.dtype) -> float | Tensor:
+    """One float when every model has the same value (the lone run's arithmetic), else an ``(E,)`` tensor."""
+    return float(values[0]) if len(set(values)) == 1 else torch.tensor(values, dtype=dtype)
+
+
+def _stack_data(datas: Sequence[Dataset], cfg: RunConfig) -> tuple[list[Tensor], int]:
+    """Train/test inputs and targets: ``(n, …)`` when every model has the same data, else ``(E, n, …)``.
+    Returns them and the axis of the points."""
+    loss, dtype = LOSSES.get(cfg.loss), DTYPES[cfg.dtype]
+    if all(d is datas[0] for d in datas):
+        return list(encode(datas[0], loss, dtype)), 0
+    unique = {id(d): encode(d, loss, dtype) for d in datas}
+    parts = [unique[id(d)] for d in datas]
+    return [torch.stack([p[i] for p in parts]) for i in range(4)], 1
+
+
+def _labels(datas: Sequence[Dataset], split: str, axis: int) -> Tensor:
+    ys = [getattr(d, f"y_{split}") for d in datas]
+    return ys[0] if axis == 0 else torch.stack(ys)
+
+
+def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
+                on_epoch: Callable[[float], None] | None = None) -> list[Run]:
+    """Train ``cfgs`` (one stack key, fusable activations) on ``datas`` (one per config) as one stack."""
+    cfg, data = cfgs[0], datas[0]
+    dtype, loss = DTYPES[cfg.dtype], LOSSES.get(cfg.loss)
+    classification, k = data.problem == "classification", data.num_classes
+    (x_tr, t_tr, x_te, t_te), axis = _stack_data(datas, cfg)
+    y_tr, y_te = _labels(datas, "train", axis), _labels(datas, "test", axis)
+    n_tr, n_te = x_tr.shape[axis], x_te.shape[axis]
+    x_all = torch.cat([x_tr, x_te], dim=axis)  # one forward pass evaluates both splits
+
+    names = cfg.layer_activations()
+    acts = [get_activation(a) for a in names]
+    widths = (x_tr.shape[-1], *cfg.hidden, loss.out_dim(k))
+    ws, bs = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
+    resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
+    net = FusedNet(ws, bs, list(zip(acts, resolved, strict=True)))
+    update = Update(net.params, ws, lambda x, t, mean: net.gradients(x, t, loss, classification, mean=mean),
+                    optimizer=OPTIMIZERS.get(cfg.optimizer), reg=REGULARIZERS.get(cfg.regularization),
+                    lr=per_model([c.lr for c in cfgs], dtype), reg_rate=per_model([c.reg_rate for c in cfgs], dtype),
+                    momentum=per_model([c.momentum for c in cfgs], dtype))
+
+    def evaluate() -> Tensor:
+        """``(4, E)``: train loss, test loss, train accuracy, test accuracy (NaN where there is none)."""
+        with torch.no_grad():
+            z = net.forward(x_all)[0]  # (E, n_tr + n_te, out)
+        rows = []
+        for start, n, t, y in ((0, n_tr, t_tr, y_tr), (n_tr, n_te, t_te, y_te)):
+            value, acc = metrics_from_logits(loss, z.narrow(1, start, n), t, y, classification, k)
+            rows.append((value, acc if acc is not None else torch.full_like(value, float("nan"))))
+        return torch.stack([rows[0][0], rows[1][0], rows[0][1], rows[1][1]])
+
+    records = [evaluate()]
+    stopped: dict[int, tuple[int, str, list[Tensor]]] = {}  # model -> (epoch, message, weights then)
+    batch = cfg.batch_size
+    for epoch in range(1, cfg.epochs + 1):
+        for start in range(0, n_tr, batch):
+            size = min(batch, n_tr - start)
+            update(x_tr.narrow(axis, start, size), t_tr.narrow(axis, start, size))
+        records.append(evaluate())
+        bad = ~torch.isfinite(records[-1][0])
+        if bad.any():
+            for e in bad.nonzero().flatten().tolist():
+                if e not in stopped:
+                    msg = divergence_message(cfgs[e], epoch, float(records[-1][0, e]))
+                    stopped[e] = (epoch, msg, [p[e].clone() for p in net.params])
+        if on_epoch is not None:
+            on_epoch(1.0)
+    return _runs(cfgs, datas, net, torch.stack(records), stopped, classification, n_te > 0)
+
+
+def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], net: FusedNet, records: Tensor,
+          stopped: dict[int, tuple[int, str, list[Tensor]]], classification: bool, has_test: bool) -> list[Run]:
+    """One :class:`Run` per model from the stack and its ``(epochs + 1, 4, E)`` metrics."""
+    cfg = cfgs[0]
+    per_model_rows = records.permute(2, 1, 0).tolist()  # [E][4][epochs + 1], one conversion for all
+    names, dtype = cfg.layer_activations(), DTYPES[cfg.dtype]
+    dummy = torch.Generator()
+    runs = []
+    for e, (c, data) in enumerate(zip(cfgs, datas, strict=True)):
+        last, status, message, params = cfg.epochs, "completed", "", net.params
+        if e in stopped:
+            last, message, params = stopped[e]
+            status = "diverged"
+            params = [p.unsqueeze(0) for p in params]
+        rows = [r[: last + 1] for r in per_model_rows[e]]
+        nothing = [None] * (last + 1)
+        history = History(list(range(last + 1)), rows[0], rows[1], rows[2] if classification else nothing,
+                          rows[3] if classification and has_test else nothing)
+        i = 0 if e in stopped else e
+        model = MLP(net.weights[0].shape[-1], c.hidden, net.weights[-1].shape[-2], names,
+                    activation_params=c.activation_params, init="zero", generator=dummy, dtype=dtype)
+        half = len(params) // 2
+        runs.append(Run(c, unstack(model, params[:half], params[half:], i), data, history, status, message))
+    return runs

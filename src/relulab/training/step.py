@@ -1,0 +1,115 @@
+r"""The one update step and the one evaluation that :class:`~relulab.training.Trainer` and the stacked
+trainer share.
+
+:class:`Update` does one batch: gradients (fused or autograd, from a function it is given), the
+optimizer's step, the weight penalty with the playground's semantics (weights only, from the weights
+before the step), L1's freezing of weights that reached zero. When the optimizer declares
+``plain_gradient`` and the regularizer does not clip at zero, the step is fused: summed gradients
+scaled by ``lr / n`` in one call and the penalty taken from the weights before the step without a
+copy -- which is TensorFlow Playground's ``updateWeights`` exactly.
+
+Per-model hyper-parameters: ``lr``, ``reg_rate`` and ``momentum`` are floats for one model, or
+tensors of shape ``(E,)`` for a stack whose parameters are ``(E, ...)``; they are broadcast over each
+parameter's remaining axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import torch
+from torch import Tensor
+
+from ..config import RunConfig
+from ..objectives import Loss, Regularizer, apply_penalty
+from ..objectives.optimizers import Optimizer, OptimizerState, Scalar, add_scaled
+
+GradFn = Callable[[Tensor, Tensor, bool], Sequence[Tensor]]  # (x, t, mean) -> one gradient per parameter
+
+
+class TrainingDiverged(ValueError):
+    """The loss became NaN or infinite."""
+
+
+def divergence_message(cfg: RunConfig, epoch: int, train_loss: float) -> str:
+    return (f"training diverged at epoch {epoch}: train loss is {train_loss}; lower the learning rate "
+            f"(lr={cfg.lr}) or the regularization rate (reg_rate={cfg.reg_rate})")
+
+
+def _per(value: Scalar, p: Tensor) -> Scalar:
+    """A float as it is; a per-model ``(E,)`` tensor viewed to broadcast against ``p`` ``(E, ...)``."""
+    if isinstance(value, Tensor):
+        return value.view(-1, *[1] * (p.dim() - 1))
+    return float(value)
+
+
+class Update:
+    """One optimizer step per call on ``params`` (``weights``, the penalised ones, are among them)."""
+
+    def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, *,
+                 optimizer: Optimizer, reg: Regularizer, lr: Scalar, reg_rate: Scalar, momentum: Scalar) -> None:
+        self.params, self.weights, self.gradients = list(params), list(weights), gradients
+        self.reg, self.lr = reg, lr
+        self.optimizer = OptimizerState(optimizer, self.params, [_per(lr, p) for p in self.params],
+                                        [_per(momentum, p) for p in self.params])
+        rate = lr * reg_rate
+        self.penalty_steps = [_per(rate, w) for w in self.weights]
+        self.dead = [torch.zeros_like(w, dtype=torch.bool) for w in self.weights]  # L1's frozen links
+        self.fused = optimizer.plain_gradient and not reg.clip_at_zero
+        self._lr_over_n: dict[int, list[Scalar]] = {}
+
+    def _scaled_lrs(self, n: int) -> list[Scalar]:
+        if n not in self._lr_over_n:
+            self._lr_over_n[n] = [r / n for r in self.optimizer.lrs]
+        return self._lr_over_n[n]
+
+    def _penalty(self) -> list[Tensor] | None:
+        if self.reg.der is None:
+            return None
+        ders = [self.reg.der(w) for w in self.weights]
+        if all(isinstance(s, float) for s in self.penalty_steps) and len(set(self.penalty_steps)) == 1:
+            s = self.penalty_steps[0]
+            return None if s == 0 else torch._foreach_mul(ders, s)
+        return [d * s for d, s in zip(ders, self.penalty_steps, strict=True)]
+
+    @torch.no_grad()
+    def __call__(self, x: Tensor, t: Tensor) -> None:
+        """One step on the batch ``x`` ``(…, n, in)`` with targets ``t``."""
+        if self.fused:  # the hot path of small playground nets: three fused calls after the gradients
+            grads = self.gradients(x, t, False)
+            penalty = self._penalty()  # from the weights before the step
+            add_scaled(self.params, grads, self._scaled_lrs(x.shape[-2]))
+            if penalty is not None:
+                torch._foreach_sub_(self.weights, penalty)
+            return
+        before = [w.clone() for w in self.weights] if self.reg.der is not None else None
+        self.optimizer.step(self.gradients(x, t, True))
+        if before is not None:
+            apply_penalty(self.reg, self.weights, before, self.dead, self.penalty_steps)
+            if self.reg.clip_at_zero:
+                for w, d in zip(self.weights, self.dead, strict=True):
+                    w.masked_fill_(d, 0.0)
+
+
+def autograd_gradients(model: torch.nn.Module, params: Sequence[Tensor], loss: Loss, classification: bool) -> GradFn:
+    """Gradients of the batch loss of any module by autograd, in the order of ``params``."""
+    params = list(params)
+
+    def grads(x: Tensor, t: Tensor, mean: bool) -> list[Tensor]:
+        with torch.enable_grad():
+            v = loss.value(model(x), t, classification)
+            g = torch.autograd.grad(v.mean() if mean else v.sum(), params, allow_unused=True)
+        return [torch.zeros_like(p) if gi is None else gi for p, gi in zip(params, g, strict=True)]
+
+    return grads
+
+
+def metrics_from_logits(loss: Loss, z: Tensor, t: Tensor, y: Tensor, classification: bool,
+                        num_classes: int) -> tuple[Tensor, Tensor | None]:
+    """Mean loss and accuracy over the points of logits ``z`` ``(…, n, out)``: two tensors of shape ``(…)``
+    (accuracy ``None`` for regression). ``t`` are the loss's targets, ``y`` the data set's labels."""
+    value = loss.value(z, t, classification).mean(-1)
+    if not classification:
+        return value, None
+    return value, (loss.decide(z, num_classes) == y.to(z.dtype)).to(z.dtype).mean(-1)
+
