@@ -19,4 +19,4 @@ if [ "$rc" -eq 5 ]; then
   exit 1
 fi
 [ "$rc" -eq 0 ] || exit "$rc"
-python -m ruff check src tests benchmarks
+python -m ruff check src tests benchmarks examples
