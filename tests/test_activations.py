@@ -123,7 +123,7 @@ def test_module_matches_fn_and_is_a_torch_module(name):
     assert isinstance(m, nn.Module)
     torch.testing.assert_close(m(x), act(x), rtol=0, atol=0)
     assert (len(list(m.parameters())) > 0) == act.learnable
-    if not act.learnable and act.module_factory is None:
+    if not act.learnable and act.torch_module is None:
         assert isinstance(m, Elementwise) and name in repr(m)
 
 
@@ -281,12 +281,12 @@ def test_gain_matches_torch_calculate_gain():
             want = nn.init.calculate_gain(name)
         except ValueError:
             continue
-        assert act.gain == pytest.approx(want, rel=1e-12), name
+        assert act.gain() == pytest.approx(want, rel=1e-12), name
         compared.add(name)
     assert compared >= {"linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"}
     leaky = get_activation("leaky_relu")
-    assert leaky.init_gain(negative_slope=0.2) == pytest.approx(nn.init.calculate_gain("leaky_relu", 0.2))
-    assert get_activation("relu").init_gain() == get_activation("relu").gain
+    assert leaky.gain(negative_slope=0.2) == pytest.approx(nn.init.calculate_gain("leaky_relu", 0.2))
+    assert get_activation("relu").gain(**{}) == get_activation("relu").gain()
 
 
 # ---- bad input ---------------------------------------------------------------------------------------

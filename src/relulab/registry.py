@@ -11,11 +11,13 @@ CLI choices, the web page's drop-downs and the common tests are generated from o
 Traceback (most recent call last):
 ...
 ValueError: unknown number 'two'; choose one of ['one']
+>>> r.unregister("one"), r.names()
+(1, [])
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -39,9 +41,11 @@ class Registry(Generic[T]):
         """Make ``name`` another name for the entry ``target`` (e.g. the playground's ``linear``)."""
         self.register(name, self.get(target))
 
-    def decorator(self, name: str) -> Callable[[T], T]:
-        """``@REG.decorator("name")`` registers the decorated object."""
-        return lambda item: self.register(name, item)
+    def unregister(self, name: str) -> T:
+        """Remove the entry ``name`` (aliases of it stay until removed too) and return it."""
+        item = self.get(name)
+        del self._items[name]
+        return item
 
     def get(self, name: str) -> T:
         try:

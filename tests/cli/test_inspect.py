@@ -126,6 +126,15 @@ def test_run_directory(tmp_path):
     assert "layer '1' (ReLU) breaks linearity first" in text.stdout
 
 
+@pytest.mark.parametrize("act", ["abs", "step"])
+def test_collapse_of_an_abs_or_step_run(tmp_path, act):
+    # relulab's own activation modules: collapse deep-copies them (it printed a traceback before)
+    train(RunConfig(dataset="circle", hidden=(3,), activation=act, epochs=1, n_points=40)).save(tmp_path / act)
+    res = invoke("collapse", "--run", tmp_path / act)
+    assert res.exit_code == 0, res.output
+    assert "layer '1' (Elementwise) breaks linearity first" in res.stdout
+
+
 def test_collapse_of_a_linear_run_and_model(tmp_path, files):
     cfg = RunConfig(dataset="circle", hidden=(5, 5, 5), activation="identity", epochs=1, n_points=40)
     train(cfg).save(tmp_path / "lin")

@@ -119,3 +119,16 @@ def test_building_an_mlp_leaves_the_global_rng_alone():
     state = torch.random.get_rng_state()
     MLP(2, (5, 5), 1, "relu", init="he", generator=torch.Generator().manual_seed(3))
     assert torch.equal(state, torch.random.get_rng_state())
+
+
+@pytest.mark.parametrize("init", ["he", "xavier"])
+def test_init_uses_the_gain_at_the_activation_parameters(init):
+    # He: std = gain / sqrt(fan_in) with gain sqrt(2 / (1 + a^2)): 1.051 for a leaky slope of 0.9,
+    # not relu's 1.414 (the gain at the default slope 0.01).
+    net = MLP(400, (400,), 1, "leaky_relu", activation_params={"negative_slope": 0.9}, init=init,
+              generator=torch.Generator().manual_seed(0))
+    w = net[0].weight
+    gain = math.sqrt(2 / (1 + 0.9**2))
+    want = gain if init == "he" else gain * math.sqrt(2 * 400 / (400 + 400))  # xavier: gain sqrt(2 / (in + out))
+    assert float(w.std()) * math.sqrt(400) == pytest.approx(want, rel=0.01)
+    assert float(w.std()) * math.sqrt(400) == pytest.approx(1.05, abs=0.01)

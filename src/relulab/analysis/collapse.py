@@ -10,6 +10,8 @@ W_3W_2W_1 x + W_3W_2 b_1 + W_3 b_2 + b_3`. It is computed left to right as
 :math:`(W, b) \leftarrow (W_k W,\ W_k b + b_k)`. ``nn.Identity``, ``nn.Flatten``, dropout in eval mode
 and the registry's identity activation fold as :math:`I`. The proof is numerical too: the largest
 ``|f(x) - (W'x + b')|`` over random inputs, and the rank of :math:`W'` (at most the narrowest width).
+Which layers are affine comes from :mod:`relulab.analysis.layers` (batch norm in eval mode and any
+registered linear activation fold too).
 
 Any other network is probed: every leaf module and every functional activation (``F.relu`` in
 ``forward``, see :mod:`relulab.analysis.sites`) is tested, in the order the forward pass reaches it,
@@ -31,27 +33,15 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import torch
-from torch import Tensor, nn
+from torch import nn
 
-from ..activations import Elementwise
 from .collapse_probe import additivity, first_nonlinear, probe_affine
+from .layers import IDENTITY, model_layers
 
-IDENTITY = "identity"
-Folded = tuple[Tensor, Tensor] | Literal["identity"] | None  # (W, b), I, or "not foldable as it is"
-
-# Layer type -> its affine map. Looked up along the MRO (so every dropout class is found).
-FOLDERS: dict[type[nn.Module], Callable[[Any], Folded]] = {
-    nn.Linear: lambda m: (m.weight, m.bias if m.bias is not None else m.weight.new_zeros(m.out_features)),
-    nn.Identity: lambda m: IDENTITY,
-    nn.Flatten: lambda m: IDENTITY,  # the collapsed layer acts on flattened inputs
-    nn.modules.dropout._DropoutNd: lambda m: IDENTITY if (not m.training or m.p == 0) else None,
-    Elementwise: lambda m: IDENTITY if m.spec.linear else None,
-}
 MAX_EXPORTED = 10_000  # to_dict() lists W' and b' when W' has at most this many entries
 
 
@@ -95,22 +85,6 @@ class CollapseResult:
                 f"({self.relative_violation:.1%} relative)")
 
 
-def _leaves(model: nn.Module, prefix: str = "") -> list[tuple[str, nn.Module]]:
-    """The layers of a (nested) ``nn.Sequential``, in order, by path."""
-    out = []
-    for name, m in model.named_children():
-        path = f"{prefix}{name}"
-        out += _leaves(m, path + ".") if isinstance(m, nn.Sequential) else [(path, m)]
-    return out
-
-
-def _fold(m: nn.Module) -> Folded:
-    for cls in type(m).__mro__:
-        if cls in FOLDERS:
-            return FOLDERS[cls](m)
-    return None
-
-
 def _input_shape(model: nn.Module, input_shape: tuple[int, ...] | None) -> tuple[int, ...]:
     if input_shape is not None:
         return tuple(int(s) for s in input_shape)
@@ -146,15 +120,15 @@ def collapse(
     a, b, x = (torch.randn(samples, *shape, generator=g, dtype=dtype) for _ in range(3))
     with torch.no_grad(), torch.random.fork_rng(devices=[]):  # dropout draws from the global stream
         violation, relative = additivity(model, a, b)
-        layers = _leaves(model) if isinstance(model, nn.Sequential) else []
-        folds = [_fold(m) for _, m in layers]
+        layers = model_layers(model) if isinstance(model, nn.Sequential) else []
+        folds = [layer.affine for layer in layers]
         if layers and all(f is not None for f in folds) and any(f != IDENTITY for f in folds):
             W, bias = None, None
             for f in folds:
                 if f != IDENTITY:
-                    Wk, bk = f
+                    Wk, bk = (t.to(dtype) for t in f)  # batch norm's map comes in float64
                     W, bias = (Wk, bk) if W is None else (Wk @ W, Wk @ bias + bk)  # (out_k, in), (out_k,)
-            method, folded = "product", tuple(p for (p, _), f in zip(layers, folds, strict=True) if f != IDENTITY)
+            method, folded = "product", tuple(lay.path for lay, f in zip(layers, folds, strict=True) if f != IDENTITY)
         else:
             found = first_nonlinear(model, a, b, tol)
             if found is not None or relative > tol:

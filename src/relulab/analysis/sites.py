@@ -13,9 +13,10 @@ Two kinds are found while the model runs:
 
 Calls made *inside* an activation module (``nn.ReLU.forward`` calls ``F.relu``) are not counted
 twice. Each site carries its function ``fn`` and local derivative ``f'`` with the parameters bound
-(from the activation registry where it knows the function, by autograd otherwise). Not seen:
-nonlinearities fused inside C++ kernels (``nn.LSTM``, fused attention) and ones that are not in
-the tables below (``torch.clamp``, ``x * x``).
+(from the activation registry where it knows the function, by autograd otherwise). What counts as
+an activation comes from the registry, read by :mod:`relulab.analysis.layers`. Not seen:
+nonlinearities fused inside C++ kernels (``nn.LSTM``, fused attention) and ones that are no
+registry entry's module or function (``torch.clamp``, ``x * x``).
 
 >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
 >>> seen = []
@@ -38,11 +39,11 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.overrides import TorchFunctionMode
 
-from ..activations import Activation, Elementwise, get_activation
+from . import layers
+from .layers import FAST_DERIVATIVES as FAST_DERIVATIVES
 
 Fn = Callable[[Tensor], Tensor]
 
@@ -64,116 +65,13 @@ class SiteVisitor(Protocol):
     def after(self, site: Site, y: Tensor) -> None: ...  # y: the site's output
 
 
-def _autograd_derivative(fn: Fn) -> Fn:
-    def derivative(x: Tensor) -> Tensor:
-        xg = x.detach().requires_grad_(True)
-        with torch.enable_grad():
-            (g,) = torch.autograd.grad(fn(xg).sum(), xg)
-        return g
-    return derivative
-
-
-def _relu_derivative(x: Tensor) -> Tensor:
-    # Same values as the registry's (x > 0).to(dtype), NaN and -0.0 included (tested), but with
-    # float ops only, which are several times faster on CPU than a comparison plus a cast.
-    return torch.sign(x).clamp_(min=0)
-
-
-FAST_DERIVATIVES: dict[str, Fn] = {"relu": _relu_derivative}
-
-
-def _spec(act: Activation, **params: Any) -> tuple[str, Fn, Fn]:
-    p = act.resolve(**{k: float(v) for k, v in params.items()})
-    fast = FAST_DERIVATIVES.get(act.name) if act is get_activation(act.name) else None
-    return act.name, (lambda x: act.fn(x, **p)), fast or (lambda x: act.grad(x, **p))
-
-
-def _reg(name: str, **params: Any) -> tuple[str, Fn, Fn]:
-    return _spec(get_activation(name), **params)
-
-
-def _own(name: str, fn: Fn) -> tuple[str, Fn, Fn]:
-    return name, fn, _autograd_derivative(fn)
-
-
-def _gelu(approximate: str = "none") -> tuple[str, Fn, Fn]:
-    if approximate == "none":
-        return _reg("gelu")
-    return _own(f"gelu_{approximate}", lambda x: F.gelu(x, approximate=approximate))
-
-
-# Activation classes -> (name, fn, derivative). Looked up along the MRO, so subclasses are found
-# (and nn.ReLU6, itself a Hardtanh subclass, gets its own entry).
-MODULES: dict[type[nn.Module], Callable[[Any], tuple[str, Fn, Fn]]] = {
-    nn.ReLU: lambda m: _reg("relu"),
-    nn.ReLU6: lambda m: _reg("relu6"),
-    nn.LeakyReLU: lambda m: _reg("leaky_relu", negative_slope=m.negative_slope),
-    nn.PReLU: lambda m: _own("prelu", lambda x: F.prelu(x, m.weight.detach())),
-    nn.Sigmoid: lambda m: _reg("sigmoid"),
-    nn.Tanh: lambda m: _reg("tanh"),
-    nn.ELU: lambda m: _reg("elu", alpha=m.alpha),
-    nn.CELU: lambda m: _reg("celu", alpha=m.alpha),
-    nn.SELU: lambda m: _reg("selu"),
-    nn.GELU: lambda m: _gelu(m.approximate),
-    nn.SiLU: lambda m: _reg("silu"),
-    nn.Mish: lambda m: _reg("mish"),
-    nn.Softplus: lambda m: _reg("softplus", beta=m.beta),
-    nn.Softsign: lambda m: _reg("softsign"),
-    nn.Hardtanh: lambda m: _reg("hardtanh", min_val=m.min_val, max_val=m.max_val),
-    nn.Hardsigmoid: lambda m: _reg("hardsigmoid"),
-    nn.Hardswish: lambda m: _own("hardswish", F.hardswish),
-    nn.LogSigmoid: lambda m: _own("logsigmoid", F.logsigmoid),
-    Elementwise: lambda m: _spec(m.spec, **m.params),
-}
-
-
-def _call(name: str, *positional: str) -> Callable[[tuple, dict], tuple[str, Fn, Fn]]:
-    """Resolver for ``f(input, *positional, **kw)`` backed by the registry entry ``name``."""
-    def resolve(args: tuple, kwargs: dict) -> tuple[str, Fn, Fn]:
-        p = {**dict(zip(positional, args[1:], strict=False)), **kwargs}
-        for k in ("input", "inplace", "threshold", "out"):  # not activation parameters
-            p.pop(k, None)
-        return _gelu(**p) if name == "gelu" else _reg(name, **p)
-    return resolve
-
-
-def _prelu(args: tuple, kwargs: dict) -> tuple[str, Fn, Fn]:
-    w = (args[1] if len(args) > 1 else kwargs["weight"]).detach()
-    return _own("prelu", lambda x: F.prelu(x, w))
-
-
-T = torch.Tensor
-# Functions -> (label shown in the site name, resolver). In-place variants are sites too.
-FUNCTIONS: dict[Callable, tuple[str, Callable[[tuple, dict], tuple[str, Fn, Fn]]]] = {
-    F.relu: ("F.relu", _call("relu", "inplace")), torch.relu: ("torch.relu", _call("relu")),
-    torch.relu_: ("torch.relu_", _call("relu")), T.relu: ("Tensor.relu", _call("relu")),
-    T.relu_: ("Tensor.relu_", _call("relu")),
-    torch.tanh: ("torch.tanh", _call("tanh")), torch.tanh_: ("torch.tanh_", _call("tanh")),
-    T.tanh: ("Tensor.tanh", _call("tanh")), T.tanh_: ("Tensor.tanh_", _call("tanh")),
-    torch.sigmoid: ("torch.sigmoid", _call("sigmoid")), torch.sigmoid_: ("torch.sigmoid_", _call("sigmoid")),
-    T.sigmoid: ("Tensor.sigmoid", _call("sigmoid")), T.sigmoid_: ("Tensor.sigmoid_", _call("sigmoid")),
-    F.leaky_relu: ("F.leaky_relu", _call("leaky_relu", "negative_slope", "inplace")),
-    F.elu: ("F.elu", _call("elu", "alpha", "inplace")), F.celu: ("F.celu", _call("celu", "alpha", "inplace")),
-    F.selu: ("F.selu", _call("selu", "inplace")), torch.selu: ("torch.selu", _call("selu")),
-    F.gelu: ("F.gelu", _call("gelu", "approximate")), F.silu: ("F.silu", _call("silu", "inplace")),
-    F.mish: ("F.mish", _call("mish", "inplace")), F.softplus: ("F.softplus", _call("softplus", "beta")),
-    F.softsign: ("F.softsign", _call("softsign")), F.relu6: ("F.relu6", _call("relu6", "inplace")),
-    F.hardtanh: ("F.hardtanh", _call("hardtanh", "min_val", "max_val", "inplace")),
-    F.hardsigmoid: ("F.hardsigmoid", _call("hardsigmoid", "inplace")),
-    F.hardswish: ("F.hardswish", lambda a, k: _own("hardswish", F.hardswish)),
-    F.logsigmoid: ("F.logsigmoid", lambda a, k: _own("logsigmoid", F.logsigmoid)),
-    torch.prelu: ("F.prelu", _prelu),
-}
-
 _SKIP_DIRS = (os.path.dirname(torch.__file__) + os.sep,)
 
 
 def module_activation(m: nn.Module) -> tuple[str, Fn, Fn] | None:
     """(name, fn, derivative) if ``m`` is an activation module, else ``None``."""
-    for cls in type(m).__mro__:
-        if cls in MODULES:
-            return MODULES[cls](m)
-    return None
+    use = layers.module_activation(m)
+    return None if use is None else (use.name, use.fn, use.derivative)
 
 
 class ActivationSites(TorchFunctionMode):
@@ -186,9 +84,11 @@ class ActivationSites(TorchFunctionMode):
         self._handles: list[Any] = []
         self._calls: Counter[str] = Counter()
         self._busy = 0  # > 0 inside an activation module or a visitor: functional calls are not sites
+        self._functions: dict[Callable, Any] = {}
         self._open: list[Site | None] = []  # module sites whose forward is running (a stack)
 
     def __enter__(self) -> ActivationSites:
+        self._functions = layers.function_table()  # read from the registry now: it may have grown
         for path, m in self.model.named_modules():
             resolved = module_activation(m)
             if resolved is not None:
@@ -229,20 +129,21 @@ class ActivationSites(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
         kwargs = kwargs or {}
-        entry = FUNCTIONS.get(func) if self._busy == 0 else None
+        known = self._busy == 0 and func in self._functions
         x = args[0] if args else kwargs.get("input")
-        if entry is None or not isinstance(x, Tensor):
+        if not known or not isinstance(x, Tensor):
             return func(*args, **kwargs)
-        label, resolve = entry
+        label = layers.function_label(func)
         self._busy += 1
         try:
             try:
-                name, fn, derivative = resolve(args, kwargs)
-            except (ValueError, TypeError, KeyError, IndexError):  # arguments the tables do not know
+                use = layers.call_activation(func, self._functions[func], args, kwargs)
+            except (ValueError, TypeError, KeyError, IndexError):  # arguments the registry does not know
                 rest = {k: v for k, v in kwargs.items() if k not in ("inplace", "out")}
-                name, fn, derivative = _own(label, lambda t: func(t, *args[1:], **rest))
+                use = layers.ActivationUse(label, None, {}, fn := (lambda t: func(t, *args[1:], **rest)),
+                                           layers.autograd_derivative(fn))
             key, location = self._caller(label)
-            site = Site(self._name(key, True), "function", name, location, fn, derivative)
+            site = Site(self._name(key, True), "function", use.name, location, use.fn, use.derivative)
             self.visitor.before(site, x)
             out = func(*args, **kwargs)
             if isinstance(out, Tensor):

@@ -25,7 +25,7 @@ def activation_record(act: Activation) -> dict[str, Any]:
         "name": act.name, "formula": act.latex, "params": dict(act.params), "kinks": list(act.kinks()),
         "linear": act.linear, "piecewise_linear": act.piecewise_linear, "smooth": act.smooth,
         "range": [lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None],
-        "monotone": act.monotone, "zero_centred": act.zero_centred, "gain": act.gain,
+        "monotone": act.monotone, "zero_centred": act.zero_centred, "gain": act.gain(),
         "learnable": act.learnable, "description": act.description,
     }
 
@@ -56,7 +56,7 @@ def _registry_table(acts: list[Activation]) -> Table:
         kinks = ", ".join(f"{k:g}" for k in a.kinks()) or "-"
         # escape: rich would read "[x > 0]" in the step's formula as a markup tag
         table.add_row(a.name, escape(a.latex), params, kinks, _yes(a.piecewise_linear), _yes(a.smooth),
-                      _range_text(*a.range), _yes(a.monotone), _yes(a.zero_centred), f"{a.gain:.4f}")
+                      _range_text(*a.range), _yes(a.monotone), _yes(a.zero_centred), f"{a.gain():.4f}")
     return table
 
 

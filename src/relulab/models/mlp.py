@@ -91,4 +91,6 @@ class MLP(nn.Sequential):
 
 def layer_gains(activations: Sequence[str], params: Mapping[str, float]) -> list[float]:
     """The init gain of each linear layer: its activation's, and 1 for the output layer."""
-    return [get_activation(a).gain for a in activations] + [1.0]
+    acts = [get_activation(a) for a in activations]
+    # the gain at the layer's own parameters: a leaky slope of 0.9 is nearly linear (1.05, not relu's 1.41)
+    return [a.gain(**{k: v for k, v in params.items() if k in a.params}) for a in acts] + [1.0]

@@ -16,7 +16,6 @@ one ``Affine(W (out, in), b (out,))``. Everything is float64 numpy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,14 +23,15 @@ import torch
 from torch import nn
 
 from ...activations import ACTIVATIONS, Elementwise
-
-_PWL_MODULES = ["ReLU", "LeakyReLU", "PReLU", "ReLU6", "Hardtanh", "Hardsigmoid", "Identity"]
+from ..layers import IDENTITY, ActivationUse, model_layers
 
 
 def allowed_activations() -> list[str]:
-    """What :func:`network_steps` accepts, for error messages."""
-    names = [n for n, a in ACTIVATIONS.items() if n == a.name and a.piecewise_linear]
-    return [f"nn.{m}" for m in _PWL_MODULES] + [f"relulab {n!r}" for n in names]
+    """What :func:`network_steps` accepts, for error messages: the registry's piecewise-linear entries."""
+    entries = [a for n, a in ACTIVATIONS.items() if n == a.name and a.piecewise_linear]
+    mods = [a.torch_module for a in sorted(entries, key=lambda a: a.linear) if a.torch_module is not None]
+    return ([f"nn.{m.__name__}" if getattr(nn, m.__name__, None) is m else m.__name__ for m in mods]
+            + [f"relulab {a.name!r}" for a in entries])
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ def _np(t: torch.Tensor) -> np.ndarray:
     return t.detach().to("cpu", torch.float64).numpy().copy()
 
 
-def _probe(fn: Callable[[torch.Tensor], torch.Tensor], kinks: tuple[float, ...], n: int, name: str) -> Piecewise:
-    """Slopes and intercepts of ``fn`` on each piece, read off two points inside the piece (exact for
-    integer-valued probes of the usual activations)."""
-    bp = np.array(sorted(kinks), dtype=np.float64)
+def _probe(use: ActivationUse, module: nn.Module, n: int) -> Piecewise:
+    """Slopes and intercepts of the activation on each piece, per unit, read off two points inside the
+    piece (exact for the usual activations: integer probes, and the pieces' own ends)."""
+    bp = np.array(sorted(use.kinks()), dtype=np.float64)
     edges = np.concatenate([[-np.inf], bp, [np.inf]])
     t0, t1 = [], []
     for lo, hi in zip(edges[:-1], edges[1:], strict=True):
@@ -74,61 +74,14 @@ def _probe(fn: Callable[[torch.Tensor], torch.Tensor], kinks: tuple[float, ...],
         t0.append(a)
         t1.append(c)
     t0a, t1a = np.array(t0), np.array(t1)
-    x = torch.from_numpy(np.concatenate([t0a, t1a]))[:, None].expand(-1, n).contiguous()
+    dtype = next((p.dtype for p in module.parameters()), torch.float64)  # nn.PReLU's learned slopes
+    x = torch.from_numpy(np.concatenate([t0a, t1a]))[:, None].expand(-1, n).to(dtype)  # (2P, n)
     with torch.no_grad():
-        y = _np(fn(x))  # (2P, n)
+        y = _np(use.fn(x))  # (2P, n)
     p = len(t0a)
     f0, f1 = y[:p].T, y[p:].T  # (n, P)
     slopes = (f1 - f0) / (t1a - t0a)
-    return Piecewise(name, np.tile(bp, (n, 1)), slopes, f0 - slopes * t0a)
-
-
-def _activation(m: nn.Module, n: int) -> Piecewise | None:
-    """The piecewise-linear form of activation module ``m`` on ``n`` units; ``None`` if unknown."""
-    if isinstance(m, nn.Identity):  # MLP's "identity" activation: a layer that adds no region
-        return Piecewise("identity", np.zeros((n, 0)), np.ones((n, 1)), np.zeros((n, 1)))
-    if isinstance(m, nn.ReLU):
-        return _probe(torch.relu, (0.0,), n, "relu")
-    if isinstance(m, nn.LeakyReLU):
-        s = float(m.negative_slope)
-        return Piecewise("leaky_relu", np.zeros((n, 1)), np.tile([s, 1.0], (n, 1)), np.zeros((n, 2)))
-    if isinstance(m, nn.PReLU):
-        a = _np(m.weight).reshape(-1)
-        if a.size not in (1, n):
-            raise ValueError(f"nn.PReLU has {a.size} slopes for a layer of {n} units")
-        slopes = np.stack([np.broadcast_to(a, (n,)), np.ones(n)], axis=1)
-        return Piecewise("prelu", np.zeros((n, 1)), slopes, np.zeros((n, 2)))
-    if isinstance(m, nn.Hardtanh):  # nn.ReLU6 is Hardtanh(0, 6)
-        lo, hi = float(m.min_val), float(m.max_val)
-        name = "relu6" if isinstance(m, nn.ReLU6) else "hardtanh"
-        return Piecewise(name, np.tile([lo, hi], (n, 1)), np.tile([0.0, 1.0, 0.0], (n, 1)),
-                         np.tile([lo, 0.0, hi], (n, 1)))
-    if isinstance(m, nn.Hardsigmoid):
-        return _probe(torch.nn.functional.hardsigmoid, (-3.0, 3.0), n, "hardsigmoid")
-    if isinstance(m, Elementwise):
-        spec, params = m.spec, m.params
-        if not spec.piecewise_linear:
-            return None
-        if spec.linear:
-            return Piecewise(spec.name, np.zeros((n, 0)), np.ones((n, 1)), np.zeros((n, 1)))
-        return _probe(lambda x: spec.fn(x, **params), spec.kinks(**params), n, spec.name)
-    return None
-
-
-def _bn_affine(m: nn.BatchNorm1d) -> Affine:
-    if m.training or m.running_mean is None:
-        raise ValueError("nn.BatchNorm1d must be in eval mode with running statistics (call model.eval()) "
-                         "to be a fixed affine map; got it in training mode")
-    scale = _np(m.weight) if m.affine else np.ones(m.num_features)
-    shift = _np(m.bias) if m.affine else np.zeros(m.num_features)
-    s = scale / np.sqrt(_np(m.running_var) + m.eps)
-    return Affine(np.diag(s), shift - s * _np(m.running_mean))
-
-
-def _flatten(model: nn.Module) -> list[nn.Module]:
-    if isinstance(model, nn.Sequential):
-        return [leaf for child in model for leaf in _flatten(child)]
-    return [model]
+    return Piecewise(use.name, np.tile(bp, (n, 1)), slopes, f0 - slopes * t0a)
 
 
 def network_steps(model: nn.Module, in_features: int) -> list[Affine | Piecewise]:
@@ -139,30 +92,31 @@ def network_steps(model: nn.Module, in_features: int) -> list[Affine | Piecewise
     """
     steps: list[Affine | Piecewise] = []
     width = in_features
-    for i, m in enumerate(_flatten(model)):
-        step: Affine | Piecewise | None
-        if isinstance(m, nn.Linear):
-            if m.in_features != width:
-                raise ValueError(f"layer {i} (nn.Linear) takes {m.in_features} inputs but receives {width}")
-            b = _np(m.bias) if m.bias is not None else np.zeros(m.out_features)
-            step, width = Affine(_np(m.weight), b), m.out_features
-        elif isinstance(m, nn.BatchNorm1d):
-            if m.num_features != width:
-                raise ValueError(f"layer {i} (nn.BatchNorm1d) has {m.num_features} features but receives {width}")
-            step = _bn_affine(m)
-        elif isinstance(m, nn.Flatten):
-            continue
-        elif isinstance(m, nn.Dropout):
-            if m.training and m.p > 0:
-                raise ValueError(f"layer {i} is nn.Dropout(p={m.p}) in training mode: not a fixed function; "
-                                 "call model.eval()")
-            continue
-        else:
-            step = _activation(m, width)
-            if step is None:
-                name = m.spec.name if isinstance(m, Elementwise) else type(m).__name__
+    for i, layer in enumerate(model_layers(model)):
+        m = layer.module
+        step: Affine | Piecewise
+        if isinstance(m, nn.Linear) and m.in_features != width:
+            raise ValueError(f"layer {i} (nn.Linear) takes {m.in_features} inputs but receives {width}")
+        if isinstance(m, nn.BatchNorm1d) and m.num_features != width:
+            raise ValueError(f"layer {i} (nn.BatchNorm1d) has {m.num_features} features but receives {width}")
+        use = layer.activation
+        if use is not None:
+            if not use.piecewise_linear:
+                name = use.name if isinstance(m, Elementwise) else type(m).__name__
                 raise ValueError(f"exact regions need piecewise-linear activations, got {name!r} (layer {i}); "
                                  f"allowed: {', '.join(allowed_activations())}")
+            step = _probe(use, m, width)
+        elif layer.affine == IDENTITY:
+            continue
+        elif layer.affine is not None:
+            W, b = layer.affine
+            step = Affine(_np(W), _np(b))
+            width = W.shape[0]
+        elif isinstance(m, nn.BatchNorm1d | nn.modules.dropout._DropoutNd):  # in training mode
+            raise ValueError(f"layer {i}: {layer.why}")
+        else:
+            raise ValueError(f"exact regions need piecewise-linear activations, got {type(m).__name__!r} "
+                             f"(layer {i}); allowed: {', '.join(allowed_activations())}")
         if isinstance(step, Affine) and steps and isinstance(steps[-1], Affine):
             prev = steps.pop()
             step = Affine(step.W @ prev.W, step.W @ prev.b + step.b)
