@@ -37,8 +37,11 @@ class FusedNet:
         for k, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             if w.dim() == 2:
                 z = torch.addmm(b, h, w.mT)  # (n, out)
-            else:  # a stack: (E, n, out); the first layer's input is shared by all models
-                z = torch.baddbmm(b.unsqueeze(-2), h if h.dim() == 3 else h.expand(w.shape[0], *h.shape), w.mT)
+            elif h.dim() == 2:  # a stack sharing its input: one matmul over W.reshape(E*out, in)
+                e, o, i = w.shape
+                z = torch.addmm(b.reshape(e * o), h, w.reshape(e * o, i).mT).view(len(h), e, o).transpose(0, 1)
+            else:  # a stack: (E, n, out)
+                z = torch.baddbmm(b.unsqueeze(-2), h, w.mT)
             if k == last:
                 return z, hs, zs
             act, p = self.acts[k]
@@ -56,11 +59,18 @@ class FusedNet:
         gw: list[Tensor] = []
         gb: list[Tensor] = []
         for k in range(len(self.weights) - 1, -1, -1):
-            gw.append(torch.matmul(dz.mT, hs[k]))  # (…, out, in)
-            gb.append(dz.sum(-2))  # (…, out)
+            w, h = self.weights[k], hs[k]
+            if w.dim() == 3 and h.dim() == 2:  # shared input: dW for all models in one matmul
+                e, o, i = w.shape
+                flat = dz.transpose(0, 1).reshape(len(h), e * o)  # (n, E*out); a view when dz is laid out so
+                gw.append((flat.mT @ h).view(e, o, i))
+                gb.append(flat.sum(0).view(e, o))
+            else:
+                gw.append(torch.matmul(dz.mT, h))  # (…, out, in)
+                gb.append(_sum_points(dz))  # (…, out)
             if k > 0:
                 act, p = self.acts[k - 1]
-                dz = torch.matmul(dz, self.weights[k]) * act.derivative(zs[k - 1], **p)
+                dz = torch.matmul(dz, w) * act.derivative(zs[k - 1], **p)
         gw.reverse()
         gb.reverse()
         return gw + gb
@@ -68,6 +78,14 @@ class FusedNet:
     @property
     def params(self) -> list[Tensor]:
         return [*self.weights, *self.biases]
+
+
+def _sum_points(dz: Tensor) -> Tensor:
+    """``dz.sum(-2)``; for a stack ``(E, n, out)`` as a batched product with ones, which is several times
+    faster than torch's reduction over a short middle axis."""
+    if dz.dim() == 3:
+        return torch.bmm(dz.new_ones(dz.shape[0], 1, dz.shape[1]), dz).squeeze(-2)
+    return dz.sum(-2)
 
 
 def fusable(acts: Sequence[Activation]) -> bool:
