@@ -29,6 +29,7 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
 
 
 def main() -> None:
-    # relulab's networks are small: one thread is steadier and faster (see DEVELOPERS.md).
+    # relulab's networks are small: PyTorch's per-call overhead dominates, and extra threads only add
+    # contention (benchmarks/train_speed.py runs with one thread too). RELULAB_THREADS overrides it.
     torch.set_num_threads(int(os.environ.get("RELULAB_THREADS", "1")))
     app()

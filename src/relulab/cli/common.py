@@ -33,12 +33,6 @@ def bad_input() -> Iterator[None]:
         fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
 
 
-def guarded(fn: Callable[[], T]) -> T:
-    with bad_input():
-        return fn()
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def make_config(base: RunConfig | None = None, **fields: Any) -> RunConfig:
     """A RunConfig from CLI options: ``None`` means "not given" (keep the base's or the default value)."""
     given = {k: v for k, v in fields.items() if v is not None}
