@@ -11,6 +11,7 @@ layer and is imported by nothing inside the package.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,24 +77,26 @@ def layer_of(module: str) -> int | None:
     return LEVEL[parts[1]]
 
 
-def violations(src: Path = SRC) -> list[str]:
-    found = []
+def all_imports(src: Path = SRC) -> Iterator[tuple[Path, str, int, str]]:
+    """``(file, its module, line, imported module)`` for every import of every module but the facade."""
     for path in sorted(src.rglob("*.py")):
         mod = module_name(path, src)
-        if mod == FACADE:
+        if mod != FACADE:
+            for line, target in imported_modules(path, src):
+                yield path, mod, line, target
+
+
+def violations(src: Path = SRC) -> list[str]:
+    found = []
+    for path, mod, line, target in all_imports(src):
+        where = f"{path.relative_to(src.parent)}:{line}"
+        if target == FACADE:
+            found.append(f"{where}: imports the facade 'relulab'; import the module that defines the name instead")
             continue
-        own = layer_of(mod)
-        for line, target in imported_modules(path, src):
-            if target == FACADE:
-                found.append(f"{path.relative_to(src.parent)}:{line}: imports the facade 'relulab'; "
-                             f"import the module that defines the name instead")
-                continue
-            if not target.startswith(FACADE + "."):
-                continue
-            theirs = layer_of(target)
-            if theirs is not None and own is not None and theirs > own:
-                found.append(f"{path.relative_to(src.parent)}:{line}: {mod} (layer {LAYERS[own][0]!r}) imports "
-                             f"{target} (layer {LAYERS[theirs][0]!r}), which is above it")
+        own, theirs = layer_of(mod), layer_of(target)
+        if theirs is not None and own is not None and theirs > own:
+            found.append(f"{where}: {mod} (layer {LAYERS[own][0]!r}) imports {target} (layer "
+                         f"{LAYERS[theirs][0]!r}), which is above it")
     return found
 
 
@@ -134,15 +137,10 @@ def test_a_planted_upward_import_is_caught(tmp_path, where, code):
 def part_graph(src: Path = SRC) -> dict[str, set[str]]:
     """Which top-level parts of relulab each part imports (the facade left out)."""
     graph: dict[str, set[str]] = {}
-    for path in sorted(src.rglob("*.py")):
-        mod = module_name(path, src)
-        if mod == FACADE:
-            continue
-        own = mod.split(".")[1]
-        for _, target in imported_modules(path, src):
-            parts = target.split(".")
-            if parts[0] == FACADE and len(parts) > 1 and parts[1] != own:
-                graph.setdefault(own, set()).add(parts[1])
+    for _, mod, _, target in all_imports(src):
+        own, parts = mod.split(".")[1], target.split(".")
+        if parts[0] == FACADE and len(parts) > 1 and parts[1] != own:
+            graph.setdefault(own, set()).add(parts[1])
     return graph
 
 

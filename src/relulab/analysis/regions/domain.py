@@ -61,12 +61,17 @@ class Plane:
         return ((-r, r), (-r, r))
 
 
+def _floats(box: object) -> np.ndarray:
+    """``box`` as a float64 array; an empty one when it is not numbers (the callers name what is allowed)."""
+    try:
+        return np.asarray(box, dtype=np.float64)
+    except (TypeError, ValueError):
+        return np.zeros(0)
+
+
 def parse_window(box: object) -> Window:
     """``(lo, hi)`` for the square ``[lo, hi]^2`` or ``((x0, x1), (y0, y1))``."""
-    try:
-        arr = np.asarray(box, dtype=np.float64)
-    except (TypeError, ValueError):
-        arr = np.zeros(0)
+    arr = _floats(box)
     if arr.shape == (2,):
         arr = np.stack([arr, arr])
     if arr.shape != (2, 2) or not np.isfinite(arr).all() or (arr[:, 1] <= arr[:, 0]).any():
@@ -75,10 +80,7 @@ def parse_window(box: object) -> Window:
 
 
 def parse_interval(box: object) -> tuple[float, float]:
-    try:
-        arr = np.asarray(box, dtype=np.float64)
-    except (TypeError, ValueError):
-        arr = np.zeros(0)
+    arr = _floats(box)
     if arr.shape != (2,) or not np.isfinite(arr).all() or arr[1] <= arr[0]:
         raise ValueError(f"a 1-input network needs an interval (lo, hi) with lo < hi, finite; got {box!r}")
     return float(arr[0]), float(arr[1])
