@@ -1,0 +1,136 @@
+"""``relulab claim C4`` runs one claim; ``relulab claims`` runs all of them into one HTML report.
+
+A claim whose experiment fails becomes an ``error`` entry with its message; the others still run.
+Unknown claim ids are bad input (one line, exit 2). Ids are case-insensitive and may be zero-padded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..experiments import claim_id, claim_ids, get_claim, run_claim
+from ..experiments.report import write_report
+from ..experiments.result import ClaimResult, Verdict
+from .common import bad_input, fail, print_json
+
+_err = Console(stderr=True)
+_STYLE = {Verdict.HOLDS: "green", Verdict.CAVEATS: "yellow", Verdict.FAILS: "red", Verdict.ERROR: "magenta"}
+
+
+def parse_ids(only: str | None) -> list[str]:
+    """``"C3,c7"`` -> ``["C3", "C7"]`` in the order given (duplicates dropped); None -> all claims."""
+    if only is None:
+        return claim_ids()
+    ids: list[str] = []
+    for part in only.split(","):
+        if part.strip():
+            cid = claim_id(part)
+            if cid not in ids:
+                ids.append(cid)
+    if not ids:
+        raise ValueError(f"--only needs at least one claim id such as C3,C7, got {only!r}")
+    return ids
+
+
+def _check_device(device: str) -> str:
+    import torch
+
+    if device != "cpu" and not (device.startswith("cuda") and torch.cuda.is_available()):
+        raise ValueError(f"device {device!r} is not available here; allowed: cpu"
+                         + (", cuda" if torch.cuda.is_available() else ""))
+    return device
+
+
+@contextmanager
+def claims_progress(n: int, enabled: bool) -> Iterator[Progress]:
+    """Two bars on stderr (only on a terminal): claim i/n, and the current claim's own progress."""
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                   console=_err, transient=True, disable=not (enabled and _err.is_terminal))
+    with bar:
+        bar.add_task("claims 0/%d" % n, total=n)
+        bar.add_task("", total=1.0)
+        yield bar
+
+
+def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, show: bool) -> list[ClaimResult]:
+    results = []
+    with claims_progress(len(ids), show) as bar:
+        overall, current = bar.task_ids
+        for i, cid in enumerate(ids, 1):
+            bar.update(overall, description=f"claims {i}/{len(ids)}")
+            bar.reset(current, total=1.0, description=f"{cid} {get_claim(cid).title}")
+
+            def step(frac: float, _task=current) -> None:
+                bar.update(_task, completed=min(max(float(frac), 0.0), 1.0))
+
+            results.append(run_claim(cid, quick=quick, seed=seed, device=device, progress=step))
+            bar.advance(overall)
+    return results
+
+
+def verdict_table(results: list[ClaimResult], title: str) -> Table:
+    table = Table(title=title)
+    for col in ("claim", "verdict", "key number", "s"):
+        table.add_column(col)
+    for r in results:
+        key = r.error or (f"{r.measurements[0].name}: {r.measurements[0].value}" if r.measurements else "")
+        table.add_row(r.id, f"[{_STYLE[r.verdict]}]{r.verdict.value}[/]", str(key)[:80], f"{r.seconds:.1f}")
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("claim")
+    def claim_cmd(
+        claim: str = typer.Argument(..., help="claim id, e.g. C4 (c4 and C04 work too)"),
+        quick: bool = typer.Option(False, "--quick", help="fewer seeds and epochs (same rule)"),
+        seed: int = typer.Option(0, "--seed", min=0, help="base seed of every random draw"),
+        out: Path = typer.Option(None, "--out", help="write result.json, the figures and index.html here"),
+        json_output: bool = typer.Option(False, "--json", help="print the result as JSON"),
+        device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
+    ) -> None:
+        """Run one claim's experiment and print its numbers and the verdict its rule gives."""
+        with bad_input():
+            cid = claim_id(claim)
+            _check_device(device)
+        [result] = run_with_progress([cid], quick=quick, seed=seed, device=device, show=not json_output)
+        if out is not None:
+            result.save(out)
+            write_report([result], out, quick=quick, seconds=result.seconds)
+        if json_output:
+            print_json(result.to_dict())
+        else:
+            typer.echo(result.to_text())
+            if out is not None:
+                typer.echo(f"wrote {out}/result.json, {out}/index.html and {len(result.figures)} figure(s)")
+        if result.verdict is Verdict.ERROR:
+            raise typer.Exit(1)
+
+    @app.command("claims")
+    def claims_cmd(
+        quick: bool = typer.Option(False, "--quick", help="fewer seeds and epochs (same rules)"),
+        only: str = typer.Option(None, "--only", help="comma-separated claim ids, e.g. C3,C7"),
+        seed: int = typer.Option(0, "--seed", min=0, help="base seed of every random draw"),
+        out: Path = typer.Option(Path("out/claims"), "--out", help="directory for index.html and claims.json"),
+        device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
+    ) -> None:
+        """Run every claim (or --only some) and write ONE self-contained HTML report plus claims.json."""
+        with bad_input():
+            ids = parse_ids(only)
+            _check_device(device)
+        if out.exists() and not out.is_dir():
+            fail(f"--out must be a directory, got the file {str(out)!r}")
+        t0 = time.perf_counter()
+        results = run_with_progress(ids, quick=quick, seed=seed, device=device, show=True)
+        seconds = time.perf_counter() - t0
+        page = write_report(results, out, quick=quick, seconds=seconds)
+        Console().print(verdict_table(results, f"{len(results)} claims ({'quick' if quick else 'full'} run, "
+                                               f"{seconds:.0f} s)"))
+        typer.echo(f"wrote {page} and {out / 'claims.json'}")

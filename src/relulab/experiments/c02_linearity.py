@@ -1,0 +1,83 @@
+"""C2: ReLU is made of two linear pieces yet is not linear: it breaks additivity and homogeneity.
+
+:func:`relulab.linearity_table` measures, in float64 on random samples, the additivity gap
+``max |f(a+b) - f(a) - f(b)|``, homogeneity ``f(cx) = c f(x)`` for ``c`` of both signs and for
+``c > 0`` only, and oddness, for every registered activation, and classifies each (linear, piecewise
+linear, smooth, nonlinear) from the numbers. ReLU keeps *positive* homogeneity, ``relu(cx) = c relu(x)``
+for ``c > 0``: the rule turns that into a caveat (it is "half" linear).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..activations import get_activation
+from ..analysis.linearity import linearity_table
+from .registry import CLAIMS, Progress, register_claim
+from .result import Figure, Measurement, Verdict
+
+TEXT = "ReLU, max(0, x), is made of two linear pieces yet is not linear: it breaks additivity and homogeneity."
+RULE = ("relu's additivity gap max abs(f(a+b) − f(a) − f(b)) > 1e-6 while identity's < 1e-12; "
+        "caveat when f(cx) = c·f(x) within 1e-12 for c > 0 (positive homogeneity)")
+
+
+def decide(m: dict) -> tuple[Verdict, list[str]]:
+    """``m``: ``relu_additivity``, ``identity_additivity``, ``relu_positive_homogeneity`` (max abs gaps)."""
+    if not (m["relu_additivity"] > 1e-6 and m["identity_additivity"] < 1e-12):
+        return Verdict.FAILS, [f"relu's additivity gap {m['relu_additivity']:.3g} (needs > 1e-6), identity's "
+                               f"{m['identity_additivity']:.3g} (needs < 1e-12)"]
+    if m["relu_positive_homogeneity"] <= 1e-12:
+        return Verdict.CAVEATS, [f"relu is positively homogeneous: relu(cx) = c·relu(x) for every c > 0 (max gap "
+                                 f"{m['relu_positive_homogeneity']:.3g}); only c < 0 and sums break linearity"]
+    return Verdict.HOLDS, []
+
+
+@register_claim("C2", "relu is not linear", TEXT, RULE, decide)
+def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
+    n = 4096 if quick else 1 << 16
+    rows = linearity_table(generator=torch.Generator().manual_seed(seed), n=n)
+    if progress:
+        progress(0.8)
+    by = {r.name: r for r in rows}
+    relu, ident = by["relu"], by["identity"]
+    m = {"relu_additivity": relu.additivity, "identity_additivity": ident.additivity,
+         "relu_positive_homogeneity": relu.positive_homogeneity}
+    measurements = [
+        Measurement("relu additivity gap max|f(a+b) − f(a) − f(b)|", relu.additivity, "", f"{n} samples, N(0, 9)"),
+        Measurement("identity additivity gap", ident.additivity),
+        Measurement("relu homogeneity gap, c of both signs", relu.homogeneity),
+        Measurement("relu positive homogeneity gap (c > 0)", relu.positive_homogeneity),
+        Measurement("relu oddness gap max|f(−x) + f(x)|", relu.oddness),
+        Measurement("measured class of each activation", {r.name: r.classification for r in rows}),
+        Measurement("activations whose measured class differs from the registry's flags",
+                    [r.name for r in rows if not r.agrees] or "none"),
+    ]
+    return CLAIMS.get("C2").result(m, measurements, figures=[_figure(rows, seed)],
+                                   configs=[{"samples": n, "distribution": "a, b ~ N(0, 3^2), c ~ U(-3, 3)",
+                                             "dtype": "float64"}], seeds=[seed])
+
+
+def _figure(rows, seed: int) -> Figure:
+    import matplotlib.pyplot as plt
+
+    g = torch.Generator().manual_seed(seed)
+    a, b = (torch.randn(400, generator=g, dtype=torch.float64) * 3 for _ in range(2))
+    relu = get_activation("relu")
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
+    ax0.scatter(relu(a) + relu(b), relu(a + b), s=6, alpha=0.6, label="relu")
+    ax0.scatter(a + b, a + b, s=4, alpha=0.4, label="identity")
+    ax0.plot([-10, 10], [-10, 10], "k--", lw=0.8)
+    ax0.set(xlabel="f(a) + f(b)", ylabel="f(a + b)", title="additivity: points off the diagonal break it")
+    ax0.legend()
+    y = range(len(rows))
+    for key, mark in (("additivity", "o"), ("homogeneity", "s"), ("positive_homogeneity", "^")):
+        ax1.scatter([max(getattr(r, key), 1e-18) for r in rows], y, marker=mark, label=key.replace("_", " "))
+    ax1.set_xscale("log")
+    ax1.set_yticks(list(y), [f"{r.name} ({r.classification})" for r in rows], fontsize=7)
+    ax1.axvline(1e-12, color="grey", ls=":")
+    ax1.set(xlabel="largest violation (1e-18 = exactly 0)", title="linearity identities per activation")
+    ax1.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return Figure.from_matplotlib(fig, "c02_linearity", "Left: relu(a+b) against relu(a)+relu(b) (identity for "
+                                  "comparison). Right: the measured gaps of additivity, homogeneity (c of both "
+                                  "signs) and positive homogeneity for every registered activation.")
