@@ -35,14 +35,10 @@ class Claim:
     decide: Decide
 
     def result(self, m: dict, measurements: list[Measurement], **fields: Any) -> ClaimResult:
-        """A ClaimResult for this claim whose verdict and caveats come from ``decide(m)``.
-
-        Extra caveats in ``fields["caveats"]`` (observations, not verdict-changing) are appended.
-        """
+        """A ClaimResult for this claim whose verdict and caveats come from ``decide(m)`` (context that does
+        not change the verdict goes in ``notes=``)."""
         verdict, caveats = self.decide(m)
-        extra = list(fields.pop("caveats", []))
-        return ClaimResult(self.id, self.text, verdict, self.rule, measurements,
-                           caveats=list(caveats) + extra, **fields)
+        return ClaimResult(self.id, self.text, verdict, self.rule, measurements, caveats=list(caveats), **fields)
 
 
 CLAIMS: Registry[Claim] = Registry("claim")

@@ -115,6 +115,7 @@ class ClaimResult:
     quick: bool = False
     seconds: float = 0.0
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # context that does not change the verdict
 
     # ---- text -------------------------------------------------------------------------------------
     def to_text(self) -> str:
@@ -125,6 +126,7 @@ class ClaimResult:
             note = f"  ({m.note})" if m.note else ""
             lines.append(f"  {m.name}: {format_value(m.value, m.unit)}{note}")
         lines += [f"  caveat: {c}" for c in self.caveats]
+        lines += [f"  note: {n}" for n in self.notes]
         for f in self.figures:
             lines.append(f"  figure {f.name}: {f.caption}")
         if self.seeds:
@@ -150,7 +152,7 @@ class ClaimResult:
             "id": self.id, "claim": self.claim, "verdict": self.verdict.value, "rule": self.rule,
             "measurements": [{"name": m.name, "value": _jsonable(m.value), "unit": m.unit, "note": m.note}
                              for m in self.measurements],
-            "caveats": list(self.caveats), "figures": figs, "configs": _jsonable(self.configs),
+            "caveats": list(self.caveats), "notes": list(self.notes), "figures": figs, "configs": _jsonable(self.configs),
             "seeds": list(self.seeds), "playground_url": self.playground_url, "quick": self.quick,
             "seconds": round(self.seconds, 3), "error": self.error,
         }
@@ -177,6 +179,9 @@ class ClaimResult:
                          f"<th>note</th></tr></thead><tbody>{rows}</tbody></table></div>")
         if self.caveats:
             parts.append("<p><b>Caveats:</b></p><ul>" + "".join(f"<li>{e(c)}</li>" for c in self.caveats) + "</ul>")
+        if self.notes:
+            parts.append('<p class="notes"><b>Notes:</b></p><ul>' + "".join(f"<li>{e(n)}</li>" for n in self.notes)
+                         + "</ul>")
         for f in self.figures:
             parts.append(f'<figure><img src="{f.data_uri()}" alt="{e(f.caption)}" style="max-width:100%;'
                          f'height:auto"><figcaption>{e(f.caption)}</figcaption></figure>')

@@ -1,0 +1,135 @@
+r"""C13: a perceptron is a linear classifier and cannot solve XOR; an MLP with a nonlinearity can.
+
+* The perceptron rule (:func:`relulab.train_perceptron`, step activation) on the XOR truth table cycles:
+  some point is misclassified in every epoch.
+* On a linearly separable set it converges, after at most :math:`(R/\gamma)^2` updates (Novikoff), with
+  :math:`R = \max \|(x, 1)\|` and :math:`\gamma` the margin of the set's known separating line (unit
+  normal in the augmented space): any separator gives a valid bound.
+* MLPs with 2 and 4 hidden units on XOR, linear vs relu (tanh too), over many weight seeds: the linear
+  one never gets all four points, the relu one does on most seeds.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from ..config import RunConfig
+from ..data import build_dataset
+from ..data.extra2d import LINSEP_B, LINSEP_W
+from ..models import train_perceptron
+from ..training.stacked import train_many
+from .registry import CLAIMS, Progress, register_claim
+from .result import Figure, Measurement, Verdict
+
+TEXT = ("A single perceptron with a step activation is a linear classifier and cannot solve XOR; a multi-layer "
+        "network with a nonlinear activation can.")
+RULE = ("perceptron on XOR never reaches 0 mistakes in 100 epochs and converges on a separable set within (R/γ)²; "
+        "linear MLP ≤ 0.75 on XOR for every seed; relu MLP (4 units) 1.0 on ≥ 80 % of seeds; "
+        "otherwise the failing part is named")
+MLP_BASE = RunConfig(dataset="xor4", hidden=(4,), lr=0.1, optimizer="sgd", batch_size=4, init="torch")
+NETS = (("linear", 4), ("relu", 2), ("relu", 4), ("tanh", 2))
+
+
+def decide(m: dict) -> tuple[Verdict, list[str]]:
+    """``m``: ``xor_min_mistakes`` (over 100 epochs), ``sep_converged``, ``sep_updates``, ``novikoff_bound``,
+    ``linear_max_acc`` (over seeds), ``relu4_success`` (fraction of seeds with accuracy 1.0)."""
+    failed = []
+    if m["xor_min_mistakes"] == 0:
+        failed.append("the perceptron reached 0 mistakes on XOR")
+    if not (m["sep_converged"] and m["sep_updates"] <= m["novikoff_bound"]):
+        failed.append(f"the perceptron on the separable set: converged {m['sep_converged']}, {m['sep_updates']} "
+                      f"updates vs the bound (R/γ)² = {m['novikoff_bound']:.1f}")
+    if m["linear_max_acc"] > 0.75:
+        failed.append(f"a linear MLP reached accuracy {m['linear_max_acc']:.2f} > 0.75 on XOR")
+    if not m["relu4_success"] >= 0.8:
+        failed.append(f"the relu MLP with 4 units solved XOR on only {m['relu4_success']:.0%} of seeds (< 80 %)")
+    return (Verdict.FAILS, failed) if failed else (Verdict.HOLDS, [])
+
+
+def novikoff(x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """``(R, gamma)`` of labelled points with the bias as a constant input, for the set's known separator."""
+    xa = torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], dim=1)  # (n, 3)
+    u = torch.tensor([*LINSEP_W, LINSEP_B], dtype=x.dtype)
+    u = u / u.norm()
+    return float(xa.norm(dim=1).max()), float((y * (xa @ u)).min())
+
+
+@register_claim("C13", "perceptron vs XOR", TEXT, RULE, decide)
+def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
+    n_seeds, epochs = (20, 300) if quick else (50, 1000)
+    g = torch.Generator().manual_seed(seed)
+    xor = build_dataset("xor4", seed=str(seed))
+    p_xor = train_perceptron(xor.x_train, xor.y_train, epochs=100, generator=g)
+    sep = build_dataset("linsep", n=100, seed=str(seed), train_ratio=0.99)
+    xs, ys = torch.cat([sep.x_train, sep.x_test]), torch.cat([sep.y_train, sep.y_test])
+    p_sep = train_perceptron(xs, ys, epochs=1000, generator=g)
+    R, gamma = novikoff(xs, ys)
+    if progress:
+        progress(0.1)
+    seeds = list(range(seed, seed + n_seeds))
+    runs, acc = {}, {}
+    for k, (act, width) in enumerate(NETS):
+        base = MLP_BASE.model_copy(update={"activation": act, "hidden": (width,), "epochs": epochs})
+        runs[(act, width)] = train_many([base.model_copy(update={"weight_seed": s}) for s in seeds])
+        acc[(act, width)] = [r.metrics()["train_acc"] for r in runs[(act, width)]]
+        if progress:
+            progress(0.1 + 0.85 * (k + 1) / len(NETS))
+    success = {key: sum(a == 1.0 for a in v) / len(v) for key, v in acc.items()}
+    m = {"xor_min_mistakes": min(p_xor.mistakes), "sep_converged": p_sep.converged,
+         "sep_updates": sum(p_sep.mistakes), "novikoff_bound": (R / gamma) ** 2,
+         "linear_max_acc": max(acc[("linear", 4)]), "relu4_success": success[("relu", 4)]}
+    measurements = [
+        Measurement("perceptron on XOR: fewest mistakes in an epoch (100 epochs)", m["xor_min_mistakes"],
+                    note=f"mistakes per epoch, first 10: {list(p_xor.mistakes[:10])}"),
+        Measurement("perceptron on a separable set: updates until converged", m["sep_updates"],
+                    note=f"converged {p_sep.converged} after {p_sep.epochs} epochs"),
+        Measurement("Novikoff bound (R/γ)²", m["novikoff_bound"], note=f"R = {R:.3f}, γ = {gamma:.3f}"),
+        Measurement("linear MLP (4 units): best accuracy on XOR over seeds", m["linear_max_acc"]),
+        *[Measurement(f"{a} MLP ({w} units): share of seeds solving XOR (accuracy 1.0)", success[(a, w)], "",
+                      f"{n_seeds} seeds, {epochs} epochs") for a, w in NETS],
+    ]
+    cfgs = [MLP_BASE.model_copy(update={"activation": a, "hidden": (w,), "epochs": epochs}) for a, w in NETS]
+    pg = MLP_BASE.model_copy(update={"dataset": "xor", "activation": "relu", "hidden": (4,), "batch_size": 10})
+    return CLAIMS.get("C13").result(
+        m, measurements, figures=[_figure(p_xor, p_sep, xor, runs, acc, success)],
+        configs=[c.model_dump(mode="json") for c in cfgs] + [{"perceptron": {"lr": 1.0, "epochs": 100,
+                                                                             "data": ["xor4", "linsep n=100"]}}],
+        seeds=seeds, playground_url=pg.to_playground_url(),
+        notes=["the playground link opens the same relu network (4 units) on the playground's xor data set "
+                 "(500 points in four quadrants); the measurement itself uses the 4-point truth table"])
+
+
+def _figure(p_xor, p_sep, xor, runs, acc, success) -> Figure:
+    import matplotlib.pyplot as plt
+
+    from ..viz.boundary import plot_boundary
+
+    fig, ax = plt.subplots(1, 4, figsize=(16, 4))
+    ax[0].plot(range(1, len(p_xor.mistakes) + 1), p_xor.mistakes, ".-", label="XOR (4 points)")
+    ax[0].plot(range(1, len(p_sep.mistakes) + 1), p_sep.mistakes, ".-", label="separable set (100 points)")
+    ax[0].set(xlabel="epoch", ylabel="mistakes", title="perceptron rule: mistakes per epoch", ylim=(-0.3, None))
+    ax[0].legend()
+    x, y = xor.x_train, xor.y_train
+    t = torch.linspace(-2, 2, 81, dtype=torch.float64)
+    gx, gy = torch.meshgrid(t, t, indexing="xy")
+    side = p_xor.perceptron.predict(torch.stack([gx.ravel(), gy.ravel()], 1)).reshape(gx.shape)
+    ax[1].contourf(gx, gy, side, levels=[-2, 0, 2], colors=["#fbd9b0", "#b3d3ea"])
+    ax[1].scatter(x[:, 0], x[:, 1], c=["#0877bd" if v > 0 else "#f59322" for v in y], s=120, edgecolors="k")
+    w, b = p_xor.perceptron.weight.tolist(), p_xor.perceptron.bias
+    ax[1].set(xlim=(-2, 2), ylim=(-2, 2), aspect="equal",
+              title=f"perceptron after 100 epochs: w = ({w[0]:g}, {w[1]:g}), b = {b:g}\n"
+                    + ("one class everywhere" if w == [0.0, 0.0] else "a line: two half-planes"))
+    key = ("relu", 4)
+    i = next((k for k, a in enumerate(acc[key]) if a == 1.0), 0)
+    plot_boundary(runs[key][i], ax[2], resolution=60, title=f"relu, 4 units (seed {runs[key][i].config.weight_seed})")
+    names = [f"{a} {w}" for a, w in success]
+    ax[3].bar(names, [100 * v for v in success.values()], color=["grey", "#7fb1d8", "#0877bd", "#2ca02c"])
+    ax[3].axhline(80, color="r", ls=":", label="80 % (rule, relu 4)")
+    ax[3].set(ylabel="% of seeds with accuracy 1.0", title=f"MLPs on XOR over {len(acc[key])} seeds", ylim=(0, 105))
+    ax[3].legend(loc="upper left")
+    fig.tight_layout()
+    return Figure.from_matplotlib(fig, "c13_xor", "The perceptron rule never stops making mistakes on XOR but "
+                                  "converges on a separable set; an MLP with a nonlinearity solves XOR (success "
+                                  "rate over seeds by activation and hidden units).", dpi=80)

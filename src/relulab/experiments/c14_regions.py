@@ -1,0 +1,183 @@
+"""C14: in 2-D, more ReLUs fold the plane into more polygons and approximate curved boundaries better.
+
+1. Random ReLU nets with biased initialisation (PyTorch's default: with zero biases every first-layer line
+   would pass through the origin): the exact region count (:func:`relulab.regions`) and the number of
+   decision-boundary segments on the box ``[-6, 6]²`` vs width (one hidden layer) and vs depth (width 8),
+   beside the Zaslavsky / Montúfar (lower) / Serra (upper) bounds of the architecture.
+2. ReLU nets trained on the playground's circle, one hidden layer of growing width: how round the decision
+   boundary is, as its radial spread ``std / mean`` of the distance from the origin (length-weighted along
+   the exact boundary segments; 0 for a circle centred at the origin).
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import numpy as np
+import torch
+
+from ..analysis.regions import regions, regions_of_run
+from ..config import RunConfig
+from ..models import MLP
+from ..training.stacked import train_many
+from .registry import CLAIMS, Progress, register_claim
+from .result import Figure, Measurement, Verdict
+
+TEXT = ("In 2-D, many ReLUs fold the plane into polygons; more units give more pieces and a finer approximation "
+        "of curved class boundaries.")
+RULE = ("median region count grows with width (depth 1) and with depth (fixed width); caveat when the boundary's "
+        "radial spread does not shrink from the smallest to the largest net")
+BOX = (-6.0, 6.0)
+DEPTH_WIDTH = 8
+TRAINED = RunConfig(dataset="circle", activation="relu", lr=0.03, regularization="l2", reg_rate=0.001, batch_size=10)
+
+
+def grows(values: list[float]) -> bool:
+    """Strictly increasing from each size to the next."""
+    return all(b > a for a, b in zip(values, values[1:], strict=False))
+
+
+def decide(m: dict) -> tuple[Verdict, list[str]]:
+    """``m``: median region counts ``by_width`` and ``by_depth`` (lists in growing size order) and median radial
+    spreads ``spread`` of the trained nets (smallest to largest net)."""
+    failed = [f"the median region count does not grow with {what}: {m[key]}"
+              for key, what in (("by_width", "width"), ("by_depth", "depth")) if not grows(m[key])]
+    if failed:
+        return Verdict.FAILS, failed
+    if not m["spread"][-1] < m["spread"][0]:
+        return Verdict.CAVEATS, [f"the boundary's radial spread does not shrink: {m['spread'][0]:.3f} for the smallest "
+                                 f"net, {m['spread'][-1]:.3f} for the largest"]
+    return Verdict.HOLDS, []
+
+
+def radial_spread(segments: torch.Tensor) -> float:
+    """std / mean of the distance from the origin along segments ``(S, 2, 2)``, weighted by length."""
+    seg = segments.numpy()
+    if len(seg) == 0:
+        return float("nan")
+    t = np.linspace(0.0, 1.0, 21)
+    pts = seg[:, :1] * (1 - t[None, :, None]) + seg[:, 1:] * t[None, :, None]  # (S, 21, 2)
+    d = np.linalg.norm(pts, axis=2)
+    w = np.repeat(np.linalg.norm(seg[:, 1] - seg[:, 0], axis=1)[:, None], len(t), axis=1)
+    mean = float((d * w).sum() / w.sum())
+    return float(np.sqrt(((d - mean) ** 2 * w).sum() / w.sum()) / mean)
+
+
+def random_counts(hidden: tuple[int, ...], seeds: list[int]) -> dict:
+    counts, segs = [], []
+    for s in seeds:
+        r = regions(MLP(2, hidden, 1, "relu", init="torch", generator=torch.Generator().manual_seed(s)), BOX)
+        counts.append(len(r))
+        segs.append(int(r.decision_boundary().shape[0]))
+    b = r.bounds()
+    return {"hidden": list(hidden), "median_regions": statistics.median(counts), "regions": counts,
+            "median_segments": statistics.median(segs), "zaslavsky_first_layer": b.zaslavsky_first_layer,
+            "montufar_lower": b.montufar_lower, "serra_upper": b.upper}
+
+
+@register_claim("C14", "regions vs size", TEXT, RULE, decide)
+def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
+    if quick:
+        widths, depths, n_rand, trained_widths, n_trained, epochs = (2, 4, 8, 16, 32), (1, 2, 3), 5, (3, 8, 32), 3, 150
+    else:
+        widths, depths, n_rand, trained_widths, n_trained, epochs = (2, 4, 8, 16, 32, 64), (1, 2, 3, 4, 5), 20, \
+            (3, 4, 8, 16, 32), 8, 300
+    rand_seeds = list(range(seed, seed + n_rand))
+    by_width = [random_counts((w,), rand_seeds) for w in widths]
+    by_depth = [random_counts((DEPTH_WIDTH,) * d, rand_seeds) for d in depths]
+    if progress:
+        progress(0.3)
+    trained_seeds = list(range(seed, seed + n_trained))
+    trained = []
+    for k, w in enumerate(trained_widths):
+        base = TRAINED.model_copy(update={"hidden": (w,), "epochs": epochs})
+        runs = train_many([base.model_copy(update={"weight_seed": s}) for s in trained_seeds])
+        regs = [regions_of_run(r).regions for r in runs]
+        spreads = [radial_spread(r.decision_boundary()) for r in regs]
+        trained.append({"width": w, "spreads": spreads, "median_spread": statistics.median(spreads),
+                        "test_acc": [r.metrics()["test_acc"] for r in runs], "regions": [len(r) for r in regs],
+                        "example": (runs[0], regs[0])})
+        if progress:
+            progress(0.3 + 0.65 * (k + 1) / len(trained_widths))
+    m = {"by_width": [r["median_regions"] for r in by_width], "by_depth": [r["median_regions"] for r in by_depth],
+         "spread": [t["median_spread"] for t in trained]}
+    measurements = [
+        Measurement("median regions vs width (depth 1)", dict(zip(map(str, widths), m["by_width"], strict=True)),
+                    note=f"Zaslavsky maximum {[r['zaslavsky_first_layer'] for r in by_width]}; {n_rand} random nets each"),
+        Measurement(f"median regions vs depth (width {DEPTH_WIDTH})", dict(zip(map(str, depths), m["by_depth"],
+                                                                            strict=True)),
+                    note=f"Montúfar lower {[r['montufar_lower'] for r in by_depth]}, "
+                         f"Serra upper {[r['serra_upper'] for r in by_depth]}"),
+        Measurement("median decision-boundary segments vs width", [r["median_segments"] for r in by_width]),
+        Measurement("median decision-boundary segments vs depth", [r["median_segments"] for r in by_depth]),
+        Measurement("trained on the circle: median radial spread (std/mean) vs width",
+                    {str(t["width"]): round(t["median_spread"], 4) for t in trained},
+                    note=f"{n_trained} seeds, {epochs} epochs; mean test accuracy "
+                         f"{[round(statistics.fmean(t['test_acc']), 3) for t in trained]}"),
+        Measurement("trained on the circle: median regions vs width",
+                    {str(t["width"]): statistics.median(t["regions"]) for t in trained}),
+    ]
+    cfgs = [TRAINED.model_copy(update={"hidden": (w,), "epochs": epochs}) for w in trained_widths]
+    pg = TRAINED.model_copy(update={"hidden": (8,), "epochs": epochs})
+    configs = ([{"random_nets": {"hidden": r["hidden"], "init": "torch", "box": list(BOX)}} for r in by_width + by_depth]
+               + [c.model_dump(mode="json") for c in cfgs])
+    return CLAIMS.get("C14").result(
+        m, measurements, figures=[_counts_figure(by_width, by_depth), _trained_figure(trained)], configs=configs,
+        seeds=sorted(set(rand_seeds) | set(trained_seeds)), playground_url=pg.to_playground_url(),
+        notes=["the playground link opens the width-8 net (the playground's widest layer); the other widths "
+               "differ only in --hidden"])
+
+
+def _width_ticks(ax, widths) -> None:
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_xticks(widths, [str(v) for v in widths])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _counts_figure(by_width, by_depth) -> Figure:
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    w = [r["hidden"][0] for r in by_width]
+    a.loglog(w, [r["median_regions"] for r in by_width], "o-", label="regions (median)")
+    a.loglog(w, [r["zaslavsky_first_layer"] for r in by_width], "k--", label="Zaslavsky maximum")
+    a.loglog(w, [max(r["median_segments"], 0.8) for r in by_width], "s:", label="decision segments (median)")
+    a.set(xlabel="width (one hidden layer)", ylabel="count", title="random relu nets on [-6, 6]²")
+    _width_ticks(a, w)
+    a.legend(fontsize=8)
+    d = [len(r["hidden"]) for r in by_depth]
+    b.semilogy(d, [r["median_regions"] for r in by_depth], "o-", label="regions (median)")
+    b.semilogy(d, [r["montufar_lower"] for r in by_depth], "g--", label="Montúfar lower bound (max)")
+    b.semilogy(d, [r["serra_upper"] for r in by_depth], "k--", label="Serra upper bound")
+    b.semilogy(d, [max(r["median_segments"], 0.8) for r in by_depth], "s:", label="decision segments (median)")
+    b.set(xlabel=f"depth (width {DEPTH_WIDTH})", ylabel="count", title="regions vs depth", xticks=d)
+    b.legend(fontsize=8)
+    fig.tight_layout()
+    return Figure.from_matplotlib(fig, "c14_region_counts", "Exact region counts of random relu nets (biased init) "
+                                  "vs width and depth, beside the theoretical bounds (0.8 plotted for 0 segments).",
+                                  dpi=90)
+
+
+def _trained_figure(trained) -> Figure:
+    import matplotlib.pyplot as plt
+
+    from ..viz.regions import plot_regions
+
+    fig, ax = plt.subplots(1, 3, figsize=(13, 4.3))
+    for a, t in ((ax[0], trained[0]), (ax[1], trained[-1])):
+        run, reg = t["example"]
+        plot_regions(reg, a, points=run.data.x_train, labels=run.data.y_train,
+                     title=f"width {t['width']}: {len(reg)} regions, spread {t['spreads'][0]:.3f}")
+    ws = [t["width"] for t in trained]
+    for t in trained:
+        ax[2].scatter([t["width"]] * len(t["spreads"]), t["spreads"], color="grey", s=12)
+    ax[2].semilogx(ws, [t["median_spread"] for t in trained], "o-", label="median over seeds")
+    ax[2].set(xlabel="width (one hidden layer)", ylabel="std / mean of the boundary's distance from 0",
+              title="how round the boundary is (0 = circle)", ylim=(0, None))
+    _width_ticks(ax[2], ws)
+    ax[2].legend()
+    fig.tight_layout()
+    return Figure.from_matplotlib(fig, "c14_circle_boundary", "Relu nets trained on the circle: the smallest and "
+                                  "the largest net's regions and decision boundary, and the boundary's radial "
+                                  "spread vs width.", dpi=85)
