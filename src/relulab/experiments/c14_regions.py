@@ -51,12 +51,13 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 
 
 def radial_spread(segments: torch.Tensor) -> float:
-    """std / mean of the distance from the origin along segments ``(S, 2, 2)``, weighted by length."""
+    """std / mean of the distance from the origin along segments ``(S, 2, 2)``, weighted by length
+    (midpoint rule, 32 points per segment)."""
     seg = segments.numpy()
     if len(seg) == 0:
         return float("nan")
-    t = np.linspace(0.0, 1.0, 21)
-    pts = seg[:, :1] * (1 - t[None, :, None]) + seg[:, 1:] * t[None, :, None]  # (S, 21, 2)
+    t = (np.arange(32) + 0.5) / 32
+    pts = seg[:, :1] * (1 - t[None, :, None]) + seg[:, 1:] * t[None, :, None]  # (S, 32, 2)
     d = np.linalg.norm(pts, axis=2)
     w = np.repeat(np.linalg.norm(seg[:, 1] - seg[:, 0], axis=1)[:, None], len(t), axis=1)
     mean = float((d * w).sum() / w.sum())

@@ -38,7 +38,8 @@ class Claim:
         """A ClaimResult for this claim whose verdict and caveats come from ``decide(m)`` (context that does
         not change the verdict goes in ``notes=``)."""
         verdict, caveats = self.decide(m)
-        return ClaimResult(self.id, self.text, verdict, self.rule, measurements, caveats=list(caveats), **fields)
+        return ClaimResult(self.id, self.text, verdict, self.rule, measurements, caveats=list(caveats),
+                           rule_inputs=dict(m), **fields)
 
 
 CLAIMS: Registry[Claim] = Registry("claim")

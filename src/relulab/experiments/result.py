@@ -116,6 +116,7 @@ class ClaimResult:
     seconds: float = 0.0
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # context that does not change the verdict
+    rule_inputs: dict = field(default_factory=dict)  # the numbers the rule was applied to (``decide``'s input)
 
     # ---- text -------------------------------------------------------------------------------------
     def to_text(self) -> str:
@@ -154,7 +155,7 @@ class ClaimResult:
                              for m in self.measurements],
             "caveats": list(self.caveats), "notes": list(self.notes), "figures": figs, "configs": _jsonable(self.configs),
             "seeds": list(self.seeds), "playground_url": self.playground_url, "quick": self.quick,
-            "seconds": round(self.seconds, 3), "error": self.error,
+            "seconds": round(self.seconds, 3), "error": self.error, "rule_inputs": _jsonable(self.rule_inputs),
         }
 
     def to_json(self, figure_paths: dict[str, str] | None = None) -> str:

@@ -1,0 +1,62 @@
+"""`relulab claim` / `relulab claims`: one claim, a report of several, errors as entries, bad ids exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from relulab.cli import app
+from relulab.experiments import CLAIMS, Claim, Verdict
+
+runner = CliRunner()
+
+
+def test_claim_json_reports_the_numbers_and_the_verdict():
+    res = runner.invoke(app, ["claim", "c010", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["id"] == "C10" and d["verdict"] == "holds"
+    values = {m["name"]: m["value"] for m in d["measurements"]}
+    assert values["elu([-1.0, 2.0, -3.0, 4.0])"] == [-0.6321, 2.0, -0.9502, 4.0]
+    assert d["rule_inputs"] == {"mismatches": {"relu": [], "leaky_relu": [], "elu": []}}
+
+
+def test_claim_text_and_out(tmp_path):
+    res = runner.invoke(app, ["claim", "C1", "--quick", "--seed", "2", "--out", str(tmp_path / "c1")])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("C1  holds") and "seeds: 2000, 2001, 2002" in res.stdout
+    d = json.loads((tmp_path / "c1" / "result.json").read_text())
+    assert d["quick"] is True and (tmp_path / "c1" / d["figures"][0]["path"]).is_file()
+    assert (tmp_path / "c1" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("args", [["claim", "C99"], ["claim", "X4"], ["claims", "--only", "C1,C15"],
+                                  ["claims", "--only", ","], ["claim", "C1", "--device", "tpu"]])
+def test_bad_input_is_one_line_and_exit_2(args, tmp_path):
+    res = runner.invoke(app, [*args, *(["--out", str(tmp_path / "r")] if args[0] == "claims" else [])])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def _boom(quick=False, seed=0, device="cpu", progress=None):
+    raise RuntimeError("the experiment broke")
+
+
+def test_a_failing_claim_is_an_error_entry_and_the_others_still_run(tmp_path, monkeypatch):
+    c2 = CLAIMS.get("C2")
+    monkeypatch.setitem(CLAIMS._items, "C2", Claim("C2", c2.title, c2.text, c2.rule, _boom, c2.decide))
+    out = tmp_path / "report"
+    res = runner.invoke(app, ["claims", "--quick", "--only", "C10,c2", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    d = json.loads((out / "claims.json").read_text())
+    assert [c["id"] for c in d["claims"]] == ["C10", "C2"]
+    assert d["verdicts"] == {"C10": "holds", "C2": "error"}
+    assert d["claims"][1]["error"].startswith("RuntimeError: the experiment broke")
+    assert "the experiment broke" in (out / "index.html").read_text()
+    res = runner.invoke(app, ["claim", "C2"])
+    assert res.exit_code == 1 and "error: RuntimeError: the experiment broke" in res.stdout
+    assert Verdict.ERROR.value in res.stdout
