@@ -55,7 +55,7 @@ def claims_progress(n: int, enabled: bool) -> Iterator[Progress]:
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                    console=_err, transient=True, disable=not (enabled and _err.is_terminal))
     with bar:
-        bar.add_task("claims 0/%d" % n, total=n)
+        bar.add_task(f"claims 0/{n}", total=n)
         bar.add_task("", total=1.0)
         yield bar
 

@@ -11,8 +11,6 @@ r"""C13: a perceptron is a linear classifier and cannot solve XOR; an MLP with a
 
 from __future__ import annotations
 
-import math
-
 import torch
 
 from ..config import RunConfig

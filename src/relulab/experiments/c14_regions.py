@@ -104,7 +104,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
          "spread": [t["median_spread"] for t in trained]}
     measurements = [
         Measurement("median regions vs width (depth 1)", dict(zip(map(str, widths), m["by_width"], strict=True)),
-                    note=f"Zaslavsky maximum {[r['zaslavsky_first_layer'] for r in by_width]}; {n_rand} random nets each"),
+                    note=f"Zaslavsky maximum {[r['zaslavsky_first_layer'] for r in by_width]}; "
+                         f"{n_rand} random nets each"),
         Measurement(f"median regions vs depth (width {DEPTH_WIDTH})", dict(zip(map(str, depths), m["by_depth"],
                                                                             strict=True)),
                     note=f"Montúfar lower {[r['montufar_lower'] for r in by_depth]}, "
@@ -120,8 +121,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     ]
     cfgs = [TRAINED.model_copy(update={"hidden": (w,), "epochs": epochs}) for w in trained_widths]
     pg = TRAINED.model_copy(update={"hidden": (8,), "epochs": epochs})
-    configs = ([{"random_nets": {"hidden": r["hidden"], "init": "torch", "box": list(BOX)}} for r in by_width + by_depth]
-               + [c.model_dump(mode="json") for c in cfgs])
+    configs = ([{"random_nets": {"hidden": r["hidden"], "init": "torch", "box": list(BOX)}}
+                for r in by_width + by_depth] + [c.model_dump(mode="json") for c in cfgs])
     return CLAIMS.get("C14").result(
         m, measurements, figures=[_counts_figure(by_width, by_depth), _trained_figure(trained)], configs=configs,
         seeds=sorted(set(rand_seeds) | set(trained_seeds)), playground_url=pg.to_playground_url(),

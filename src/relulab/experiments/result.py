@@ -153,7 +153,8 @@ class ClaimResult:
             "id": self.id, "claim": self.claim, "verdict": self.verdict.value, "rule": self.rule,
             "measurements": [{"name": m.name, "value": _jsonable(m.value), "unit": m.unit, "note": m.note}
                              for m in self.measurements],
-            "caveats": list(self.caveats), "notes": list(self.notes), "figures": figs, "configs": _jsonable(self.configs),
+            "caveats": list(self.caveats), "notes": list(self.notes), "figures": figs,
+            "configs": _jsonable(self.configs),
             "seeds": list(self.seeds), "playground_url": self.playground_url, "quick": self.quick,
             "seconds": round(self.seconds, 3), "error": self.error, "rule_inputs": _jsonable(self.rule_inputs),
         }
