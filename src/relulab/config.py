@@ -66,7 +66,7 @@ class RunConfig(BaseModel):
     target_loss: float | None = Field(None, ge=0.0)  # stop once the train loss is at or below this
     shuffle: bool = False  # reshuffle the training points every epoch (the playground does not)
     dtype: Literal["float32", "float64"] = "float64"
-    engine: Literal["auto", "fused", "autograd"] = "auto"  # auto: fused for plain MLPs, else autograd
+    engine: Literal["auto", "compiled", "fused", "autograd"] = "auto"  # auto: compiled, else fused, else autograd
 
     @field_validator("data_seed", mode="before")
     @classmethod

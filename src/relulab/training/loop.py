@@ -1,8 +1,9 @@
 """``Trainer`` (step by step, for the playground) and ``train(config, on_step=...) -> Run``.
 
-Training is model-agnostic: plain MLPs whose activations have a closed-form derivative take the fused
-path (:mod:`relulab.training.fused`), everything else (PReLU, any ``nn.Module`` passed in) autograd.
-Both give the same numbers (tested). Progress bars and the web stream are ``on_step`` callbacks.
+Training is model-agnostic: small plain MLPs take the compiled engine (:mod:`relulab.training.compiled`,
+SGD or momentum, float64), others whose activations have a closed-form derivative the fused path
+(:mod:`relulab.training.fused`), everything else (PReLU, any ``nn.Module`` passed in) autograd.
+All give the same numbers (tested). Progress bars and the web stream are ``on_step`` callbacks.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..data import Dataset
 from ..models import MLP
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, Loss
 from .build import DTYPES, build_model, make_dataset
+from .compiled import compiled_engine
 from .fused import FusedNet, fusable
 from .history import EpochStats, History
 from .run import Run
@@ -65,6 +67,7 @@ class Trainer:
         self.epoch = 0
         self.history = History()
         self.history.append(self.evaluate())
+        self.compiled = compiled_engine(self)  # small plain MLPs: the numba loop (same numbers)
 
     # ---- engines --------------------------------------------------------------------------------
     def _fused_view(self) -> FusedNet | None:
@@ -83,7 +86,7 @@ class Trainer:
 
     @property
     def engine(self) -> str:
-        return "fused" if self.net is not None else "autograd"
+        return "compiled" if self.compiled is not None else "fused" if self.net is not None else "autograd"
 
     def logits(self, x: Tensor) -> Tensor:
         with torch.no_grad():
@@ -113,15 +116,19 @@ class Trainer:
 
     def step_epoch(self) -> EpochStats:
         """One pass over the training points in batches; raises :class:`TrainingDiverged` on NaN/inf."""
-        n, batch = len(self.x_train), self.cfg.batch_size
-        x, t = self.x_train, self.t_train
-        if self.cfg.shuffle:
-            perm = torch.randperm(n, generator=self.shuffler)
-            x, t = x[perm], t[perm]
-        for start in range(0, n, batch):
-            self.update(x[start:start + batch], t[start:start + batch])
-        self.epoch += 1
-        stats = self.evaluate()
+        if self.compiled is not None:
+            self.epoch += 1
+            stats = self.compiled.step_epoch(self)
+        else:
+            n, batch = len(self.x_train), self.cfg.batch_size
+            x, t = self.x_train, self.t_train
+            if self.cfg.shuffle:
+                perm = torch.randperm(n, generator=self.shuffler)
+                x, t = x[perm], t[perm]
+            for start in range(0, n, batch):
+                self.update(x[start:start + batch], t[start:start + batch])
+            self.epoch += 1
+            stats = self.evaluate()
         self.history.append(stats)
         if not math.isfinite(stats.train_loss):
             raise TrainingDiverged(divergence_message(self.cfg, self.epoch, stats.train_loss))

@@ -1,0 +1,167 @@
+"""The bridge between torch and the compiled kernels: network layouts, data arrays, one Trainer's engine.
+
+A compiled run keeps its model a torch ``MLP``: before each call the weights are read from the
+model's parameters (so edits from the playground page are seen) and written back after it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from numba.core import event
+
+from ...activations import get_activation
+from ...config import RunConfig
+from ..history import EpochStats
+from . import ACTIVATION_KERNELS, LOSS_KERNELS, PENALTIES
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from ..loop import Trainer
+
+SIGN, ARGMAX_PM1, ARGMAX, NO_ACCURACY = 0, 1, 2, 3  # kernels' decision modes
+FUSED_SGD, SGD, MOMENTUM = 0, 1, 2  # kernels' optimizer paths
+
+
+class CompileNotice(event.Listener):
+    """Says on the terminal (stderr, only a TTY) when relulab's kernels compile: once per machine."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream, self.shown = stream, False
+
+    def on_start(self, ev: event.Event) -> None:
+        disp = (ev.data or {}).get("dispatcher")
+        module = getattr(getattr(disp, "py_func", None), "__module__", "") or ""
+        out = self.stream if self.stream is not None else sys.stderr
+        if self.shown or not module.startswith("relulab.") or not (self.stream is not None or out.isatty()):
+            return
+        self.shown = True
+        print("relulab: compiling the training kernels (once per machine, about a minute)...", file=out, flush=True)
+
+    def on_end(self, ev: event.Event) -> None:
+        pass
+
+
+event.register("numba:compile", CompileNotice())
+from . import loops  # noqa: E402  (after the notice: importing does not compile, the first call does)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A network as the kernels see it: widths, parameter offsets, activation and loss kernel ids."""
+
+    widths: np.ndarray  # (L + 1,) int64
+    woff: np.ndarray    # (L,) start of W_k in the flat parameters
+    boff: np.ndarray    # (L,) start of b_k
+    acts: np.ndarray    # (max(L - 1, 1),) activation kernel ids
+    ap: np.ndarray      # (max(L - 1, 1), 2) their parameters
+    loss: int
+    mode: int
+
+    @classmethod
+    def of(cls, cfg: RunConfig, widths: tuple[int, ...], classification: bool, num_classes: int) -> Layout:
+        woff, boff, at = [], [], 0
+        for a, b in zip(widths[:-1], widths[1:], strict=True):
+            woff.append(at)
+            boff.append(at + a * b)
+            at += a * b + b
+        acts, ap = [0], [[0.0, 0.0]]  # a linear model still passes one (unused) row
+        if cfg.hidden:
+            acts, ap = [], []
+            for name in cfg.layer_activations():
+                spec = get_activation(name)
+                kid, pnames = ACTIVATION_KERNELS[spec.name]
+                p = spec.resolve(**{k: v for k, v in cfg.activation_params.items() if k in spec.params})
+                acts.append(kid)
+                ap.append([float(p[k]) for k in pnames] + [0.0] * (2 - len(pnames)))
+        mode = (NO_ACCURACY if not classification else SIGN if cfg.loss != "cross_entropy"
+                else ARGMAX_PM1 if num_classes == 2 else ARGMAX)
+        return cls(np.array(widths, dtype=np.int64), np.array(woff, dtype=np.int64), np.array(boff, dtype=np.int64),
+                   np.array(acts, dtype=np.int64), np.array(ap, dtype=np.float64),
+                   LOSS_KERNELS[(cfg.loss, classification)], mode)
+
+    @property
+    def size(self) -> int:
+        return int(self.boff[-1] + self.widths[-1])
+
+    def views(self, flat: np.ndarray) -> list[np.ndarray]:
+        """``[W_0, b_0, W_1, ...]`` as views of a flat parameter array."""
+        out = []
+        for k in range(len(self.woff)):
+            a, b = int(self.widths[k]), int(self.widths[k + 1])
+            out += [flat[self.woff[k]:self.boff[k]].reshape(b, a), flat[self.boff[k]:self.boff[k] + b]]
+        return out
+
+
+def model_views(model: nn.Module) -> list[np.ndarray]:
+    """The model's parameters as numpy arrays sharing their memory: ``[W_0, b_0, W_1, ...]``."""
+    return [t.detach().numpy() for lin in model.linears for t in (lin.weight, lin.bias)]
+
+
+def split_arrays(x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inputs ``(n, F)``, targets ``(n, cols)`` (class indices as floats) and labels ``(n,)``, float64."""
+    n = x.shape[0]
+    t2 = t.reshape(n, -1).to(torch.float64)
+    return (np.ascontiguousarray(x.to(torch.float64).numpy()), np.ascontiguousarray(t2.numpy()),
+            np.ascontiguousarray(y.reshape(n).to(torch.float64).numpy()))
+
+
+def hyper_row(cfg: RunConfig) -> list[float]:
+    return [cfg.lr, cfg.momentum, cfg.reg_rate, math.nan if cfg.target_loss is None else cfg.target_loss]
+
+
+def modes_row(cfg: RunConfig) -> list[int]:
+    fused = cfg.optimizer == "sgd" and cfg.regularization in ("none", "l2")
+    opt = FUSED_SGD if fused else MOMENTUM if cfg.optimizer == "momentum" else SGD
+    return [opt, PENALTIES[cfg.regularization], cfg.batch_size]
+
+
+def epoch_stats(epoch: int, row: np.ndarray, classification: bool, n_test: int) -> EpochStats:
+    tl, vl, ta, va = (float(v) for v in row)
+    return EpochStats(epoch, tl, vl, ta if classification else None,
+                      va if classification and n_test > 0 else None)
+
+
+class CompiledEngine:
+    """One Trainer's compiled engine: :meth:`step_epoch` trains an epoch in one kernel call."""
+
+    def __init__(self, trainer: Trainer) -> None:
+        cfg, data = trainer.cfg, trainer.data
+        self.layout = Layout.of(cfg, trainer.model.widths, trainer.classification, data.num_classes)
+        self.train = split_arrays(trainer.x_train, trainer.t_train, data.y_train)
+        self.test = split_arrays(trainer.x_test, trainer.t_test, data.y_test)
+        self.hyper = np.array(hyper_row(cfg)[:3] + [math.nan])  # train() checks the target itself
+        self.modes = np.array(modes_row(cfg), dtype=np.int64)
+        self.P = np.empty(self.layout.size)
+        self.V = np.zeros(self.layout.size)  # the momentum buffer
+        self.D = np.zeros(self.layout.size, dtype=np.uint8)
+        self.stats = np.empty((1, 4))
+        self.order = np.arange(len(self.train[0]), dtype=np.int64)
+        self.flat_views = self.layout.views(self.P)
+
+    def step_epoch(self, trainer: Trainer) -> EpochStats:
+        lay = self.layout
+        for dst, src in zip(self.flat_views, model_views(trainer.model), strict=True):
+            dst[...] = src
+        l1 = self.modes[1] == PENALTIES["l1"]
+        if l1:
+            for k, d in enumerate(trainer.dead):
+                self.D[lay.woff[k]:lay.boff[k]] = d.numpy().reshape(-1)
+        order = self.order
+        if trainer.cfg.shuffle:
+            order = torch.randperm(len(order), generator=trainer.shuffler).numpy()
+        loops.train_run(self.P, self.V, self.D, lay.woff, lay.boff, lay.widths, lay.acts, lay.ap, *self.train,
+                        *self.test, order, lay.loss, lay.mode, self.hyper, self.modes, 1, self.stats)
+        with torch.no_grad():  # in place, so that autograd's version counters see the change
+            for src, p in zip(self.flat_views, trainer.model.parameters(), strict=True):
+                p.copy_(torch.from_numpy(src))
+        if l1:
+            for k, d in enumerate(trainer.dead):
+                d.copy_(torch.from_numpy(self.D[lay.woff[k]:lay.boff[k]].reshape(d.shape) != 0))
+        return epoch_stats(trainer.epoch, self.stats[0], trainer.classification, len(self.test[0]))
