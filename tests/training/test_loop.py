@@ -25,7 +25,7 @@ FUSABLE = [n for n in activation_names() if fusable([get_activation(n)])]
 @pytest.mark.parametrize("act", FUSABLE)
 @pytest.mark.parametrize("loss", ["mse", "bce", "cross_entropy"])
 def test_fused_gradients_equal_autograd(act, loss):
-    tr = Trainer(_cfg(activation=act, loss=loss, init="he"))
+    tr = Trainer(_cfg(activation=act, loss=loss, init="he", engine="fused"))
     assert tr.engine == "fused"
     x, t = tr.x_train[:10], tr.t_train[:10]
     grads = tr.net.gradients(x, t, tr.loss, True)

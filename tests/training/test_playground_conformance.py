@@ -21,7 +21,7 @@ def _points(items):
     return x, torch.tensor([float(p["label"]) for p in items], dtype=torch.float64)
 
 
-@pytest.mark.parametrize("engine", ["fused", "autograd"])
+@pytest.mark.parametrize("engine", ["compiled", "fused", "autograd"])
 def test_trace_reproduced_to_1e_12(fixtures_dir, engine):
     trace = _load(fixtures_dir)
     cfg = RunConfig(dataset="circle", activation="tanh", hidden=(3, 3, 3), lr=0.03, regularization="l2",

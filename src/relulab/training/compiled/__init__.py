@@ -46,7 +46,7 @@ def unsupported(cfg: RunConfig, activations: tuple[str, ...], classification: bo
     if (cfg.loss, classification) not in LOSS_KERNELS:
         return f"it has losses {sorted({n for n, _ in LOSS_KERNELS})} (mse for regression), got {cfg.loss!r}"
     names = [get_activation(a).name for a in activations]
-    bad = [a for a in names if a not in ACTIVATION_KERNELS]
+    bad = sorted({a for a in names if a not in ACTIVATION_KERNELS})
     if bad:
         return f"it has activations {sorted(ACTIVATION_KERNELS)}, got {bad}"
     return None

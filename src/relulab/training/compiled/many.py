@@ -44,8 +44,12 @@ def group_unsupported(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None
             return f"a run asks for engine {c.engine!r}"
     if datas and any(len(d.features) != len(datas[0].features) or d.problem != datas[0].problem for d in datas):
         return "the data sets of a group have the same number of features and the same problem"
-    problem = datas[0].problem if datas else first.problem
-    return unsupported(first, first.layer_activations(), problem == "classification")
+    classification = (datas[0].problem if datas else first.problem) == "classification"
+    for c in cfgs:
+        reason = unsupported(c, c.layer_activations(), classification)
+        if reason is not None:
+            return reason
+    return None
 
 
 def _datasets(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None) -> tuple[list[Dataset], list[int]]:
