@@ -11,9 +11,11 @@ from numba.core import event
 
 from relulab.config import RunConfig
 from relulab.training import Trainer, train
-from relulab.training.compiled import ACTIVATION_KERNELS, LOSS_KERNELS
+from relulab.training.build import make_dataset
+from relulab.training.compiled import ACTIVATION_KERNELS, LOSS_KERNELS, group_unsupported
 from relulab.training.compiled.engine import CompileNotice
-from relulab.training.compiled.many import group_unsupported, train_models
+from relulab.training.compiled.many import train_models
+from relulab.training.stacked import choose_engine, train_group
 
 BASE = dict(dataset="circle", hidden=(3, 4), n_points=46, batch_size=7, epochs=6, lr=0.05)
 
@@ -126,7 +128,7 @@ def test_compiled_refuses_what_it_cannot_train(kw, words):
 
 
 def test_the_loss_table_covers_every_loss_and_problem():
-    from relulab.training import LOSSES
+    from relulab.objectives import LOSSES
 
     for name, loss in LOSSES.items():
         for problem in loss.problems:
@@ -144,7 +146,7 @@ def test_many_models_equal_their_runs_one_by_one():
         {"weight_seed": 6, "data_seed": "7", "init": "xavier"}, {"weight_seed": 7, "target_loss": 0.9},
         {"weight_seed": 8, "lr": 60.0, "init": "he"},
     )]
-    assert group_unsupported(cfgs) is None
+    assert group_unsupported(cfgs, [make_dataset(c) for c in cfgs]) is None
     runs = train_models(cfgs)
     for cfg, run in zip(cfgs, runs, strict=True):
         assert_same_run(run, train(cfg.model_copy(update={"engine": "fused"})))
@@ -152,8 +154,6 @@ def test_many_models_equal_their_runs_one_by_one():
 
 
 def test_many_models_take_one_data_set_each_and_report_progress():
-    from relulab.data import make_dataset
-
     base = RunConfig(**{**BASE, "activation": "relu", "epochs": 5})
     cfgs = [base.model_copy(update={"weight_seed": s, "data_seed": str(s % 2)}) for s in range(4)]
     datas = [make_dataset(c) for c in cfgs]
@@ -173,7 +173,7 @@ def test_many_models_take_one_data_set_each_and_report_progress():
 def test_many_models_refuse_mixed_groups(update, words):
     base = RunConfig(**BASE)
     cfgs = [base, base.model_copy(update=update)]
-    assert words in (group_unsupported(cfgs) or "")
+    assert words in (group_unsupported(cfgs, [make_dataset(c) for c in cfgs]) or "")
     with pytest.raises(ValueError, match="cannot train these runs together"):
         train_models(cfgs)
 
@@ -197,3 +197,14 @@ def test_compile_notice_names_relulab_compiles_only_once():
 def test_nan_history_for_an_empty_test_split_is_none():
     run = train(RunConfig(dataset="xor4", hidden=(2,), activation="tanh", epochs=3, engine="compiled"))
     assert not any(math.isnan(v) for v in run.history.train_loss)
+
+
+def test_train_group_takes_the_compiled_engine_for_small_plain_groups():
+    base = RunConfig(**{**BASE, "activation": "relu", "optimizer": "momentum"})
+    cfgs = [base.model_copy(update={"weight_seed": s, "lr": 0.01 * (s + 1), "data_seed": str(s % 2)})
+            for s in range(4)]
+    datas = [make_dataset(c) for c in cfgs]
+    assert choose_engine(cfgs, datas) == "compiled"
+    assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas) == "stacked"
+    for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
+        assert_same_run(run, train(cfg.model_copy(update={"engine": "fused"})))

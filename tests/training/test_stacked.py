@@ -33,12 +33,15 @@ MIXED = [dict(weight_seed=0, data_seed="0", lr=0.03, reg_rate=0.001, momentum=0.
     ("relu", {}), ("tanh", {}), ("sigmoid", {}), ("leaky_relu", {"negative_slope": 0.2}), ("identity", {}),
     ("prelu", {}),
 ])
-def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation, params):
+@pytest.mark.parametrize("engine", ["fused", "auto"])  # auto: the compiled engine where it applies
+def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation, params, engine):
     base = RunConfig(dataset="circle", hidden=(3, 3), n_points=80, epochs=5, activation=activation,
-                     activation_params=params, regularization="l2", init="he")
+                     activation_params=params, regularization="l2", init="he",
+                     engine="auto" if activation == "prelu" else engine)
     cfgs = [base.model_copy(update=m) for m in MIXED]
     assert len({stack_key(c) for c in cfgs}) == 1
-    assert choose_engine(cfgs, _datasets(cfgs)) == ("sequential" if activation == "prelu" else "stacked")
+    expected = "sequential" if activation == "prelu" else "stacked" if engine == "fused" else "compiled"
+    assert choose_engine(cfgs, _datasets(cfgs)) == expected
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_as_alone(run, cfg)
 
@@ -52,7 +55,7 @@ def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation
     dict(activation="relu", dataset="spiral3", loss="cross_entropy", optimizer="adam", lr=0.01),
 ])
 def test_stack_equals_loop(kw):
-    base = RunConfig(**{"dataset": "circle", "hidden": (3, 3), "n_points": 80, "epochs": 6, **kw})
+    base = RunConfig(**{"dataset": "circle", "hidden": (3, 3), "n_points": 80, "epochs": 6, "engine": "fused", **kw})
     cfgs = [base.model_copy(update={"weight_seed": s}) for s in range(4)]
     assert stackable(cfgs)
     for cfg, run in zip(cfgs, train_many(cfgs), strict=True):
@@ -62,7 +65,7 @@ def test_stack_equals_loop(kw):
 @pytest.mark.parametrize("optimizer,regularization", [("sgd", "l1"), ("momentum", "l2"), ("adam", "l2")])
 def test_per_model_lr_momentum_and_reg_rate_with_every_optimizer(optimizer, regularization):
     base = RunConfig(dataset="xor", hidden=(4,), activation="tanh", n_points=60, epochs=4, optimizer=optimizer,
-                     regularization=regularization, batch_size=7)
+                     regularization=regularization, batch_size=7, engine="fused")
     cfgs = [base.model_copy(update=m) for m in MIXED]
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_as_alone(run, cfg)
@@ -117,7 +120,7 @@ def test_on_epoch_adds_up_to_the_groups_epochs(activation):
 
 def test_a_diverging_member_is_reported_and_does_not_disturb_the_others():
     base = RunConfig(dataset="reg-plane", hidden=(8, 8), activation="relu", init="he", lr=6.0, epochs=30,
-                     n_points=100, regularization="l2", reg_rate=0.01)
+                     n_points=100, regularization="l2", reg_rate=0.01, engine="fused")
     cfgs = [base.model_copy(update={"weight_seed": s, "lr": 6.0 if s % 2 else 0.01}) for s in range(8)]
     runs = train_group(cfgs)
     assert {r.status for r in runs} == {"completed", "diverged"}, "this lr makes some seeds diverge, not all"

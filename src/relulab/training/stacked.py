@@ -23,6 +23,7 @@ from ..activations import get_activation
 from ..config import RunConfig
 from ..data import Dataset
 from .build import make_dataset
+from .compiled import group_unsupported
 from .fused import fusable
 from .loop import train
 from .run import Run
@@ -84,11 +85,19 @@ def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch |
     return runs
 
 
-GROUP_ENGINES: dict[str, GroupEngine] = {"stacked": train_stack, "sequential": _sequential}
+def _compiled(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None) -> list[Run]:
+    from .compiled.many import train_models  # numba loads only when a compiled group trains
+
+    return train_models(cfgs, datas, on_epoch=on_epoch)
+
+
+GROUP_ENGINES: dict[str, GroupEngine] = {"compiled": _compiled, "stacked": train_stack, "sequential": _sequential}
 
 
 def choose_engine(cfgs: Sequence[RunConfig], datas: Sequence[Dataset]) -> str:
     """The engine for one group: the single place where a group's engine is picked."""
+    if group_unsupported(cfgs, datas) is None:
+        return "compiled"
     return "stacked" if stackable(cfgs, datas) else "sequential"
 
 

@@ -11,12 +11,14 @@ when a compiled run starts, so ``import relulab`` stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ...activations import get_activation
 from ...config import RunConfig
 
 if TYPE_CHECKING:
+    from ...data import Dataset
     from ..loop import Trainer
     from .engine import CompiledEngine
 
@@ -33,6 +35,7 @@ LOSS_KERNELS: dict[tuple[str, bool], int] = {("mse", True): 0, ("mse", False): 1
 OPTIMIZERS = ("sgd", "momentum")
 PENALTIES = {"none": 0, "l1": 1, "l2": 2}
 MAX_PARAMS = 20_000  # auto: above this the per-call overhead of torch no longer dominates
+GROUP_FIELDS = ("hidden", "activation", "activation_params", "loss", "dtype", "epochs")  # shared by a group
 
 
 def unsupported(cfg: RunConfig, activations: tuple[str, ...], classification: bool) -> str | None:
@@ -73,3 +76,35 @@ def compiled_engine(trainer: Trainer) -> CompiledEngine | None:
     from .engine import CompiledEngine
 
     return CompiledEngine(trainer)
+
+
+def group_unsupported(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], *, auto: bool = True) -> str | None:
+    """Why :func:`~relulab.training.compiled.many.train_models` cannot train these runs (one data set
+    each) as one group, or ``None`` when it can. With ``auto``, also ``None`` only for small nets."""
+    first, d0 = cfgs[0], datas[0]
+    for c in cfgs:
+        diff = [f for f in GROUP_FIELDS if getattr(c, f) != getattr(first, f)]
+        if diff:
+            return f"the runs of a group share {list(GROUP_FIELDS)}, these differ in {diff}"
+        if c.shuffle:
+            return "shuffled runs train one at a time"
+        if c.engine not in ("auto", "compiled"):
+            return f"a run asks for engine {c.engine!r}"
+    if any((len(d.features), d.problem, d.num_classes) != (len(d0.features), d0.problem, d0.num_classes)
+           for d in datas):
+        return "the data sets of a group have the same number of features, problem and classes"
+    classification = d0.problem == "classification"
+    for c in dict.fromkeys((c.optimizer, c.regularization, c.dtype) for c in cfgs):
+        reason = unsupported(first.model_copy(update=dict(zip(("optimizer", "regularization", "dtype"), c,
+                                                              strict=True))),
+                             first.layer_activations(), classification)
+        if reason is not None:
+            return reason
+    if auto and first.engine == "auto":
+        from ...objectives import LOSSES
+
+        widths = (len(d0.features), *first.hidden, LOSSES.get(first.loss).out_dim(d0.num_classes))
+        size = sum(a * b + b for a, b in zip(widths[:-1], widths[1:], strict=True))
+        if size > MAX_PARAMS:
+            return f"auto leaves nets of more than {MAX_PARAMS} parameters to torch, got {size}"
+    return None

@@ -13,43 +13,21 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from ...activations import get_activation
 from ...config import RunConfig
-from ...data import Dataset, make_dataset
-from ...models import INITS
+from ...data import Dataset
+from ...models import init_stack
+from ...objectives import LOSSES
+from ..build import build_model, make_dataset
 from ..history import History
-from ..loop import build_model, diverged_message
-from ..losses import LOSSES
 from ..run import Run
-from . import unsupported
-from .engine import Layout, hyper_row, model_views, modes_row, split_arrays
+from ..step import divergence_message
+from . import group_unsupported
+from .engine import Layout, hyper_row, modes_row, split_arrays
 from .loops import evaluate_models
 from .loops import train_models as _train_models_kernel
 
 DATA_FIELDS = ("dataset", "n_points", "noise", "train_ratio", "features", "data_seed", "formula")
-NETWORK_FIELDS = ("hidden", "activation", "activation_params", "loss", "dtype", "epochs")
 WORK_PER_CALL = 3e7  # multiply-adds per kernel call between progress reports (about 0.1 s)
-
-
-def group_unsupported(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None) -> str | None:
-    """Why :func:`train_models` cannot train these runs as one group, or ``None`` when it can."""
-    first = cfgs[0]
-    for c in cfgs:
-        diff = [f for f in NETWORK_FIELDS if getattr(c, f) != getattr(first, f)]
-        if diff:
-            return f"the runs of a group share {list(NETWORK_FIELDS)}, these differ in {diff}"
-        if c.shuffle:
-            return "shuffled runs train one at a time"
-        if c.engine not in ("auto", "compiled"):
-            return f"a run asks for engine {c.engine!r}"
-    if datas and any(len(d.features) != len(datas[0].features) or d.problem != datas[0].problem for d in datas):
-        return "the data sets of a group have the same number of features and the same problem"
-    classification = (datas[0].problem if datas else first.problem) == "classification"
-    for c in cfgs:
-        reason = unsupported(c, c.layer_activations(), classification)
-        if reason is not None:
-            return reason
-    return None
 
 
 def _datasets(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None) -> tuple[list[Dataset], list[int]]:
@@ -84,14 +62,18 @@ def _stack(datas: list[Dataset], split: str, loss_name: str) -> tuple[np.ndarray
     return (*(np.ascontiguousarray(np.concatenate([p[i] for p in parts])) for i in range(3)), off)
 
 
-def _initial_weights(cfg: RunConfig, template: torch.nn.Module, out: np.ndarray, views: list[np.ndarray]) -> None:
-    """The weights :func:`build_model` draws for ``cfg``: the same initialiser, generator and order."""
-    init, g = INITS.get(cfg.init), torch.Generator().manual_seed(cfg.weight_seed)
-    names = cfg.layer_activations()
-    for k, lin in enumerate(template.linears):
-        init(lin, get_activation(names[k]).gain if k < len(names) else 1.0, g)
-    for dst, src in zip(views, model_views(template), strict=True):
-        dst[...] = src
+def _initial_weights(cfgs: Sequence[RunConfig], widths: tuple[int, ...], lay: Layout) -> np.ndarray:
+    """``(E, size)``: the weights :func:`build_model` draws for each config (:func:`init_stack`)."""
+    P = np.empty((len(cfgs), lay.size))
+    first = cfgs[0]
+    for init in dict.fromkeys(c.init for c in cfgs):
+        rows = [e for e, c in enumerate(cfgs) if c.init == init]
+        ws, bs = init_stack(widths, first.layer_activations(), first.activation_params, init,
+                            [cfgs[e].weight_seed for e in rows])
+        for k in range(len(ws)):
+            P[rows, lay.woff[k]:lay.boff[k]] = ws[k].reshape(len(rows), -1).numpy()
+            P[rows, lay.boff[k]:lay.boff[k] + lay.widths[k + 1]] = bs[k].numpy()
+    return P
 
 
 def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None, *,
@@ -104,7 +86,7 @@ def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = No
     if not cfgs:
         return []
     unique, data_of = _datasets(cfgs, datas)
-    reason = group_unsupported(cfgs, [unique[i] for i in data_of])
+    reason = group_unsupported(cfgs, [unique[i] for i in data_of], auto=False)
     if reason is not None:
         raise ValueError(f"the compiled engine cannot train these runs together: {reason}")
     first, d0 = cfgs[0], unique[0]
@@ -112,9 +94,7 @@ def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = No
     template = build_model(first, d0)
     lay = Layout.of(first, template.widths, classification, max(d.num_classes for d in unique))
     E, epochs = len(cfgs), first.epochs
-    P = np.empty((E, lay.size))
-    for e, c in enumerate(cfgs):
-        _initial_weights(c, template, P[e], lay.views(P[e]))
+    P = _initial_weights(cfgs, template.widths, lay)
     V, D = np.zeros_like(P), np.zeros(P.shape, dtype=np.uint8)
     X, T, Y, off = _stack(unique, "train", first.loss)
     Xt, Tt, Yt, offt = _stack(unique, "test", first.loss)
@@ -149,7 +129,7 @@ def _run(cfg: RunConfig, data: Dataset, template: torch.nn.Module, lay: Layout, 
                    va if classification and not no_test else [None] * len(tl))
     last = len(tl) - 1
     if status == 1:
-        return Run(cfg, model, data, hist, "diverged", diverged_message(cfg, last, tl[-1]))
+        return Run(cfg, model, data, hist, "diverged", divergence_message(cfg, last, tl[-1]))
     if status == 2:
         return Run(cfg, model, data, hist, "target_loss", f"train loss reached {cfg.target_loss} at epoch {last}")
     return Run(cfg, model, data, hist)
