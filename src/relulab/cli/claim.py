@@ -18,7 +18,7 @@ from rich.table import Table
 
 from ..experiments import claim_id, claim_ids, get_claim, run_claim
 from ..experiments.report import write_report
-from ..experiments.result import ClaimResult, Verdict
+from ..experiments.result import ClaimResult, Verdict, format_value
 from .common import bad_input, fail, print_json
 
 _err = Console(stderr=True)
@@ -81,7 +81,8 @@ def verdict_table(results: list[ClaimResult], title: str) -> Table:
     for col in ("claim", "verdict", "key number", "s"):
         table.add_column(col)
     for r in results:
-        key = r.error or (f"{r.measurements[0].name}: {r.measurements[0].value}" if r.measurements else "")
+        m = r.measurements[0] if r.measurements else None
+        key = r.error or (f"{m.name}: {format_value(m.value, m.unit)}" if m else "")
         table.add_row(r.id, f"[{_STYLE[r.verdict]}]{r.verdict.value}[/]", str(key)[:80], f"{r.seconds:.1f}")
     return table
 

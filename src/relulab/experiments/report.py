@@ -41,6 +41,7 @@ figure{margin:0.6rem 0}img{max-width:100%;height:auto;display:block}
 figcaption{font-size:0.85rem;color:#555}
 pre{font-size:0.75rem;overflow-x:auto;background:#f6f6f6;padding:0.4rem}
 .mode,.meta{color:#666;font-size:0.85rem}
+table.verdicts td:first-child{white-space:nowrap;overflow-wrap:normal}
 @media (max-width:40rem){body{padding:0.5rem}th,td{padding:0.25rem}.hide-small{display:none}}
 """
 
@@ -49,6 +50,13 @@ def environment() -> dict:
     """Where the numbers were measured (threads matter for timings)."""
     return {"torch": torch.__version__, "python": platform.python_version(), "machine": platform.machine(),
             "threads": torch.get_num_threads(), "cuda": torch.cuda.is_available()}
+
+
+def _title(r: ClaimResult) -> str:
+    """The claim's short title from the registry (its full text heads its own section)."""
+    from .registry import CLAIMS
+
+    return CLAIMS.get(r.id).title if r.id in CLAIMS else r.claim
 
 
 def _key_number(r: ClaimResult) -> str:
@@ -69,7 +77,7 @@ def report_html(results: Sequence[ClaimResult], *, title: str = "relulab: the cl
     rows = "".join(
         f'<tr><td><a href="#{e(r.id.lower())}">{e(r.id)}</a></td>'
         f'<td><span class="verdict {verdict_class(r.verdict)}">{e(r.verdict.value)}</span></td>'
-        f'<td>{e(r.claim)}</td><td class="hide-small">{e(_key_number(r))}</td></tr>' for r in results)
+        f'<td>{e(_title(r))}</td><td class="hide-small">{e(_key_number(r))}</td></tr>' for r in results)
     info = ""
     if meta:
         info = '<p class="meta">' + e(", ".join(f"{k}: {v}" for k, v in meta.items())) + "</p>"
@@ -81,7 +89,7 @@ def report_html(results: Sequence[ClaimResult], *, title: str = "relulab: the cl
 <body><h1>{e(title)}</h1>
 <p>{len(results)} claims: {e(summary)}. Each verdict is computed from the numbers of this run by the rule printed
 beside them.</p>{info}
-<div class="scroll"><table class="verdicts"><thead><tr><th>claim</th><th>verdict</th><th>what it says</th>
+<div class="scroll"><table class="verdicts"><thead><tr><th>id</th><th>verdict</th><th>claim</th>
 <th class="hide-small">key number</th></tr></thead><tbody>{rows}</tbody></table></div>
 {body}
 </body></html>
