@@ -54,7 +54,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     measurements += [
         Measurement("entries not matching to 4 decimals", sum(len(v) for v in m["mismatches"].values())),
         Measurement("prelu slopes: trainable parameters", int(sum(p.numel() for p in prelu.parameters())),
-                    note=f"initial a = {a0.tolist()}; one gradient step (lr 0.1) moved them by {[round(d, 4) for d in moved]}"),
+                    note=f"initial a = {a0.tolist()}; one gradient step (lr 0.1) moved them by "
+                         f"{[round(d, 4) for d in moved]}"),
     ]
     return CLAIMS.get("C10").result(m, measurements, figures=[_figure(values)],
                                     configs=[{"x": X, "leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0},
