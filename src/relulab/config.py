@@ -40,33 +40,46 @@ class RunConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # data
-    dataset: str = "circle"
-    n_points: int | None = Field(None, ge=4, le=1_000_000)  # None: 500 (classification) / 1200 (regression)
-    noise: float = Field(0.0, ge=0.0, le=0.5)  # fraction; the playground's slider value / 100
-    train_ratio: float = Field(0.5, gt=0.0, lt=1.0)
-    features: tuple[str, ...] | None = None  # None: the data set's raw inputs (x1, x2) or (x1,)
-    data_seed: str = "0"  # a string, as in a playground link: it seeds the playground's own stream
-    formula: str | None = None  # for dataset "formula": a function of x, e.g. "sin(2*x)" (parsed, never eval'd)
+    # data  (each description is also the CLI option's help: `relulab train --help`)
+    dataset: str = Field("circle", description="data set to train on")
+    n_points: int | None = Field(None, ge=4, le=1_000_000,
+                                 description="number of points (default: 500 for classification, 1200 for "
+                                             "regression, as the playground)")
+    noise: float = Field(0.0, ge=0.0, le=0.5, description="noise as a fraction, 0 to 0.5 (the playground's "
+                                                              "slider value / 100)")
+    train_ratio: float = Field(0.5, gt=0.0, lt=1.0, description="fraction of the points used for training; the "
+                                                                "rest is the test set")
+    features: tuple[str, ...] | None = Field(None, description="comma-separated input features, e.g. x1,x2,x1sq "
+                                                               "(default: the raw inputs x1,x2 or x1)")
+    data_seed: str = Field("0", description="seed of the data, a string as in a playground link: the same seed "
+                                            "gives the same points as the page")
+    formula: str | None = Field(None, description="with --dataset formula: a function of x such as "
+                                                  "'sin(2*x) + x^2/4' (parsed, never evaluated as code)")
     # model
-    hidden: tuple[int, ...] = (4, 2)  # widths of the hidden layers; () is a linear model
-    activation: str | tuple[str, ...] = "tanh"  # one name for every hidden layer, or one per layer
-    activation_params: dict[str, float] = Field(default_factory=dict)  # e.g. {"negative_slope": 0.1}
-    init: str = "playground"
-    weight_seed: int = 0
+    hidden: tuple[int, ...] = Field((4, 2), description="widths of the hidden layers, comma-separated, e.g. "
+                                                        "3,3,3 ('' for a linear model)")
+    activation: str | tuple[str, ...] = Field("tanh", description="activation of the hidden layers: one name, or "
+                                                                  "one per layer separated by commas")
+    activation_params: dict[str, float] = Field(
+        default_factory=dict, description="activation parameters as name=value pairs, e.g. negative_slope=0.1")
+    init: str = Field("playground", description="weight initialisation")
+    weight_seed: int = Field(0, ge=0, le=2**63 - 1, description="seed of the initial weights (0 to 2^63-1)")
     # training
-    loss: str = "mse"
-    optimizer: str = "sgd"
-    lr: float = Field(0.03, gt=0.0)
-    momentum: float = Field(0.9, ge=0.0, lt=1.0)
-    regularization: str = "none"
-    reg_rate: float = Field(0.0, ge=0.0)
-    batch_size: int = Field(10, ge=1, le=1_000_000)
-    epochs: int = Field(100, ge=1, le=10_000_000)
-    target_loss: float | None = Field(None, ge=0.0)  # stop once the train loss is at or below this
-    shuffle: bool = False  # reshuffle the training points every epoch (the playground does not)
-    dtype: Literal["float32", "float64"] = "float64"
-    engine: Literal["auto", "compiled", "fused", "autograd"] = "auto"  # auto: compiled, else fused, else autograd
+    loss: str = Field("mse", description="loss (mse: the playground's ½(tanh(z) − y)² for classification)")
+    optimizer: str = Field("sgd", description="optimizer")
+    lr: float = Field(0.03, gt=0.0, description="learning rate")
+    momentum: float = Field(0.9, ge=0.0, lt=1.0, description="momentum of --optimizer momentum (sgd and adam "
+                                                             "ignore it)")
+    regularization: str = Field("none", description="weight penalty, on weights only (as the playground)")
+    reg_rate: float = Field(0.0, ge=0.0, description="regularization rate")
+    batch_size: int = Field(10, ge=1, le=1_000_000, description="points per update")
+    epochs: int = Field(100, ge=1, le=10_000_000, description="passes over the training points")
+    target_loss: float | None = Field(None, ge=0.0, description="stop once the train loss is at or below this")
+    shuffle: bool = Field(False, description="reshuffle the training points every epoch (the playground does not)")
+    dtype: Literal["float32", "float64"] = Field("float64", description="floating-point precision")
+    engine: Literal["auto", "compiled", "fused", "autograd"] = Field(
+        "auto", description="training engine (auto: compiled where it applies, else fused for plain MLPs, else "
+                            "autograd; the same numbers)")
 
     @field_validator("data_seed", mode="before")
     @classmethod
@@ -78,6 +91,25 @@ class RunConfig(BaseModel):
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
             raise ValueError(f"must be a finite number, got {v}")
+        return v
+
+    @field_validator("features")
+    @classmethod
+    def _check_features(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is not None and not v:
+            raise ValueError(f"`features` needs at least one input feature; choose from {FEATURES.names()} "
+                             "(or leave it out for the raw inputs)")
+        return v
+
+    @field_validator("activation_params")
+    @classmethod
+    def _check_activation_params(cls, v: dict[str, float]) -> dict[str, float]:
+        known = sorted({p for _, a in ACTIVATIONS.items() for p in a.params})
+        for name, value in v.items():
+            if name not in known:
+                raise ValueError(f"unknown activation parameter {name!r}; the activations take {known}")
+            if not math.isfinite(value):
+                raise ValueError(f"activation parameter {name!r} must be a finite number, got {value}")
         return v
 
     @field_validator("hidden", mode="before")

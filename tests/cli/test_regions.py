@@ -29,7 +29,7 @@ def test_regions_of_a_saved_run_as_json_with_figures(run_dir, tmp_path):
     assert rep["regions"] == len(r) and rep["layer_counts"] == list(r.layer_counts)
     assert rep["bounds"]["upper"] == r.bounds().upper and rep["space"] == "input"
     assert sum(c["area"] for c in rep["class_regions"]) == pytest.approx(144.0)
-    assert {c["class"] for c in rep["class_regions"]} <= {"+1", "-1"}
+    assert {c["data_label"] for c in rep["class_regions"]} <= {"+1", "-1"}
     for name in ("regions.png", "regions.svg"):
         assert (tmp_path / "figs" / name).stat().st_size > 1000
 

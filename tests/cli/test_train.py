@@ -60,7 +60,7 @@ def test_from_url_gives_the_links_settings():
     (["--from-url", "https://example.com/"], "not a playground link"),
     (["--from-url", "#learningRate=abc"], "learningRate='abc' must be a number"),
     (["--activation-params", "slope"], "name=value pairs"),
-    (["--config", "/nonexistent/config.json"], "No such file"),
+    (["--config", "/nonexistent/config.json"], "--config file not found: '/nonexistent/config.json'"),
 ])
 def test_bad_input_exits_2_with_one_line(args, needle):
     res = runner.invoke(app, ["train", "--epochs", "1", *args])

@@ -79,7 +79,8 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="print the table as JSON"),
         plot: Path = typer.Option(None, "--plot", help="write the gallery (f, f', kinks) to FILE.png / .svg"),
         linearity: bool = typer.Option(False, "--linearity", help="measure linearity (claim C2)"),
-        seed: int = typer.Option(0, "--seed", help="generator seed of the random inputs for --linearity"),
+        seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1,
+                                 help="generator seed of the random inputs for --linearity"),
     ) -> None:
         """The activation registry: formulas, parameters, kinks and properties; --plot draws them."""
         if plot is not None and plot.suffix.lower() not in PLOT_SUFFIXES:

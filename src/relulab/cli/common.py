@@ -1,36 +1,27 @@
-"""Shared CLI helpers: one-line errors with exit code 2, config building, JSON output."""
+"""Shared CLI helpers: config building, JSON output, and one ``--option`` per RunConfig field.
+
+The run options' help is generated from ``RunConfig``: each field's description, its default, and the
+names its registry allows (data sets, activations, losses, ...), so ``relulab train --help`` stays true
+when a field or a registry entry is added. Errors: see :mod:`relulab.cli.errors`.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
-from pydantic import ValidationError
 
-from ..config import RunConfig, config_error_message
+from ..config import REGISTRIES, RunConfig
+from .errors import bad_input, fail
 
 T = TypeVar("T")
-
-
-def fail(message: str) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with code 2 (bad input), as Typer does for bad options."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
-
-
-@contextmanager
-def bad_input() -> Iterator[None]:
-    """Turn the library's input errors (ValueError, pydantic ValidationError, missing files) into exit 2."""
-    try:
-        yield
-    except ValidationError as e:
-        fail(config_error_message(e))
-    except (ValueError, FileNotFoundError, IsADirectoryError) as e:
-        fail(str(e).splitlines()[0] if str(e) else type(e).__name__)
+__all__ = ["bad_input", "config_options", "fail", "make_config", "print_json"]
 
 
 def make_config(base: RunConfig | None = None, **fields: Any) -> RunConfig:
@@ -48,14 +39,34 @@ def print_json(obj: Any) -> None:
 
 
 # ---- every RunConfig field as a CLI option ------------------------------------------------------
-_LIST_FIELDS = {"hidden": "comma-separated widths, e.g. 3,3,3 ('' for a linear model)",
-                "activation": "one name, or one per hidden layer separated by commas",
-                "features": "comma-separated input features, e.g. x1,x2,x1sq",
-                "activation_params": "name=value pairs, e.g. negative_slope=0.1"}
+_TEXT_FIELDS = {"hidden", "activation", "features", "activation_params"}  # parsed from one string
+
+
+def choices(name: str) -> list[str] | None:
+    """The values a RunConfig field allows, from its registry or its Literal type; aliases shown as
+    ``name (= target)``, e.g. ``linear (= identity)``."""
+    from ..activations import ACTIVATIONS
+    from ..data import DATASETS, FEATURES
+
+    registry = {"dataset": DATASETS, "activation": ACTIVATIONS, "features": FEATURES, **REGISTRIES}.get(name)
+    if registry is not None:
+        first: dict[int, str] = {}
+        out = []
+        for key, item in registry.items():
+            if id(item) in first:
+                out.append(f"{key} (= {first[id(item)]})")
+            else:
+                first[id(item)] = key
+                out.append(key)
+        return out
+    annotation = RunConfig.model_fields[name].annotation
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    return None
 
 
 def _option_type(name: str, annotation: Any) -> type:
-    if name in _LIST_FIELDS:
+    if name in _TEXT_FIELDS:
         return str
     for t in (bool, int, float):
         if annotation is t or (getattr(annotation, "__args__", None) and t in annotation.__args__
@@ -64,9 +75,31 @@ def _option_type(name: str, annotation: Any) -> type:
     return str
 
 
+def _default_text(name: str) -> str:
+    info = RunConfig.model_fields[name]
+    default = info.default if info.default_factory is None else info.default_factory()
+    if isinstance(default, tuple):
+        return ",".join(map(str, default)) or "''"
+    if isinstance(default, dict):
+        return ",".join(f"{k}={v}" for k, v in default.items()) or "none"
+    if isinstance(default, bool):
+        return "--" + ("" if default else "no-") + name.replace("_", "-")
+    return "not set" if default is None else str(default)
+
+
+def option_help(name: str) -> str:
+    """``description. Default: X. One of: a, b, c.`` for the option of RunConfig field ``name``."""
+    info = RunConfig.model_fields[name]
+    text = (info.description or name.replace("_", " ")).rstrip(".") + f". Default: {_default_text(name)}."
+    allowed = choices(name)
+    if allowed:
+        text += f" One of: {', '.join(allowed)}."
+    return text
+
+
 def _parse_field(name: str, value: Any) -> Any:
     if name == "features":
-        return tuple(p.strip() for p in value.split(",") if p.strip())
+        return tuple(p.strip() for p in value.split(",") if p.strip())  # '' -> () -> the config's error
     if name == "activation_params":
         out = {}
         for item in filter(None, (p.strip() for p in value.split(","))):
@@ -74,7 +107,7 @@ def _parse_field(name: str, value: Any) -> Any:
             try:
                 out[key.strip()] = float(num)
             except ValueError:
-                fail(f"--activation-params wants name=value pairs like negative_slope=0.1, got {item!r}")
+                eq = ""
             if not eq:
                 fail(f"--activation-params wants name=value pairs like negative_slope=0.1, got {item!r}")
         return out
@@ -85,11 +118,8 @@ def config_options(*, skip: tuple[str, ...] = ()) -> Callable[[Callable[..., T]]
     """Decorator: add one ``--option`` per RunConfig field (default: not given) to a Typer command.
 
     The command receives ``config_fields``: a dict of the options the user gave, parsed, for
-    :func:`make_config`. Defaults stay in RunConfig, never in the CLI.
+    :func:`make_config`. Defaults stay in RunConfig, never in the CLI; the help shows them.
     """
-    import functools
-    import inspect
-
     names = [n for n in RunConfig.model_fields if n not in skip]
 
     def deco(fn: Callable[..., T]) -> Callable[..., T]:
@@ -100,17 +130,15 @@ def config_options(*, skip: tuple[str, ...] = ()) -> Callable[[Callable[..., T]]
             typ = _option_type(n, info.annotation)
             flag = "--" + n.replace("_", "-")
             decl = [f"{flag}/--no-{flag[2:]}"] if typ is bool else [flag]
-            default = info.default if info.default_factory is None else info.default_factory()
-            shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
-            helptext = _LIST_FIELDS.get(n, "") + f" [config default: {shown}]"
             params.append(inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=typ | None,
-                                            default=typer.Option(None, *decl, help=helptext.strip(),
+                                            default=typer.Option(None, *decl, help=option_help(n),
                                                                  rich_help_panel="Run configuration")))
 
         @functools.wraps(fn)
         def wrapper(**kwargs: Any) -> T:
             given = {n: kwargs.pop(n) for n in names}
-            fields = {n: _parse_field(n, v) for n, v in given.items() if v is not None}
+            with bad_input():
+                fields = {n: _parse_field(n, v) for n, v in given.items() if v is not None}
             return fn(config_fields=fields, **kwargs)
 
         wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..training.stacked import train_many
 from .common import bad_input, config_options, make_config, print_json
 from .progress import progress_bar
 
@@ -46,6 +45,8 @@ def register(app: typer.Typer) -> None:
             for a in names:
                 cfg0 = make_config(base, activation=a)
                 groups[a] = [cfg0.model_copy(update={"weight_seed": s}) for s in range(seeds)]
+        from ..training.stacked import train_many
+
         results, panels = {}, []
         with progress_bar(len(names) * base.epochs, "comparing", enabled=not json_output) as bar:
             for a, cfgs in groups.items():

@@ -120,7 +120,7 @@ def register(app: typer.Typer) -> None:
         model: str = MODEL_OPTION,
         state: Path = STATE_OPTION,
         input_shape: str = typer.Option(None, "--input-shape", help="one input without the batch axis, e.g. 1,28,28"),
-        seed: int = typer.Option(0, "--seed", help="seed of the random test inputs"),
+        seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1, help="seed of the random test inputs"),
         json_output: bool = typer.Option(False, "--json", help="print the result as JSON"),
     ) -> None:
         """Fold a linear network into one nn.Linear (W' = W_L...W_1), or name the layer that breaks linearity."""

@@ -56,7 +56,7 @@ def load_factory_model(spec: str) -> nn.Module:
     sys.path.insert(0, str(path.resolve().parent))  # so the file can import its neighbours
     try:
         mod_spec.loader.exec_module(module)
-    except Exception as e:  # the user's code: report it, do not crash
+    except (Exception, SystemExit) as e:  # the user's code: report it, do not crash (nor exit)
         raise ValueError(f"importing {path_text!r} failed: {type(e).__name__}: {_one_line(e)}") from None
     finally:
         sys.path.remove(str(path.resolve().parent))
@@ -67,7 +67,7 @@ def load_factory_model(spec: str) -> nn.Module:
         raise ValueError(f"{path_text!r} has no function {factory!r}; it defines {names}")
     try:
         model = fn()
-    except Exception as e:
+    except (Exception, SystemExit) as e:
         raise ValueError(f"{factory}() in {path_text!r} failed: {type(e).__name__}: {_one_line(e)}") from None
     if not isinstance(model, nn.Module):
         raise ValueError(f"{factory}() in {path_text!r} must return a torch.nn.Module, got {type(model).__name__}")
@@ -106,10 +106,10 @@ def load_data(spec: str) -> tuple[Tensor, Tensor]:
     from ..data.csvio import parse_csv_text
 
     path = Path(spec)
-    if spec.lower().endswith(".csv") or path.is_file():
-        if not path.is_file():
-            raise FileNotFoundError(f"data file not found: {spec!r}")
-        text = path.read_text()
+    if spec.lower().endswith(".csv") or (path.exists() and not path.is_dir()):
+        from .files import read_text
+
+        text = read_text(path, "--data file")
         first = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
         cols = len(first.split(","))
         if cols < 2:

@@ -1,34 +1,53 @@
-"""A rich progress bar as an ``on_step`` callback (on stderr, and only on a terminal)."""
+"""Progress on stderr, only on a terminal: a bar per epoch as an ``on_step`` callback, and a spinner
+for a step that has no epochs (the exact regions analysis). Both fit an 80-column terminal and stay
+silent under ``--json`` (the commands pass ``enabled=False``) or when stderr is not a terminal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..training import EpochStats, Trainer
+if TYPE_CHECKING:
+    from ..training import EpochStats, Trainer
 
 _console = Console(stderr=True)
+DESCRIPTION_WIDTH = 18  # "training spiral3" fits; longer names are cut
+BAR_WIDTH = 16
+
+
+def _short(text: str, width: int = DESCRIPTION_WIDTH) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 @contextmanager
 def progress_bar(total: int, description: str, *, enabled: bool = True) -> Iterator[Progress]:
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    """``description ━━━━━ 120/300 loss 0.123/0.125 acc 0.98 0:00:02``: at most about 78 columns."""
+    bar = Progress(TextColumn("{task.description}"), BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(),
                    TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=_console,
                    transient=True, disable=not (enabled and _console.is_terminal))
     with bar:
-        bar.add_task(description, total=total, info="")
+        bar.add_task(_short(description), total=total, info="")
         yield bar
 
 
 def epoch_callback(bar: Progress):
-    """``on_step`` that advances the bar and shows the current losses."""
+    """``on_step`` that advances the bar and shows train/test loss and the test accuracy, briefly."""
     task = bar.task_ids[0]
 
     def on_step(trainer: Trainer, s: EpochStats) -> None:
-        acc = "" if s.test_acc is None else f" test acc {s.test_acc:.3f}"
-        bar.update(task, advance=1, info=f"train {s.train_loss:.4f} test {s.test_loss:.4f}{acc}")
+        acc = "" if s.test_acc is None else f" acc {s.test_acc:.2f}"
+        bar.update(task, advance=1, info=f"loss {s.train_loss:.3g}/{s.test_loss:.3g}{acc}")
 
     return on_step
+
+
+def step(message: str, *, enabled: bool = True):
+    """A spinner with ``message`` while a step without epochs runs (only on a terminal)."""
+    if not (enabled and _console.is_terminal):
+        return nullcontext()
+    return _console.status(_short(message, 70), spinner="dots")

@@ -12,10 +12,9 @@ from pathlib import Path
 import typer
 
 from ..activations import activation_names, get_activation
-from ..analysis.regions.runs import RunRegions, regions_of_run
-from ..training import load_run, train
 from .common import bad_input, config_options, fail, make_config, print_json
-from .progress import epoch_callback, progress_bar
+from .files import out_dir
+from .progress import epoch_callback, progress_bar, step
 
 
 def parse_box(text: str | None) -> tuple | None:
@@ -33,11 +32,12 @@ def parse_box(text: str | None) -> tuple | None:
     raise ValueError(f"--box wants lo,hi or x0,x1,y0,y1 (2 or 4 numbers), got {text!r}")
 
 
-def _class_name(label: int, num_classes: int) -> str:
+def _data_label(label: int, num_classes: int) -> str:
+    """The data set's label of a class region's ``label`` (1 / 0 for one output: the data's +1 / -1)."""
     return ("+1" if label == 1 else "-1") if num_classes == 2 else str(label)
 
 
-def report(run, rr: RunRegions) -> dict:
+def report(run, rr) -> dict:
     """Everything ``relulab regions`` says, JSON-ready."""
     r = rr.regions
     out = {"dataset": run.config.dataset, "hidden": list(run.config.hidden),
@@ -50,7 +50,7 @@ def report(run, rr: RunRegions) -> dict:
                 out.pop(key)
                 continue
             for c in out[key]:
-                c["class"] = _class_name(c["label"], run.data.num_classes)
+                c["data_label"] = _data_label(c["label"], run.data.num_classes)
     return out
 
 
@@ -67,7 +67,8 @@ def _print(rep: dict) -> None:
         where = "[{:g}, {:g}]".format(*rep["interval"])
     typer.echo(f"linear regions: {rep['regions']} on {where}")
     typer.echo("after each layer: " + ", ".join(f"{i + 1}: {c}" for i, c in enumerate(rep["layer_counts"])))
-    mont = "" if b["montufar_lower"] is None else f", Montúfar et al. lower {b['montufar_lower']}"
+    mont = "" if b["montufar_lower"] is None else (f", Montúfar et al. {b['montufar_lower']} (a lower bound on "
+                                                    "the maximum, not on this net)")
     typer.echo(f"bounds for widths {tuple(b['widths'])} in {b['input_dim']}-D: Zaslavsky (first layer) "
                f"{b['zaslavsky_first_layer']}{mont}, {b['upper_name']} upper {b['upper']}")
     if "decision_segments" in rep and "class_regions" in rep:
@@ -77,9 +78,16 @@ def _print(rep: dict) -> None:
         edge = " (touches the window's edge)" if c["touches_window"] else ""
         sharp = c["sides_turning_over_10deg"]
         soft = "" if sharp == c["sides"] else f" ({sharp} turning by more than 10°)"
-        typer.echo(f"class {c['class']} region: {c['sides']} sides{soft}{holes}, area {c['area']:.3f}{edge}")
+        typer.echo(f"class region {_label_text(c)}: {c['sides']} sides{soft}{holes}, area {c['area']:.3f}{edge}")
     for c in rep.get("class_intervals", []):
-        typer.echo(f"class {c['class']}: [{c['lo']:.4f}, {c['hi']:.4f}]")
+        typer.echo(f"class interval {_label_text(c)}: [{c['lo']:.4f}, {c['hi']:.4f}]")
+
+
+def _label_text(c: dict) -> str:
+    """``label 1 (output > 0: the data's +1)``: the label ``class_regions()`` gives in Python, explained."""
+    if c["data_label"] in ("+1", "-1"):
+        return f"label {c['label']} (output {'>' if c['label'] == 1 else '<='} 0: the data's {c['data_label']})"
+    return f"label {c['label']} (class {c['data_label']})"
 
 
 def register(app: typer.Typer) -> None:
@@ -87,13 +95,18 @@ def register(app: typer.Typer) -> None:
     @config_options()
     def regions_cmd(
         config_fields: dict,
-        run_dir: Path = typer.Option(None, "--run", help="a saved run directory (config.json, model.pt)"),
+        run_dir: Path = typer.Option(None, "--run", help="a saved run: its directory (config.json, model.pt) or "
+                                                          "an exported run.json"),
         box: str = typer.Option(None, "--box", help="window: lo,hi or x0,x1,y0,y1 (default: the data set's box)"),
-        out: Path = typer.Option(None, "--out", help="write regions.png and regions.svg into this directory"),
+        out: str = typer.Option(None, "--out", help="write regions.png and regions.svg into this directory"),
         json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
     ) -> None:
         """Exact linear regions of a piecewise-linear network: counts, bounds, boundary polygon sides."""
+        from ..analysis.regions.runs import regions_of_run
+        from ..training import load_run, train
+
         with bad_input():
+            out = out_dir(out)
             window = parse_box(box)
             if run_dir is not None and config_fields:
                 raise ValueError(f"give either --run or run options, not both (got --run and "
@@ -111,7 +124,7 @@ def register(app: typer.Typer) -> None:
                 run = train(cfg, on_step=epoch_callback(bar))
         if run.status == "diverged":
             fail(f"the run diverged, its weights are not finite: {run.message}")
-        with bad_input():
+        with bad_input(), step("analysing the exact linear regions...", enabled=not json_output):
             rr = regions_of_run(run, window)
         rep = report(run, rr)
         if out is not None:

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..config import RunConfig
-from ..data import Dataset, dataset_from_points, load_csv
-from ..playground_url import read_link
-from ..training import make_dataset, train
 from .common import bad_input, config_options, make_config, print_json
+from .files import out_dir, read_json, read_text
 from .progress import epoch_callback, progress_bar
+
+if TYPE_CHECKING:
+    from ..data import Dataset
 
 MAX_CSV_ROWS = 1_000_000
 
 
 def csv_dataset(cfg: RunConfig, path: Path) -> Dataset:
     """The points of a CSV file as the data of ``cfg`` (shuffled and split by its seed and ratio)."""
-    x, y = load_csv(path, max_rows=MAX_CSV_ROWS)
+    from ..data import dataset_from_points
+    from ..data.csvio import parse_csv_text
+    from ..training import make_dataset
+
+    x, y = parse_csv_text(read_text(path, "--data-csv file"), max_rows=MAX_CSV_ROWS)
     data = dataset_from_points(x, y, train_ratio=cfg.train_ratio, seed=cfg.data_seed, features=cfg.feature_names())
     if data.problem != cfg.problem:
         hint = "circle" if data.problem == "classification" else "reg-plane"
@@ -29,6 +35,26 @@ def csv_dataset(cfg: RunConfig, path: Path) -> Dataset:
     return data
 
 
+def base_config(from_url: str | None, config: Path | None) -> RunConfig | None:
+    """The config a playground link or a config.json gives (``None``: start from the defaults)."""
+    from ..playground_url import read_link
+
+    if from_url is not None and config is not None:
+        raise ValueError("give either --from-url or --config, not both")
+    if from_url is not None:  # '' too: an empty link is an error, not "no link"
+        link = read_link(from_url)
+        for note in link.notes:
+            typer.echo(f"note: {note}", err=True)
+        return RunConfig(**link.fields)
+    if config is not None:
+        fields = read_json(config, "--config file")
+        if not isinstance(fields, dict):
+            raise ValueError(f"--config file {str(config)!r} holds a JSON {type(fields).__name__}, not an object "
+                             "of RunConfig fields")
+        return RunConfig.model_validate(fields)
+    return None
+
+
 def register(app: typer.Typer) -> None:
     @app.command("train")
     @config_options()
@@ -37,21 +63,20 @@ def register(app: typer.Typer) -> None:
         from_url: str = typer.Option(None, "--from-url", help="a TensorFlow Playground link (or its #hash)"),
         config: Path = typer.Option(None, "--config", help="a config.json to start from"),
         data_csv: Path = typer.Option(None, "--data-csv", help="train on your own points: CSV x1,x2,label"),
-        out: Path = typer.Option(None, "--out", help="write config.json, history.json, model.pt, boundary.png"),
+        out: str = typer.Option(None, "--out", help="a new directory (or a previous run's) to write "
+                                                    "config.json, history.json, model.pt, boundary.png into; "
+                                                    "checked before training, written at once at the end"),
         json_output: bool = typer.Option(False, "--json", help="print the final metrics as JSON"),
     ) -> None:
         """Train one network and report its final losses and accuracy."""
-        base = None
+        from ..training import train
+        from ..training.run import check_run_dir
+
         with bad_input():
-            if from_url and config:
-                raise ValueError("give either --from-url or --config, not both")
-            if from_url:
-                link = read_link(from_url)
-                base = RunConfig(**link.fields)
-                for note in link.notes:
-                    typer.echo(f"note: {note}", err=True)
-            elif config:
-                base = RunConfig.load(config)
+            out_path = out_dir(out)
+            if out_path is not None:
+                check_run_dir(out_path)  # before training: a bad --out must not cost the whole run
+            base = base_config(from_url, config)
         cfg = make_config(base, **config_fields)
         data = None
         if data_csv is not None:
@@ -59,19 +84,19 @@ def register(app: typer.Typer) -> None:
                 data = csv_dataset(cfg, data_csv)
         with progress_bar(cfg.epochs, f"training {cfg.dataset}", enabled=not json_output) as bar:
             run = train(cfg, on_step=epoch_callback(bar), data=data)
-        if out is not None:
-            run.save(out)
+        if out_path is not None:
             from ..viz.boundary import plot_boundary
 
-            plot_boundary(run).savefig(out / "boundary.png", dpi=110)
+            with bad_input():
+                run.save(out_path, extra=lambda d: plot_boundary(run).savefig(d / "boundary.png", dpi=110))
         if json_output:
             print_json({**run.metrics(), "message": run.message, "config": cfg.model_dump(mode="json")})
         else:
             m = run.metrics()
             acc = "" if m["test_acc"] is None else f"  train acc {m['train_acc']:.3f}  test acc {m['test_acc']:.3f}"
             typer.echo(f"epoch {m['epoch']}  train loss {m['train_loss']:.4f}  test loss {m['test_loss']:.4f}{acc}")
-            if out is not None:
-                typer.echo(f"wrote {out}/config.json, history.json, model.pt, boundary.png")
+            if out_path is not None:
+                typer.echo(f"wrote {out_path}/config.json, history.json, model.pt, boundary.png")
         if run.status == "diverged":
             typer.echo(f"error: {run.message}", err=True)
             raise typer.Exit(1)

@@ -61,6 +61,9 @@ class Plane:
         return ((-r, r), (-r, r))
 
 
+MAX_COORD = 1e6  # beyond this, float64 vertices lose the precision exact regions need (and overflow at 1e308)
+
+
 def _floats(box: object) -> np.ndarray:
     """``box`` as a float64 array; an empty one when it is not numbers (the callers name what is allowed)."""
     try:
@@ -76,6 +79,8 @@ def parse_window(box: object) -> Window:
         arr = np.stack([arr, arr])
     if arr.shape != (2, 2) or not np.isfinite(arr).all() or (arr[:, 1] <= arr[:, 0]).any():
         raise ValueError(f"box must be (lo, hi) with lo < hi, or ((x0, x1), (y0, y1)), finite; got {box!r}")
+    if np.abs(arr).max() > MAX_COORD:
+        raise ValueError(f"box coordinates must lie within ±{MAX_COORD:g}, got {box!r}")
     return ((float(arr[0, 0]), float(arr[0, 1])), (float(arr[1, 0]), float(arr[1, 1])))
 
 
@@ -83,4 +88,6 @@ def parse_interval(box: object) -> tuple[float, float]:
     arr = _floats(box)
     if arr.shape != (2,) or not np.isfinite(arr).all() or arr[1] <= arr[0]:
         raise ValueError(f"a 1-input network needs an interval (lo, hi) with lo < hi, finite; got {box!r}")
+    if np.abs(arr).max() > MAX_COORD:
+        raise ValueError(f"interval ends must lie within ±{MAX_COORD:g}, got {box!r}")
     return float(arr[0]), float(arr[1])
