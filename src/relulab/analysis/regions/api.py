@@ -92,8 +92,7 @@ def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None
     else:
         raise ValueError(f"the model takes {d} inputs: pass plane=(p0, p1, p2), three points of R^{d}, "
                          "to get the regions on the plane through them")
-    X, Y = part.X, part.Y
     A = torch.from_numpy(part.maps[:, :2, :].transpose(0, 2, 1).copy())
-    return Regions(torch.from_numpy(np.stack([X, Y], axis=2)), torch.from_numpy(part.counts), A,
-                   torch.from_numpy(part.maps[:, 2, :].copy()), _pattern(part.patterns, len(X)),
+    return Regions(torch.from_numpy(part.vertices), torch.from_numpy(part.counts), A,
+                   torch.from_numpy(part.maps[:, 2, :].copy()), torch.from_numpy(part.patterns),
                    _layers(steps, part.layer_counts), window, pl, tol)
