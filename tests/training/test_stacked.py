@@ -128,3 +128,38 @@ def test_a_diverging_member_is_reported_and_does_not_disturb_the_others():
         assert_same_as_alone(run, cfg, rtol=1e-12)  # lr 6 blows some weights up to 1e10 before they diverge
         if run.status == "diverged":
             assert "lr=6.0" in run.message and "reg_rate=0.01" in run.message
+
+
+@pytest.mark.parametrize("hidden", [(3, 3), (12, 9)])
+@pytest.mark.parametrize("batch_size", [7, 40])
+def test_narrow_and_wide_stack_layouts_with_shared_and_per_model_data(hidden, batch_size):
+    """Nets up to 8 wide train with the model axis last, wider ones with batched matmuls; batches above
+    32 points take the other gradient formula; both layouts with shared and per-model data."""
+    base = RunConfig(dataset="spiral", hidden=hidden, activation="tanh", n_points=120, epochs=3,
+                     batch_size=batch_size, features=("x1", "x2", "sin_x1"), regularization="l2", reg_rate=0.01)
+    for seeds in (["0", "0", "0"], ["0", "4", "9"]):
+        cfgs = [base.model_copy(update={"weight_seed": s, "data_seed": d, "lr": 0.03 * (s + 1)})
+                for s, d in enumerate(seeds)]
+        for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
+            assert_same_as_alone(run, cfg)
+
+
+def test_narrow_stack_gradients_equal_the_fused_stack(generator):
+    from relulab.activations import get_activation
+    from relulab.models import init_stack
+    from relulab.objectives import LOSSES
+    from relulab.training.fused import FusedNet
+    from relulab.training.narrow import NarrowStack
+
+    acts = [(get_activation("sigmoid"), {}), (get_activation("leaky_relu"), {"negative_slope": 0.1})]
+    ws, bs = init_stack((2, 4, 3, 3), ("sigmoid", "leaky_relu"), {}, "he", [0, 1, 2, 3])
+    wide, narrow = FusedNet(ws, bs, acts), NarrowStack.from_model_first(ws, bs, acts)
+    loss = LOSSES.get("cross_entropy")
+    for x, t in ((torch.randn(9, 2, dtype=torch.float64, generator=generator), torch.arange(9) % 3),
+                 (torch.randn(4, 9, 2, dtype=torch.float64, generator=generator), torch.arange(36).view(4, 9) % 3)):
+        expected = wide.gradients(x, t, loss, True)
+        got = narrow.gradients(narrow.inputs(x), t, loss, True)
+        got = [g.permute(2, 0, 1) for g in got[:3]] + [g.permute(1, 0) for g in got[3:]]
+        for g, e in zip(got, expected, strict=True):
+            torch.testing.assert_close(g, e, atol=1e-14, rtol=0)
+        torch.testing.assert_close(narrow.logits(narrow.inputs(x)), wide.logits(x), atol=1e-14, rtol=0)

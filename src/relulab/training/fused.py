@@ -79,6 +79,20 @@ class FusedNet:
     def params(self) -> list[Tensor]:
         return [*self.weights, *self.biases]
 
+    def model_first(self) -> list[Tensor]:
+        """The parameters, weights then biases (a stack's are ``(E, …)`` already)."""
+        return self.params
+
+    @staticmethod
+    def inputs(x: Tensor) -> Tensor:
+        """Inputs in this engine's layout: as they are."""
+        return x
+
+    def logits(self, x: Tensor) -> Tensor:
+        """``(…, n, out)``."""
+        with torch.no_grad():
+            return self.forward(x)[0]
+
 
 def _sum_points(dz: Tensor) -> Tensor:
     """``dz.sum(-2)``; for a stack ``(E, n, out)`` as a batched product with ones, which is several times

@@ -31,6 +31,7 @@ from .build import DTYPES
 from .fused import FusedNet
 from .history import History
 from .loop import encode
+from .narrow import MAX_WIDTH, NarrowStack
 from .run import Run
 from .step import Update, divergence_message, metrics_from_logits
 
@@ -65,23 +66,26 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
     (x_tr, t_tr, x_te, t_te), axis = _stack_data(datas, cfg)
     y_tr, y_te = _labels(datas, "train", axis), _labels(datas, "test", axis)
     n_tr, n_te = x_tr.shape[axis], x_te.shape[axis]
-    x_all = torch.cat([x_tr, x_te], dim=axis)  # one forward pass evaluates both splits
 
     names = cfg.layer_activations()
     acts = [get_activation(a) for a in names]
     widths = (x_tr.shape[-1], *cfg.hidden, loss.out_dim(k))
-    ws, bs = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
+    weights, biases = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
     resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
-    net = FusedNet(ws, bs, list(zip(acts, resolved, strict=True)))
-    update = Update(net.params, ws, lambda x, t, mean: net.gradients(x, t, loss, classification, mean=mean),
+    pairs = list(zip(acts, resolved, strict=True))
+    narrow = max(widths) <= MAX_WIDTH
+    net = NarrowStack.from_model_first(weights, biases, pairs) if narrow else FusedNet(weights, biases, pairs)
+    x_tr, x_all = net.inputs(x_tr), net.inputs(torch.cat([x_tr, x_te], dim=axis))  # one pass evaluates both
+    x_axis = 0 if narrow else axis  # the points' axis of the inputs in the engine's layout
+    update = Update(net.params, net.weights, lambda x, t, mean: net.gradients(x, t, loss, classification, mean=mean),
                     optimizer=OPTIMIZERS.get(cfg.optimizer), reg=REGULARIZERS.get(cfg.regularization),
                     lr=per_model([c.lr for c in cfgs], dtype), reg_rate=per_model([c.reg_rate for c in cfgs], dtype),
-                    momentum=per_model([c.momentum for c in cfgs], dtype))
+                    momentum=per_model([c.momentum for c in cfgs], dtype), model_axis=-1 if narrow else 0,
+                    points_axis=0 if narrow else -2)
 
     def evaluate() -> Tensor:
         """``(4, E)``: train loss, test loss, train accuracy, test accuracy (NaN where there is none)."""
-        with torch.no_grad():
-            z = net.forward(x_all)[0]  # (E, n_tr + n_te, out)
+        z = net.logits(x_all)  # (E, n_tr + n_te, out)
         rows = []
         for start, n, t, y in ((0, n_tr, t_tr, y_tr), (n_tr, n_te, t_te, y_te)):
             value, acc = metrics_from_logits(loss, z.narrow(1, start, n), t, y, classification, k)
@@ -94,40 +98,38 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
     for epoch in range(1, cfg.epochs + 1):
         for start in range(0, n_tr, batch):
             size = min(batch, n_tr - start)
-            update(x_tr.narrow(axis, start, size), t_tr.narrow(axis, start, size))
+            update(x_tr.narrow(x_axis, start, size), t_tr.narrow(axis, start, size))
         records.append(evaluate())
         bad = ~torch.isfinite(records[-1][0])
         if bad.any():
             for e in bad.nonzero().flatten().tolist():
                 if e not in stopped:
                     msg = divergence_message(cfgs[e], epoch, float(records[-1][0, e]))
-                    stopped[e] = (epoch, msg, [p[e].clone() for p in net.params])
+                    stopped[e] = (epoch, msg, [p[e].clone() for p in net.model_first()])
         if on_epoch is not None:
             on_epoch(1.0)
-    return _runs(cfgs, datas, net, torch.stack(records), stopped, classification, n_te > 0)
+    return _runs(cfgs, datas, net.model_first(), torch.stack(records), stopped, classification, n_te > 0)
 
 
-def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], net: FusedNet, records: Tensor,
+def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], params: list[Tensor], records: Tensor,
           stopped: dict[int, tuple[int, str, list[Tensor]]], classification: bool, has_test: bool) -> list[Run]:
-    """One :class:`Run` per model from the stack and its ``(epochs + 1, 4, E)`` metrics."""
+    """One :class:`Run` per model from the stack's parameters (weights then biases, ``(E, …)``) and its
+    ``(epochs + 1, 4, E)`` metrics."""
     cfg = cfgs[0]
     per_model_rows = records.permute(2, 1, 0).tolist()  # [E][4][epochs + 1], one conversion for all
-    names, dtype = cfg.layer_activations(), DTYPES[cfg.dtype]
+    names, dtype, half = cfg.layer_activations(), DTYPES[cfg.dtype], len(params) // 2
     dummy = torch.Generator()
     runs = []
     for e, (c, data) in enumerate(zip(cfgs, datas, strict=True)):
-        last, status, message, params = cfg.epochs, "completed", "", net.params
+        last, status, message, mine, i = cfg.epochs, "completed", "", params, e
         if e in stopped:
-            last, message, params = stopped[e]
-            status = "diverged"
-            params = [p.unsqueeze(0) for p in params]
+            last, message, snapshot = stopped[e]
+            status, mine, i = "diverged", [p.unsqueeze(0) for p in snapshot], 0
         rows = [r[: last + 1] for r in per_model_rows[e]]
         nothing = [None] * (last + 1)
         history = History(list(range(last + 1)), rows[0], rows[1], rows[2] if classification else nothing,
                           rows[3] if classification and has_test else nothing)
-        i = 0 if e in stopped else e
-        model = MLP(net.weights[0].shape[-1], c.hidden, net.weights[-1].shape[-2], names,
+        model = MLP(params[0].shape[-1], c.hidden, params[half - 1].shape[-2], names,
                     activation_params=c.activation_params, init="zero", generator=dummy, dtype=dtype)
-        half = len(params) // 2
-        runs.append(Run(c, unstack(model, params[:half], params[half:], i), data, history, status, message))
+        runs.append(Run(c, unstack(model, mine[:half], mine[half:], i), data, history, status, message))
     return runs

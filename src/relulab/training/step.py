@@ -36,10 +36,11 @@ def divergence_message(cfg: RunConfig, epoch: int, train_loss: float) -> str:
             f"(lr={cfg.lr}) or the regularization rate (reg_rate={cfg.reg_rate})")
 
 
-def _per(value: Scalar, p: Tensor) -> Scalar:
-    """A float as it is; a per-model ``(E,)`` tensor viewed to broadcast against ``p`` ``(E, ...)``."""
+def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
+    """A float as it is; a per-model ``(E,)`` tensor viewed to broadcast against ``p``, whose models lie
+    along ``model_axis`` (0: ``(E, ...)``; -1: ``(..., E)``)."""
     if isinstance(value, Tensor):
-        return value.view(-1, *[1] * (p.dim() - 1))
+        return value.view(-1, *[1] * (p.dim() - 1)) if model_axis == 0 else value
     return float(value)
 
 
@@ -47,16 +48,18 @@ class Update:
     """One optimizer step per call on ``params`` (``weights``, the penalised ones, are among them)."""
 
     def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, *,
-                 optimizer: Optimizer, reg: Regularizer, lr: Scalar, reg_rate: Scalar, momentum: Scalar) -> None:
+                 optimizer: Optimizer, reg: Regularizer, lr: Scalar, reg_rate: Scalar, momentum: Scalar,
+                 model_axis: int = 0, points_axis: int = -2) -> None:
         self.params, self.weights, self.gradients = list(params), list(weights), gradients
         self.reg, self.lr = reg, lr
-        self.optimizer = OptimizerState(optimizer, self.params, [_per(lr, p) for p in self.params],
-                                        [_per(momentum, p) for p in self.params])
+        self.optimizer = OptimizerState(optimizer, self.params, [_per(lr, p, model_axis) for p in self.params],
+                                        [_per(momentum, p, model_axis) for p in self.params])
         rate = lr * reg_rate
-        self.penalty_steps = [_per(rate, w) for w in self.weights]
+        self.penalty_steps = [_per(rate, w, model_axis) for w in self.weights]
         self.dead = [torch.zeros_like(w, dtype=torch.bool) for w in self.weights]  # L1's frozen links
         self.fused = optimizer.plain_gradient and not reg.clip_at_zero
         self._lr_over_n: dict[int, list[Scalar]] = {}
+        self.points_axis = points_axis  # of the inputs x: their batch size
 
     def _scaled_lrs(self, n: int) -> list[Scalar]:
         if n not in self._lr_over_n:
@@ -78,7 +81,7 @@ class Update:
         if self.fused:  # the hot path of small playground nets: three fused calls after the gradients
             grads = self.gradients(x, t, False)
             penalty = self._penalty()  # from the weights before the step
-            add_scaled(self.params, grads, self._scaled_lrs(x.shape[-2]))
+            add_scaled(self.params, grads, self._scaled_lrs(x.shape[self.points_axis]))
             if penalty is not None:
                 torch._foreach_sub_(self.weights, penalty)
             return
