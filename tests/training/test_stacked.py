@@ -136,10 +136,12 @@ def test_narrow_and_wide_stack_layouts_with_shared_and_per_model_data(hidden, ba
     """Nets up to 8 wide train with the model axis last, wider ones with batched matmuls; batches above
     32 points take the other gradient formula; both layouts with shared and per-model data."""
     base = RunConfig(dataset="spiral", hidden=hidden, activation="tanh", n_points=120, epochs=3,
-                     batch_size=batch_size, features=("x1", "x2", "sin_x1"), regularization="l2", reg_rate=0.01)
+                     batch_size=batch_size, features=("x1", "x2", "sin_x1"), regularization="l2", reg_rate=0.01,
+                     engine="fused")
     for seeds in (["0", "0", "0"], ["0", "4", "9"]):
         cfgs = [base.model_copy(update={"weight_seed": s, "data_seed": d, "lr": 0.03 * (s + 1)})
                 for s, d in enumerate(seeds)]
+        assert choose_engine(cfgs, _datasets(cfgs)) == "stacked"
         for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
             assert_same_as_alone(run, cfg)
 
