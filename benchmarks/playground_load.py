@@ -35,8 +35,8 @@ from _common import write_result
 
 from relulab.config import RunConfig
 from relulab.server import ServerSettings
-from relulab.server.frames import decode
 from relulab.server.session import Session
+from relulab.server.wire import decode
 
 SCENARIOS = [  # name, config change, region overlay, sessions
     ("default tanh 4-2", {}, False, 1),

@@ -14,7 +14,8 @@ from relulab.server.session import Session
 
 @pytest.fixture
 def settings() -> ServerSettings:
-    return ServerSettings(port=0, max_upload_bytes=200_000, max_sessions=3)
+    return ServerSettings(port=0, max_upload_bytes=200_000, max_sessions=3, max_layers=6, max_neurons=8,
+                          allow_hosts=("testserver",))  # the TestClient's Host
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def send(ws, seq: int, **msg) -> None:
 
 def receive_until(ws, predicate, limit: int = 200):
     """Read messages (JSON dicts or decoded frame headers) until ``predicate(kind, value)`` holds."""
-    from relulab.server.frames import decode
+    from relulab.server.wire import decode
 
     for _ in range(limit):
         m = ws.receive()

@@ -48,7 +48,7 @@ def test_live_training_and_controls(wire, client):
 
 BAD = [
     ('{"type": "config", "config": {"activation": "nope"}}', "unknown activation 'nope'"),
-    (json.dumps({"type": "config", "config": {"hidden": [3] * 1000}}), "at most 6 hidden layers"),
+    (json.dumps({"type": "config", "config": {"hidden": [3] * 1000}}), "at most 64 layers"),
     ('{"type": "config", "config": {"lr": -1}}', "greater than 0"),
     ("{this is not json", "malformed JSON"),
     ('{"type": "warp"}', "unknown message type"),
@@ -126,7 +126,10 @@ def test_uploads_and_import(wire, client):
         assert r.status_code == 422 and "UTF-8" in r.json()["detail"]
         rows = "".join(f"{i % 7 - 3},{i % 5 - 2},{1 if i % 2 else -1}\n" for i in range(40))
         r = client.post(url, content=("x1,x2,label\n" + rows).encode())
-        assert r.status_code == 200 and r.json() == {"points": 40, "problem": "classification", "input_dim": 2}
+        assert r.status_code == 200 and r.json() == {"points": 40, "problem": "classification", "input_dim": 2,
+                                                     "labels": "labels {-1, 1}: two classes",
+                                                     "note": "uploaded points are not in the link; export run.json "
+                                                             "to keep them"}
         st = wire.until(ws, lambda k, v: k == "json" and v["type"] == "state" and v["custom"])
         assert len(st["data"]["train"]["x"]) + len(st["data"]["test"]["x"]) == 40
         exported = client.get(f"/api/session/{sid}/export/run.json").json()
@@ -164,7 +167,7 @@ def test_idle_session_is_closed_with_a_message(wire):
 
     from relulab.server import ServerSettings, create_app
 
-    app = create_app(ServerSettings(idle_timeout_s=0.3))
+    app = create_app(ServerSettings(idle_timeout_s=0.3, allow_hosts=("testserver",)))
     with TestClient(app) as c, c.websocket_connect("/ws") as ws:
         open_session(ws, wire)
         msg = wire.until(ws, lambda k, v: k == "json" and v.get("closed"))

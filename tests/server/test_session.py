@@ -17,7 +17,7 @@ def errors(s: Session) -> list[str]:
 
 @pytest.mark.parametrize("msg, fragment", [
     ({"type": "config", "config": {"activation": "swish9"}}, "unknown activation 'swish9'"),
-    ({"type": "config", "config": {"hidden": [4] * 1000}}, "at most 6 hidden layers"),
+    ({"type": "config", "config": {"hidden": [4] * 1000}}, "at most 64 layers"),
     ({"type": "config", "config": {"hidden": [4] * 7}}, "at most 6 hidden layers"),
     ({"type": "config", "config": {"hidden": [100]}}, "at most 8 neurons"),
     ({"type": "config", "config": {"lr": -0.1}}, "lr: Input should be greater than 0"),

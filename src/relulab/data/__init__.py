@@ -39,6 +39,8 @@ from .features import FEATURES as FEATURES
 from .features import Feature as Feature
 from .features import apply_features as apply_features
 from .formula import parse_formula as parse_formula
+from .labels import Labels as Labels
+from .labels import read_labels as read_labels
 from .seedrandom import RandomStream as RandomStream
 from .seedrandom import SeedRandom as SeedRandom
 from .targets import TARGETS as TARGETS

@@ -29,6 +29,7 @@ from torch import Tensor
 
 from ..registry import Registry
 from .features import FEATURES, apply_features
+from .labels import read_labels
 from .seedrandom import SeedRandom
 
 Problem = Literal["classification", "regression"]
@@ -201,11 +202,13 @@ def dataset_from_points(
     seed: str = "0",
     features: Sequence[str] | None = None,
     domain: tuple[float, float] | None = None,
+    num_classes: int = 2,
 ) -> Dataset:
     """A :class:`Dataset` from given points (an uploaded CSV, clicked points), shuffled and split.
 
-    ``problem=None`` infers it: labels all ``±1`` is two-class classification, anything else
-    regression. ``domain`` defaults to the playground box, widened to hold every point.
+    ``problem=None`` infers it by :func:`~relulab.data.labels.read_labels` (``{0, 1}`` labels become
+    ``-1/+1``); a given ``problem="classification"`` takes ``num_classes`` classes: labels ``±1`` for two,
+    ``0..k-1`` for more. ``domain`` defaults to the playground box, widened to hold every point.
 
     >>> ds = dataset_from_points(torch.tensor([[0.0, 1.0], [2.0, 3.0]]), torch.tensor([1.0, -1.0]))
     >>> ds.problem, len(ds.x_train), len(ds.x_test)
@@ -219,10 +222,13 @@ def dataset_from_points(
     if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
         raise ValueError("points and labels must be finite numbers, got NaN or infinity")
     if problem is None:
-        problem = "classification" if bool(((y == 1) | (y == -1)).all()) else "regression"
-    if problem == "classification" and not bool(((y == 1) | (y == -1)).all()):
-        raise ValueError(f"classification labels must be -1 or 1, got {sorted(set(y.tolist()))[:5]}")
-    spec = DatasetSpec(name, problem, x.shape[1], len(x), 2 if problem == "classification" else 0,
+        rule = read_labels(y)
+        problem, y, num_classes = rule.problem, rule.labels, rule.num_classes
+    allowed = [-1.0, 1.0] if num_classes == 2 else [float(i) for i in range(num_classes)]
+    if problem == "classification" and not set(y.tolist()) <= set(allowed):
+        raise ValueError(f"classification labels must be {'-1 or 1' if num_classes == 2 else f'0..{num_classes - 1}'},"
+                         f" got {sorted(set(y.tolist()))[:5]}")
+    spec = DatasetSpec(name, problem, x.shape[1], len(x), num_classes if problem == "classification" else 0,
                        (-6.0, 6.0), False, lambda *a, **k: (x, y), "given points")
     names = _check_features(spec, features)
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed_to_int(seed)))

@@ -1,12 +1,18 @@
 r"""CSV import and export of points: columns ``x1,x2,label`` (``x1,label`` for 1-D sets).
 
 :func:`parse_csv_text` is the validating parser for uploaded text: every problem is a one-line
-``ValueError`` naming the line, the bad value and what is allowed. Floats are written with
+``ValueError`` naming the line, the bad value and what is allowed; coordinates beyond
+``±MAX_COORDINATE`` are refused (a plot of 1e300 is blank). Whether the labels are classes or
+regression targets is decided by one rule, :func:`relulab.data.labels.read_labels`. Floats are written with
 ``repr`` (the shortest text that reads back to the same double), so a save/load round trip is exact.
 
 >>> x, y = parse_csv_text("x1,x2,label\n0.5,-1,1\n2,3e-1,-1\n")
 >>> x.tolist(), y.tolist()
 ([[0.5, -1.0], [2.0, 0.3]], [1.0, -1.0])
+>>> parse_csv_text("x1,x2,label\n1e300,0,1\n")
+Traceback (most recent call last):
+...
+ValueError: line 2: coordinate 1e300 is out of range; allowed: coordinates within ±1e+06 (rescale the data)
 >>> parse_csv_text("x1,x2,label\n0.5,abc,1\n")
 Traceback (most recent call last):
 ...
@@ -28,6 +34,7 @@ from torch import Tensor
 from .core import Dataset
 
 MAX_ROWS = 10_000
+MAX_COORDINATE = 1e6
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]*")
 _NONFINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
@@ -91,6 +98,10 @@ def parse_csv_text(
             raise ValueError(f"line {lineno}: too many rows, more than {max_rows}; allowed: at most "
                              f"{max_rows} data rows")
         values = [_number(c, lineno) for c in cells]
+        far = [c for c, v in zip(cells[:-1], values[:-1], strict=True) if abs(v) > MAX_COORDINATE]
+        if far:
+            raise ValueError(f"line {lineno}: coordinate {_short(far[0], 30)} is out of range; allowed: "
+                             f"coordinates within ±{MAX_COORDINATE:g} (rescale the data)")
         if labels is not None and values[-1] not in labels:
             raise ValueError(f"line {lineno}: label {cells[-1]!r} is not allowed; allowed labels: "
                              f"{sorted(labels)}")

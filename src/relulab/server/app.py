@@ -1,10 +1,11 @@
 """``create_app(settings)``: the playground's FastAPI app -- static page, HTTP routes, one WebSocket per tab.
 
-Each WebSocket is one :class:`~relulab.server.session.Session`. Two coroutines serve it: the receiver
-applies the page's messages as they come (each one wakes the pump), and the pump sends the JSON
-messages the session queued, then a binary frame -- at most ``max_fps`` a second while training, one
-at once after any change (so a control is visible within one frame's work), none while idle.
-Training and frames run on the event loop: a frame of the default network costs a few milliseconds.
+Each WebSocket is one :class:`~relulab.server.session.Session`. The receiver queues the page's
+messages (over the session's rate limit they are dropped, and the page is told); the pump hands the
+session's work -- the queued messages, one frame's training under its time budget, the frame -- to a
+bounded pool of worker threads, then sends what came back: at most ``max_fps`` frames a second while
+training, one at once after any change, none while idle. Nothing heavy runs on the event loop, so no
+session can stall another's messages, frames or new connections.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -21,6 +24,7 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from .guard import HostGuard
 from .routes import router, same_origin
 from .session import Session, SessionManager
 from .settings import ServerSettings
@@ -29,28 +33,29 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("relulab.server")
 
 
-async def _pump(ws: WebSocket, session: Session, settings: ServerSettings) -> None:
+async def _pump(ws: WebSocket, session: Session, settings: ServerSettings, pool: ThreadPoolExecutor) -> None:
     loop = asyncio.get_running_loop()
     period = 1.0 / settings.max_fps
     due = loop.time()
     while session.closed is None:
         session.wake.clear()
+        train = session.playing and loop.time() >= due
         try:
-            for m in session.drain():
+            messages, frame = await loop.run_in_executor(pool, partial(session.work, train=train))
+            for m in messages:
                 await ws.send_text(json.dumps(m, separators=(",", ":")))
-            if session.playing and loop.time() >= due:
-                session.advance()
-                await ws.send_bytes(session.frame())
+            if frame is not None:
+                await ws.send_bytes(frame)
+            if train:
                 due = max(due + period, loop.time() - period)
-            elif session.dirty:
-                await ws.send_bytes(session.frame())
         except (WebSocketDisconnect, RuntimeError, ConnectionError):
             return  # the page went away; the receiver closes the session
         except Exception as e:  # a bug must not take the tab down: say it, pause, keep serving
             log.exception("frame failed")
             session.playing = False
             session.error(f"internal error while computing a frame: {type(e).__name__}: {e}")
-            session.dirty = False
+        if session.inbox or session.outbox:
+            continue
         # sleep until the next frame is due or a message wakes us (call_later: no task per frame)
         timer = loop.call_later(max(0.0, due - loop.time()), session.wake.set) if session.playing else None
         await session.wake.wait()
@@ -66,6 +71,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     torch.set_num_threads(1)  # many small sessions: one thread each is steadier and faster
     manager = SessionManager(settings)
+    pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="relulab-lab")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,10 +85,14 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         task.cancel()
         for s in list(manager.sessions.values()):
             manager.close(s, "the server is shutting down")
+        pool.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(title="relulab playground", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title="relulab playground", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json" if settings.openapi else None)
     app.state.settings = settings
     app.state.sessions = manager
+    app.state.pool = pool
+    app.add_middleware(HostGuard, allowed=settings.allowed_hosts())
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -102,15 +112,14 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             await ws.send_text(json.dumps({"type": "error", "message": str(e), "closed": True}))
             await ws.close(code=1013)
             return
-        pump = asyncio.create_task(_pump(ws, session, settings))
+        pump = asyncio.create_task(_pump(ws, session, settings, pool))
         try:
             while True:
                 msg = await ws.receive()
                 if msg["type"] == "websocket.disconnect":
                     break
                 text = msg.get("text")
-                session.handle_text(text if text is not None else msg.get("bytes") or b"")
-                session.wake.set()
+                session.receive(text if text is not None else msg.get("bytes") or b"")
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:

@@ -16,7 +16,7 @@ from ..training import Run
 from ..training.portable import run_to_dict
 from ..viz.boundary import plot_boundary
 from ..viz.regions import plot_pieces, plot_regions
-from .engine import Lab
+from .lab import Lab
 from .overlay import refusal
 
 KINDS = {"run.json": "application/json", "model.pt": "application/octet-stream", "data.csv": "text/csv",

@@ -12,9 +12,10 @@ from typing import Any
 
 from ..activations import activation_names, get_activation
 from ..analysis.regions import Regions, regions
-from .engine import Lab
-from .frames import clean, line_range
+from .lab import Lab
+from .pictures import line_range
 from .settings import ServerSettings
+from .wire import clean
 
 
 def refusal(lab: Lab) -> str | None:

@@ -2,7 +2,7 @@
 norms (:func:`relulab.analysis.inspect.inspect`), the linear-collapse view
 (:func:`relulab.analysis.collapse.collapse`) and the exact linear regions (:mod:`.overlay`).
 
-Each function takes a :class:`~relulab.server.engine.Lab` and returns plain JSON-ready data; a
+Each function takes a :class:`~relulab.server.lab.Lab` and returns plain JSON-ready data; a
 panel that does not apply says why in ``"refused"`` rather than raising.
 """
 
@@ -15,8 +15,8 @@ import torch
 from ..activations import get_activation
 from ..analysis.collapse import collapse
 from ..analysis.inspect import inspect
-from .engine import Lab
-from .frames import clean
+from .lab import Lab
+from .wire import clean
 
 
 def confusion(lab: Lab) -> dict[str, Any] | None:

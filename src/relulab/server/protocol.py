@@ -130,6 +130,9 @@ def parse_message(text: str | bytes, *, max_bytes: int | None = None) -> Message
         pos = f" at character {e.pos + 1}" if isinstance(e, json.JSONDecodeError) else ""
         reason = e.msg if isinstance(e, json.JSONDecodeError) else "not UTF-8 text"
         raise ProtocolError(f"malformed JSON{pos}: {reason}") from None
+    except RecursionError:
+        raise ProtocolError("malformed message: JSON nested too deeply; allowed: a flat object such as "
+                            '{"type": "control", "action": "play"}') from None
     if not isinstance(obj, dict):
         raise ProtocolError(f"a message is a JSON object with a 'type', got {type(obj).__name__}; "
                             f"allowed types: {', '.join(TYPES)}")
@@ -141,3 +144,5 @@ def parse_message(text: str | bytes, *, max_bytes: int | None = None) -> Message
         return _ADAPTER.validate_python(obj)
     except ValidationError as e:
         raise ProtocolError(f"bad {obj['type']!r} message: {_error_line(e)}") from None
+    except RecursionError:
+        raise ProtocolError(f"bad {obj['type']!r} message: nested too deeply") from None

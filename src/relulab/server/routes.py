@@ -3,22 +3,22 @@ CSV upload and run import (both with a size limit; bad input is a 422 with a one
 
 from __future__ import annotations
 
-import json
+import asyncio
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import torch
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ..activations import ACTIVATIONS
 from ..config import RunConfig, config_error_message
-from ..data import DATASETS, FEATURES, parse_csv_text
+from ..data import DATASETS, FEATURES
 from ..models import INITS
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
-from ..training.portable import run_from_dict
 from .exports import KINDS, export, snapshot
+from .imports import read_points, read_run
 from .session import Session
 
 router = APIRouter(prefix="/api")
@@ -78,82 +78,91 @@ def defaults(request: Request) -> dict[str, Any]:
     return {"config": RunConfig().model_dump(mode="json"), "limits": request.app.state.settings.limits()}
 
 
+async def _locked(request: Request, session: Session, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` on a worker thread while holding the session (never half-way through its epoch)."""
+    def run() -> Any:
+        with session.lock:
+            return fn()
+
+    return await asyncio.get_running_loop().run_in_executor(request.app.state.pool, run)
+
+
 @router.get("/session/{sid}/export/{name}")
 async def export_file(request: Request, sid: str, name: str, discretize: bool = False,
                       show_test: bool = True) -> Response:
     session = _session(request, sid)
     if name not in KINDS:
         raise HTTPException(404, f"unknown export {name!r}; allowed: {', '.join(KINDS)}")
-    run, no_regions = snapshot(session.lab)  # on the event loop: never half-way through an epoch
+    run, no_regions = await _locked(request, session, lambda: snapshot(session.lab))
     try:
         body = await run_in_threadpool(export, run, name, no_regions=no_regions, discretize=discretize,
                                        show_test=show_test)
     except ValueError as e:
         raise HTTPException(422, str(e).splitlines()[0]) from None
-    filename = f"relulab-{session.lab.cfg.dataset}-epoch{session.lab.trainer.epoch}-{name}"
+    filename = f"relulab-{run.config.dataset}-epoch{run.history.epoch[-1] if run.history.epoch else 0}-{name}"
     return Response(body, media_type=KINDS[name], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.post("/session/{sid}/upload")
 async def upload_csv(request: Request, sid: str) -> dict[str, Any]:
-    """CSV text ``x1,x2,label`` (or ``x1,label``): the session's data becomes these points."""
+    """CSV text ``x1,x2,label`` (or ``x1,label``): the session's data becomes these points. The answer
+    says how the labels were read (classes or regression, and why)."""
     session = _session(request, sid)
     raw = await _body(request)
     settings = request.app.state.settings
-    try:
-        text = raw.decode("utf-8-sig")
-        x, y = parse_csv_text(text, max_rows=settings.max_points)
-        if len(x) < 4:
-            raise ValueError(f"at least 4 points are needed (some to train, some to test), got {len(x)}")
-        problem = "classification" if bool(((y == 1) | (y == -1)).all()) else "regression"
-        base = _base_dataset(problem, x.shape[1])
+
+    def apply() -> tuple[int, str, int, str]:
+        points, classes, reason = read_points(raw.decode("utf-8-sig"), settings)
         cfg = session.lab.cfg
-        fields = {**cfg.model_dump(), "dataset": base, "features": None if x.shape[1] == 1 else cfg.features}
-        if problem == "regression":
+        fields = {**cfg.model_dump(), "dataset": _base_dataset(points.problem, points.x.shape[1], classes),
+                  "features": None if points.x.shape[1] == 1 else cfg.features}
+        if points.problem == "regression":
             fields["loss"] = "mse"
-        session.lab.set_points(x, y, problem, RunConfig.model_validate(fields))
+        elif classes > 2:
+            fields["loss"] = "cross_entropy"
+        session.lab.set_points(points, RunConfig.model_validate(fields))
+        session.invalidate()
+        return len(points.x), points.problem, int(points.x.shape[1]), reason
+
+    try:
+        n, problem, dim, reason = await _locked(request, session, apply)
     except UnicodeDecodeError:
         raise HTTPException(422, "the upload is not UTF-8 text; expected CSV lines such as '0.5,-1.2,1'") from None
     except ValidationError as e:
         raise HTTPException(422, config_error_message(e)) from None
     except ValueError as e:
         raise HTTPException(422, str(e).splitlines()[0]) from None
-    session.changed()
     session.wake.set()
-    return {"points": len(x), "problem": problem, "input_dim": int(x.shape[1])}
+    return {"points": n, "problem": problem, "input_dim": dim, "labels": reason,
+            "note": "uploaded points are not in the link; export run.json to keep them"}
 
 
-def _base_dataset(problem: str, input_dim: int) -> str:
+def _base_dataset(problem: str, input_dim: int, classes: int) -> str:
     """A registered data set of the same kind, so that the config (loss, features) fits the points."""
+    want = classes if problem == "classification" else 0
     for n, s in DATASETS.items():
-        if s.problem == problem and s.input_dim == input_dim and s.num_classes in (0, 2):
+        if s.problem == problem and s.input_dim == input_dim and s.num_classes == want:
             return n
-    raise ValueError(f"no {input_dim}-D {problem} data set to base uploaded points on")
+    raise ValueError(f"no {input_dim}-D {problem} data set{f' of {classes} classes' if classes else ''} "
+                     "to base uploaded points on")
 
 
 @router.post("/session/{sid}/import")
 async def import_run(request: Request, sid: str) -> dict[str, Any]:
-    """A run exported as ``run.json``: its config, data and weights replace the session's."""
+    """A run exported as ``run.json``: checked whole, then its config, data and weights replace the session's."""
     session = _session(request, sid)
     raw = await _body(request)
+
+    def apply() -> tuple[int, str]:
+        run, own_points = read_run(raw, request.app.state.settings, speed=session.lab.speed)
+        session.lab.load(run, custom=own_points)
+        session.pause()
+        session.invalidate()
+        return (run.history.epoch[-1] if run.history.epoch else 0), run.config.dataset
+
     try:
-        doc = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise HTTPException(422, f"not a relulab run: the file is not JSON ({e})") from None
-    try:
-        run = run_from_dict(doc)
-        custom = None
-        if "data" in doc:
-            d = run.data
-            custom = (_cat(d.x_train, d.x_test), _cat(d.y_train, d.y_test), d.problem)
-        session.lab.load(run, custom)
+        epoch, dataset = await _locked(request, session, apply)
     except ValueError as e:
         raise HTTPException(422, str(e).splitlines()[0]) from None
-    session.playing = False
-    session.changed()
     session.wake.set()
-    return {"epoch": run.history.epoch[-1] if run.history.epoch else 0, "dataset": run.config.dataset}
-
-
-def _cat(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    return a if a is b else torch.cat([a, b])
+    return {"epoch": epoch, "dataset": dataset}

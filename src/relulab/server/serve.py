@@ -13,6 +13,7 @@ import threading
 import time
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .app import create_app
 from .settings import ServerSettings
@@ -37,9 +38,34 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def idle_protocol(seconds: float) -> type[H11Protocol]:
+    """uvicorn's HTTP/1.1 protocol, closing a connection that sends no complete request head within
+    ``seconds`` (uvicorn itself only times out idle keep-alive connections after a response)."""
+
+    class IdleTimeoutH11(H11Protocol):
+        def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
+            super().connection_made(transport)
+            self._first_request = self.loop.call_later(seconds, self._close_if_silent)
+
+        def _close_if_silent(self) -> None:
+            if self.scope is None and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._first_request.cancel()
+            super().connection_lost(exc)
+
+    return IdleTimeoutH11
+
+
 def _server(settings: ServerSettings) -> uvicorn.Server:
     config = uvicorn.Config(create_app(settings), log_level="warning", ws="websockets-sansio", lifespan="on",
-                            ws_max_size=max(settings.max_message_bytes * 4, 1 << 20),
+                            http=idle_protocol(settings.connection_idle_s),
+                            # bigger than any message a page sends, so that one over max_message_bytes
+                            # gets an error frame (the session refuses it), not a bare close
+                            ws_max_size=max(settings.max_message_bytes * 16, 16 << 20),
+                            ws_ping_interval=settings.connection_idle_s, ws_ping_timeout=settings.connection_idle_s,
+                            timeout_keep_alive=5,
                             ws_per_message_deflate=False)  # frames are mostly bytes: deflate costs more than it saves
     return uvicorn.Server(config)
 

@@ -2,28 +2,34 @@
 ``SessionManager``: opens sessions up to the server's limit and closes idle ones.
 
 A session never raises on bad input: :meth:`Session.handle_text` turns every problem into an error
-message for the page (``{"type": "error", "message": ...}``) and the session keeps its state.
+message for the page (``{"type": "error", "message": ...}``) and the session keeps its state. Whatever
+changes what the page shows calls :meth:`Session.invalidate`; the next :meth:`Session.work` then sends
+a state message (when asked) and a full frame.
+
+The lab is touched only under ``session.lock``, from a worker thread (see :mod:`.app`): training,
+frames, messages and HTTP uploads of one session never run at the same time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..config import RunConfig, config_error_message
-from ..playground_url import read_link
 from ..training import TrainingDiverged
-from . import frames, overlay, panels
-from .engine import Lab
+from . import links, overlay, panels, pictures
+from .lab import Lab
 from .protocol import ConfigMsg, ControlMsg, EditMsg, Message, PointMsg, ProtocolError, UiMsg, UrlMsg, parse_message
 from .settings import ServerSettings
+from .wire import clean, encode
 
-PAGE_KEYS = ("regions", "perceptron", "speed")  # link keys of the page itself, beside the playground's
 MAX_ERROR = 400  # characters of an error message shown in the page
 
 
@@ -32,7 +38,31 @@ class Display:
     show_test_data: bool = False
     discretize: bool = False
     regions: bool = False
-    speed: int = 1  # epochs per frame
+
+
+class RateLimit:
+    """A token bucket: ``rate`` messages a second on average, bursts of ``2 * rate``."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.tokens, self.t = rate, 2 * rate, time.monotonic()
+        self.dropped = 0
+        self.last_warning = -1e9
+
+    def report(self, now: float) -> str | None:
+        """At most once a second: how many messages were dropped since the last report."""
+        if not self.dropped or now - self.last_warning < 1.0:
+            return None
+        n, self.dropped, self.last_warning = self.dropped, 0, now
+        return f"too many messages: at most {self.rate:g} a second; {n} were dropped (not applied)"
+
+    def allow(self, now: float) -> bool:
+        self.tokens = min(2 * self.rate, self.tokens + (now - self.t) * self.rate)
+        self.t = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.dropped += 1
+        return False
 
 
 class Session:
@@ -44,16 +74,30 @@ class Session:
         self.playing = False
         self.ack: int | None = None  # seq of the last message handled
         self.outbox: list[dict[str, Any]] = []  # JSON messages waiting to be sent (state, error, notes)
-        self.dirty = True  # a frame is due even when paused
+        self.inbox: deque[str | bytes] = deque()  # messages received, not yet handled
+        self.lock = threading.Lock()
         self.wake = asyncio.Event()
+        self.limit = RateLimit(settings.max_messages_per_s)
         self.last_seen = time.monotonic()
         self.closed: str | None = None  # why the server closed it
+        self._due = {"state", "frame", "thumbs", "analysis"}
         self._analysis: dict[str, Any] = {}
-        self._analysis_time = -1.0
+        self._times = {"thumbs": -1e9, "analysis": -1e9}
         self.region_history: list[tuple[int, int]] = []
-        self.state_due = True
+
+    def invalidate(self, *, state: bool = True) -> None:
+        """What the page shows changed: a full frame (and a state message when ``state``) is due."""
+        self._due |= {"frame", "thumbs", "analysis"} | ({"state"} if state else set())
 
     # ---- input ----------------------------------------------------------------------------------
+    def receive(self, text: str | bytes, now: float | None = None) -> None:
+        """A message from the socket (event loop): queued for :meth:`work`, or dropped over the rate limit."""
+        now = time.monotonic() if now is None else now
+        self.last_seen = now
+        if self.limit.allow(now):
+            self.inbox.append(text)
+        self.wake.set()
+
     def handle_text(self, text: str | bytes) -> None:
         """Apply one message from the page; any problem becomes an error message, nothing raises."""
         self.last_seen = time.monotonic()
@@ -68,109 +112,116 @@ class Session:
             self.error(config_error_message(e), seq)
         except ValueError as e:  # the library's input errors; TrainingDiverged too
             self.error(str(e).splitlines()[0], seq)
+        except RecursionError:
+            self.error("message nested too deeply; send flat JSON objects", seq)
         if seq is not None:
             self.ack = seq
-        self.dirty = True
+        self._due.add("frame")
 
     def handle(self, msg: Message) -> None:
         lab = self.lab
         if isinstance(msg, ConfigMsg):
-            hidden = msg.config.get("hidden")
-            if isinstance(hidden, list | tuple) and len(hidden) > self.settings.max_layers:
-                raise ValueError(f"hidden: at most {self.settings.max_layers} hidden layers on this server, "
-                                 f"got {len(hidden)}")
             lab.set_config(RunConfig.model_validate({**lab.cfg.model_dump(), **msg.config}))
-            self.changed()
         elif isinstance(msg, ControlMsg):
             self.control(msg.action)
+            return
         elif isinstance(msg, UiMsg):
-            if msg.speed is not None and msg.speed > self.settings.max_epochs_per_frame:
-                raise ValueError(f"speed: at most {self.settings.max_epochs_per_frame} epochs per frame, "
-                                 f"got {msg.speed}")
+            if msg.speed is not None:
+                lab.set_speed(msg.speed)
             if msg.perceptron is not None:
                 lab.set_perceptron(msg.perceptron)
-            for k in ("show_test_data", "discretize", "regions", "speed"):
+            for k in ("show_test_data", "discretize", "regions"):
                 if getattr(msg, k) is not None:
                     setattr(self.display, k, getattr(msg, k))
-            self.changed()
         elif isinstance(msg, EditMsg):
             lab.edit(msg.layer, msg.kind, msg.row, msg.col, msg.value)
-            self._analysis_time = -1.0
+            self.invalidate(state=False)
+            return
         elif isinstance(msg, PointMsg):
-            if msg.op == "clear":
-                lab.clear_points()
-            else:
-                lab.add_point(msg.x, msg.label)
-            self.changed()
+            lab.clear_points() if msg.op == "clear" else lab.add_point(msg.x, msg.label)
         elif isinstance(msg, UrlMsg):
             self.open_link(msg.url)
+        self.invalidate()
 
     def control(self, action: str) -> None:
         if action == "play":
-            self.playing = True
+            self.play()
         elif action == "pause":
-            self.playing = False
+            self.pause()
         elif action == "step":
-            self.playing = False
+            self.pause()
             self.advance(1)
         else:
             {"reset": self.lab.reset, "new_weights": self.lab.new_weights, "regenerate": self.lab.regenerate}[action]()
-            self.changed()
+            self.invalidate()
+
+    def play(self) -> None:
+        self.playing = True
+        self.invalidate(state=False)
+
+    def pause(self) -> None:
+        self.playing = False
+        self.invalidate(state=False)
 
     def open_link(self, url: str) -> None:
         """A TensorFlow Playground link (or one of this page's): config, display and notes."""
-        from urllib.parse import parse_qsl, urlencode, urlsplit
-
-        text = url.strip()
-        frag = urlsplit(text).fragment if "#" in text else text.lstrip("?")
-        pairs = parse_qsl(frag, keep_blank_values=True)
-        page = {k: v for k, v in pairs if k in PAGE_KEYS}
-        link = read_link(urlencode([(k, v) for k, v in pairs if k not in PAGE_KEYS], safe=",:"))
-        cfg = RunConfig(**link.fields)
-        speed = page.get("speed", "1")
-        if not speed.isdigit() or not 1 <= int(speed) <= self.settings.max_epochs_per_frame:
-            raise ValueError(f"link key speed={speed!r}; allowed: 1..{self.settings.max_epochs_per_frame}")
-        self.lab.open(cfg, perceptron=page.get("perceptron") == "true")
+        link = links.read(url, self.settings)
+        self.lab.open(link.config, perceptron=link.perceptron, speed=link.speed)
+        self.display = Display(link.show_test_data, link.discretize, link.regions)
         self.page_state = link.page
-        self.display = Display(link.ui.get("showTestData", False), link.ui.get("discretize", False),
-                               page.get("regions") == "true", int(speed))
         if link.notes:
             self.outbox.append({"type": "notes", "notes": link.notes})
-        self.changed()
 
     def error(self, message: str, seq: int | None = None) -> None:
         if len(message) > MAX_ERROR:
             message = message[: MAX_ERROR - 3] + "..."
         self.outbox.append({"type": "error", "message": message, "seq": seq})
-        self.state_due = True  # the page puts its controls back to what the server has
-
-    def changed(self) -> None:
-        """Something the page shows outside frames changed: queue a state message."""
-        self.state_due = True
-        self._analysis_time = -1.0
-        self.dirty = True
+        self._due.add("state")  # the page puts its controls back to what the server has
 
     def drain(self) -> list[dict[str, Any]]:
         """The JSON messages to send now: errors and notes, then the state if it changed."""
         out, self.outbox = self.outbox, []
-        if self.state_due:
+        dropped = self.limit.report(time.monotonic())
+        if dropped:
+            out.append({"type": "error", "message": dropped, "seq": None})
+        if "state" in self._due:
             out.append(self.state())
-            self.state_due = False
+            self._due.discard("state")
         return out
 
-    # ---- training and frames --------------------------------------------------------------------
-    def advance(self, epochs: int | None = None) -> None:
-        try:
-            for _ in range(epochs if epochs is not None else self.display.speed):
-                self.lab.step()
-        except TrainingDiverged as e:
-            self.playing = False
-            self.error(str(e))
+    # ---- training and frames (worker thread, under self.lock) -----------------------------------
+    def work(self, now: float | None = None, *, train: bool = False) -> tuple[list[dict[str, Any]], bytes | None]:
+        """Handle the queued messages, train one frame's epochs when ``train``, and return what to send."""
+        with self.lock:
+            while self.inbox:
+                self.handle_text(self.inbox.popleft())
+            if train and self.playing:
+                self.advance()
+            frame = self.frame(now) if self.playing or "frame" in self._due else None
+            return self.drain(), frame
 
-    def analysis(self, now: float) -> dict[str, Any]:
-        """The panels, recomputed at most every ``analysis_interval_s`` while playing."""
-        if self.playing and 0 <= now - self._analysis_time < self.settings.analysis_interval_s:
-            return self._analysis
+    def advance(self, epochs: int | None = None) -> int:
+        """Train ``epochs`` (default: the speed), stopping early when the next epoch would pass the
+        frame's time budget (at least one epoch always runs). Returns the epochs trained."""
+        todo = epochs if epochs is not None else self.lab.speed
+        start = time.perf_counter()
+        done = 0
+        try:
+            while done < todo:
+                t0 = time.perf_counter()
+                self.lab.step()
+                done += 1
+                if epochs is None and (time.perf_counter() - start) + (time.perf_counter() - t0) > \
+                        self.settings.frame_budget_s:
+                    break
+        except TrainingDiverged as e:
+            self.error(str(e))
+            self.pause()
+        self._due.add("frame")
+        return done
+
+    def analysis(self) -> dict[str, Any]:
+        """The panels: regions, units, collapse."""
         lab, epoch = self.lab, self.lab.trainer.epoch
         if self.region_history and epoch < self.region_history[-1][0]:
             self.region_history = []
@@ -178,38 +229,45 @@ class Session:
         if reg.get("count") is not None and (not self.region_history or self.region_history[-1][0] != epoch):
             self.region_history.append((epoch, reg["count"]))
             del self.region_history[:-500]
-        self._analysis = {"diagnostics": panels.diagnostics(lab),
-                          "collapse": panels.linear_collapse(lab), "regions": reg,
-                          "region_history": self.region_history}
-        self._analysis_time = now
-        return self._analysis
+        return {"diagnostics": panels.diagnostics(lab), "collapse": panels.linear_collapse(lab), "regions": reg,
+                "region_history": self.region_history}
+
+    def _take(self, part: str, now: float, interval: float) -> bool:
+        """Whether ``part`` goes into this frame: after a change, or while playing every ``interval`` s."""
+        if part in self._due or not self.playing or now - self._times[part] >= interval:
+            self._due.discard(part)
+            self._times[part] = now
+            return True
+        return False
 
     def frame(self, now: float | None = None) -> bytes:
+        """The binary frame; thumbnails, curve and panels only when due (see :mod:`.wire`)."""
         now = time.monotonic() if now is None else now
         t = self.lab.trainer
         last = t.history.last()
-        head, parts = frames.pictures(self.lab, self.settings)
-        numbers = frames.clean({"train_loss": last.train_loss, "test_loss": last.test_loss,
-                                "train_acc": last.train_acc, "test_acc": last.test_acc})
-        header = {"type": "frame", "ack": self.ack, "epoch": t.epoch, "playing": self.playing, **numbers,
-                  "curve": frames.curve(t.history), **head, "confusion": panels.confusion(self.lab),
-                  **frames.network_json(self.lab), **self.analysis(now)}  # each part cleans its own floats
-        self.dirty = False
-        return frames.encode(header, parts)
+        thumbs = self._take("thumbs", now, self.settings.thumbnail_interval_s)
+        head, parts = pictures.pictures(self.lab, self.settings, thumbs=thumbs)
+        header = {"type": "frame", "ack": self.ack, "epoch": t.epoch, "playing": self.playing,
+                  **clean({"train_loss": last.train_loss, "test_loss": last.test_loss,
+                           "train_acc": last.train_acc, "test_acc": last.test_acc}), **head,
+                  **pictures.network_json(self.lab)}
+        if thumbs:
+            header["curve"] = pictures.curve(t.history)
+            header["confusion"] = panels.confusion(self.lab)
+        if self._take("analysis", now, self.settings.analysis_interval_s):
+            header.update(self.analysis())
+        self._due.discard("frame")
+        return encode(header, parts)
 
     def state(self) -> dict[str, Any]:
         lab = self.lab
         data, cfg = lab.trainer.data, lab.cfg
-        ui = {"showTestData": self.display.show_test_data, "discretize": self.display.discretize}
-        link = cfg.to_playground_url("", {**ui, **self.page_state})
-        extra = {"regions": self.display.regions, "perceptron": lab.perceptron}
-        link += "".join(f"&{k}=true" for k, v in extra.items() if v)
-        link += f"&speed={self.display.speed}" if self.display.speed != 1 else ""
-        pts = {s: {"x": frames.clean(getattr(data, f"x_{s}").tolist(), 3),
-                   "y": frames.clean(getattr(data, f"y_{s}").tolist(), 4)} for s in ("train", "test")}
+        pts = {s: {"x": clean(getattr(data, f"x_{s}").tolist(), 3),
+                   "y": clean(getattr(data, f"y_{s}").tolist(), 4)} for s in ("train", "test")}
         return {"type": "state", "session": self.id, "config": cfg.model_dump(mode="json"),
-                "display": asdict(self.display), "perceptron": lab.perceptron, "hash": link.lstrip("#"),
-                "custom": lab.custom is not None, "limits": self.settings.limits(),
+                "display": {**asdict(self.display), "speed": lab.speed}, "perceptron": lab.perceptron,
+                "hash": links.write(lab, self.display, self.page_state), "custom": lab.custom is not None,
+                "limits": self.settings.limits(),
                 "network": {"features": list(data.features), "hidden": list(lab.model_cfg.hidden),
                             "activations": list(lab.model_cfg.layer_activations()),
                             "outputs": lab.trainer.model.linears[-1].out_features},

@@ -95,9 +95,14 @@ const app = {
     this.requestDraw();
   },
 
+  // A frame carries only what changed: without thumbnails, curve or panels it keeps the last ones.
   onFrame(buf) {
     const { header, parts } = decodeFrame(buf);
-    this.frame = header; this.parts = parts; this.framesSeen++;
+    const first = header.mode === "plane" ? 1 : 0;
+    const thumbs = header.thumbs ? parts.slice(first) : (this.parts || []).slice(this.frame?.mode === "plane" ? 1 : 0);
+    this.frame = { ...(this.frame || {}), ...header };
+    this.parts = [...parts.slice(0, first), ...thumbs];
+    this.framesSeen++;
     this.requestDraw();
   },
 

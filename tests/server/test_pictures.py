@@ -1,4 +1,4 @@
-"""Frames: the heatmap and thumbnails are the network's own outputs on the grid, quantised as documented."""
+"""Pictures: the heatmap and thumbnails are the network's own outputs on the grid, quantised as documented."""
 
 from __future__ import annotations
 
@@ -8,17 +8,12 @@ import torch
 from relulab.config import RunConfig
 from relulab.data import DATASETS
 from relulab.server import ServerSettings
-from relulab.server.engine import Lab
-from relulab.server.frames import decode, encode, line_range, plane_grid, to_bytes
+from relulab.server.lab import Lab
+from relulab.server.pictures import line_range, plane_grid
 from relulab.server.session import Session
+from relulab.server.wire import decode, to_bytes
 
 SETTINGS = ServerSettings(heatmap_resolution=20, thumbnail_stride=4, curve_resolution=30)
-
-
-def test_quantisation_bounds_and_nan():
-    v = torch.tensor([-5.0, -1.0, -0.5, 0.0, 0.5, 1.0, 9.0, float("nan")])
-    assert list(to_bytes(v)) == [0, 0, 64, 128, 191, 255, 255, 128]
-    assert list(to_bytes(torch.tensor([3.0, -6.0]), scale=6.0)) == [191, 0]
 
 
 def test_grid_rows_run_from_the_top():
@@ -69,11 +64,6 @@ def test_classes_mode_for_softmax():
     expected = s.lab.run().predict(plane_grid(-6.0, 6.0, 20)).argmax(1).to(torch.uint8)
     assert payload[off:off + n] == expected.numpy().tobytes()
     assert len(head["confusion"]["matrix"]) == 3
-
-
-def test_encode_decode_round_trip():
-    h, p = decode(encode({"a": [1, 2], "b": None}, [b"xyz", b"", b"w"]))
-    assert h["a"] == [1, 2] and h["payload"] == [[0, 3], [3, 0], [3, 1]] and p == b"xyzw"
 
 
 def test_panels_regions_refusal_and_collapse():

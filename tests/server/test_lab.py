@@ -7,7 +7,7 @@ import torch
 
 from relulab.config import RunConfig
 from relulab.server import ServerSettings
-from relulab.server.engine import Lab, next_seed
+from relulab.server.lab import Lab, next_seed
 from relulab.training import Trainer
 
 
@@ -17,7 +17,7 @@ def params(lab: Lab) -> list[torch.Tensor]:
 
 @pytest.fixture
 def lab() -> Lab:
-    return Lab(RunConfig(activation="relu", hidden=(3,)), ServerSettings())
+    return Lab(RunConfig(activation="relu", hidden=(3,)), ServerSettings(max_layers=6, max_neurons=8))
 
 
 def test_training_matches_a_plain_trainer(lab):

@@ -1,0 +1,123 @@
+"""Uploads of a session, checked whole before anything is built: a CSV of points and a ``run.json``.
+
+:func:`read_run` validates the entire document against :class:`RunDoc` (types, shapes, equal history
+lengths, the server's limits on the config and the number of points) and only then builds the data
+and the model; :func:`read_points` applies the data layer's one label rule
+(:func:`relulab.data.read_labels`); coordinates beyond ``±1e6`` are refused by both.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..config import RunConfig, config_error_message
+from ..data import DATASETS, parse_csv_text, read_labels
+from ..data.csvio import MAX_COORDINATE
+from ..training import Run
+from ..training.portable import run_from_dict
+from .lab import Points
+from .settings import ServerSettings
+
+Row = list[float]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DataDoc(_Doc):
+    name: str = Field("custom", max_length=100)
+    problem: Literal["classification", "regression"]
+    domain: tuple[float, float] = (-6.0, 6.0)
+    x_train: list[Row]
+    y_train: list[float]
+    x_test: list[Row]
+    y_test: list[float]
+
+    @model_validator(mode="after")
+    def _shapes(self) -> DataDoc:
+        for s in ("train", "test"):
+            x, y = getattr(self, f"x_{s}"), getattr(self, f"y_{s}")
+            if len(x) != len(y) or any(len(r) != len(x[0]) for r in x) or (x and len(x[0]) not in (1, 2)):
+                raise ValueError(f"x_{s} must be n rows of 1 or 2 coordinates and y_{s} n labels")
+        return self
+
+
+class HistoryDoc(_Doc):
+    epoch: list[int]
+    train_loss: list[float | None]
+    test_loss: list[float | None]
+    train_acc: list[float | None]
+    test_acc: list[float | None]
+    extra: dict[str, list[float | int | str | None]] = Field(default_factory=dict, max_length=16)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> HistoryDoc:
+        n = {k: len(getattr(self, k)) for k in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")}
+        if len(set(n.values())) != 1:
+            raise ValueError(f"every list must have one entry per epoch, got lengths {n}")
+        return self
+
+
+class RunDoc(_Doc):
+    """The whole ``run.json`` a playground exports (see :mod:`relulab.training.portable`)."""
+
+    format: Literal["relulab-run"]
+    version: Literal[1]
+    config: dict[str, Any]
+    state_dict: dict[str, list[Row] | Row] = Field(max_length=200)
+    history: HistoryDoc | None = None
+    status: str = Field("completed", max_length=100)
+    message: str = Field("", max_length=2000)
+    data: DataDoc | None = None
+
+
+def _doc_error(e: ValidationError) -> str:
+    first = e.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "document"
+    msg = first["msg"].removeprefix("Value error, ")
+    return f"not a relulab run: {where}: {msg} ({e.error_count()} problem(s) in the file)"
+
+
+def read_run(raw: bytes, settings: ServerSettings, *, speed: int) -> tuple[Run, bool]:
+    """The run in ``raw`` (the bytes of a run.json) and whether it carries its own points."""
+    try:
+        obj = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"not a relulab run: the file is not JSON ({e})") from None
+    except RecursionError:
+        raise ValueError("not a relulab run: the JSON is nested too deeply") from None
+    try:
+        doc = RunDoc.model_validate(obj)
+    except ValidationError as e:
+        raise ValueError(_doc_error(e)) from None
+    try:
+        cfg = RunConfig.model_validate(doc.config)
+    except ValidationError as e:
+        raise ValueError(f"the run's config is invalid: {config_error_message(e)}") from None
+    points = len(doc.data.x_train) + len(doc.data.x_test) if doc.data else cfg.num_points()
+    spec = DATASETS.get(cfg.dataset)
+    settings.check(cfg, points=points, epochs_per_frame=speed,
+                   outputs=spec.num_classes if spec.num_classes > 2 and cfg.loss == "cross_entropy" else 1)
+    if doc.data is not None:
+        check_range([c for r in doc.data.x_train + doc.data.x_test for c in r])
+    return run_from_dict(obj), doc.data is not None
+
+
+def check_range(coords: list[float]) -> None:
+    big = max((abs(c) for c in coords), default=0.0)
+    if not big <= MAX_COORDINATE:
+        raise ValueError(f"the run's data: coordinates must lie within ±{MAX_COORDINATE:g}, got {big:g}")
+
+
+def read_points(text: str, settings: ServerSettings) -> tuple[Points, int, str]:
+    """Points of an uploaded CSV, their number of classes (0: regression) and the sentence saying how
+    their labels were read."""
+    x, y = parse_csv_text(text, max_rows=settings.max_points)
+    if len(x) < 4:
+        raise ValueError(f"at least 4 points are needed (some to train, some to test), got {len(x)}")
+    rule = read_labels(y)
+    return Points(x, rule.labels, rule.problem, rule.num_classes), rule.num_classes, rule.reason
