@@ -45,3 +45,16 @@ def test_prints_the_address_and_serves(monkeypatch):
     assert r.exit_code == 0, r.output
     host, port = served[0][:2]
     assert host == "127.0.0.1" and f"http://127.0.0.1:{port}/" in r.output and not opened
+
+
+def test_every_interface_prints_a_warning_and_allow_host_reaches_the_settings(monkeypatch):
+    served = []
+    monkeypatch.setattr("relulab.server.serve.serve", lambda settings, sock: served.append(settings))
+    r = runner.invoke(app, ["playground", "--port", "0", "--no-browser", "--host", "0.0.0.0",
+                            "--allow-host", "lab.example", "--allow-host", "10.0.0.5"])
+    assert r.exit_code == 0, r.output
+    assert "anyone who can reach this machine can train networks on it" in r.output and "--allow-host" in r.output
+    assert {"lab.example", "10.0.0.5", "localhost"} <= served[0].allowed_hosts()
+    assert "0.0.0.0" not in served[0].allowed_hosts()
+    r = runner.invoke(app, ["playground", "--port", "0", "--no-browser"])
+    assert "warning" not in r.output

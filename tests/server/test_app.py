@@ -183,3 +183,80 @@ def test_other_sites_are_refused(wire, client):
         sid = open_session(ws, wire)
         r = client.post(f"/api/session/{sid}/upload", content=b"x1,x2,label\n", headers={"origin": "http://evil.example"})
         assert r.status_code == 403
+
+
+def _run_doc(**change) -> dict:
+    from relulab.config import RunConfig
+    from relulab.training import train
+    from relulab.training.portable import run_to_dict
+
+    return {**run_to_dict(train(RunConfig(epochs=2, hidden=(3,)))), **change}
+
+
+@pytest.mark.parametrize("body, fragment", [
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (json.dumps(_run_doc(history={"epoch": [0, 1], "train_loss": "ab", "test_loss": [1, 2], "train_acc": [1, 2],
+                                  "test_acc": [1, 2]})).encode(), "history.train_loss"),
+    (json.dumps(_run_doc(history={"epoch": [0, 1, 2], "train_loss": [1.0], "test_loss": [1.0, 2.0, 3.0],
+                                  "train_acc": [None] * 3, "test_acc": [None] * 3})).encode(), "one entry per epoch"),
+    (json.dumps(_run_doc(state_dict={"0.weight": [[[[1.0]]]]})).encode(), "state_dict"),
+    (json.dumps(_run_doc(config={"hidden": [1024] * 64, "n_points": 10**6})).encode(), "at most 6 hidden layers"),
+    (json.dumps(_run_doc(config={"n_points": 10**6})).encode(), "at most 5000 points"),
+])
+def test_import_is_validated_whole_before_anything_is_built(wire, client, body, fragment, monkeypatch):
+    import relulab.training.portable as portable
+
+    built = []
+    monkeypatch.setattr(portable, "build_model", lambda *a: built.append(a), raising=False)
+    with client.websocket_connect("/ws") as ws:
+        sid = open_session(ws, wire)
+        r = client.post(f"/api/session/{sid}/import", content=body)
+        assert r.status_code == 422 and fragment in r.json()["detail"], r.text
+        assert not built
+        wire.send(ws, 1, type="control", action="step")  # every later frame still works
+        assert wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 1)["epoch"] == 1
+
+
+@pytest.mark.parametrize("rows, problem, classes", [
+    ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 2}\n" for i in range(40)), "classification", 2),  # scikit-learn's 0/1
+    ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 3}\n" for i in range(40)), "classification", 3),
+    ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 3 + 1}\n" for i in range(40)), "regression", 0),
+])
+def test_csv_labels_follow_the_one_rule(wire, client, rows, problem, classes):
+    with client.websocket_connect("/ws") as ws:
+        sid = open_session(ws, wire)
+        r = client.post(f"/api/session/{sid}/upload", content=("x1,x2,label\n" + rows).encode())
+        assert r.status_code == 200 and r.json()["problem"] == problem, r.text
+        assert ("classes" in r.json()["labels"]) == (classes > 0)
+        st = wire.until(ws, lambda k, v: k == "json" and v["type"] == "state" and v["custom"])
+        assert st["data"]["num_classes"] == classes
+        if classes == 2:
+            assert set(st["data"]["train"]["y"]) == {-1.0, 1.0}
+
+
+def test_csv_coordinates_out_of_range_are_refused(wire, client):
+    with client.websocket_connect("/ws") as ws:
+        sid = open_session(ws, wire)
+        r = client.post(f"/api/session/{sid}/upload", content=b"x1,x2,label\n1e300,0,1\n0,0,-1\n1,1,1\n2,2,-1\n")
+        assert r.status_code == 422 and "out of range" in r.json()["detail"]
+
+
+def test_dns_rebinding_is_refused_and_openapi_is_off(client):
+    from starlette.websockets import WebSocketDisconnect
+
+    evil = {"host": "evil.example", "origin": "http://evil.example"}
+    r = client.get("/", headers=evil)
+    assert r.status_code == 400 and "evil.example" in r.text and "--allow-host" in r.text
+    assert client.get("/api/defaults", headers=evil).status_code == 400
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/ws", headers=evil):
+        pass
+    assert client.get("/openapi.json").status_code == 404
+
+
+def test_openapi_when_asked_for():
+    from fastapi.testclient import TestClient
+
+    from relulab.server import ServerSettings, create_app
+
+    with TestClient(create_app(ServerSettings(openapi=True, allow_hosts=("testserver",)))) as c:
+        assert c.get("/openapi.json").json()["info"]["title"] == "relulab playground"

@@ -119,3 +119,42 @@ def test_perceptron_mode(lab):
     assert not lab.perceptron
     with pytest.raises(ValueError, match="two-class"):
         lab.set_perceptron(True)
+
+
+def test_a_refused_weight_seed_changes_nothing(lab):
+    before, w = lab.cfg, params(lab)
+    with pytest.raises(ValueError, match="weight_seed: allowed 0.."):
+        lab.set_config(lab.cfg.model_copy(update={"weight_seed": 2**64 - 1}))
+    assert lab.cfg == before and all(torch.equal(a, b) for a, b in zip(w, params(lab), strict=True))
+
+
+def test_a_change_that_fails_to_build_commits_nothing(lab, monkeypatch):
+    import relulab.server.lab as lab_module
+
+    lab.step()
+    before, trainer = lab.cfg, lab.trainer
+
+    def broken(cfg, data):
+        raise ValueError("cannot build")
+
+    monkeypatch.setattr(lab_module, "build_model", broken)
+    with pytest.raises(ValueError, match="cannot build"):
+        lab.set_config(lab.cfg.model_copy(update={"hidden": (5,), "dataset": "xor"}))
+    assert lab.cfg == before and lab.trainer is trainer and lab.trainer.epoch == 1
+
+
+def test_default_limits_take_every_link_the_page_loads_within_the_cost_limit():
+    lab = Lab(RunConfig(), ServerSettings())
+    lab.set_config(RunConfig(hidden=(8,) * 10, activation="relu", n_points=1000))  # TF Playground renders 10x8
+    assert len(lab.trainer.model.linears) == 11
+    with pytest.raises(ValueError, match="cost: points x parameters x epochs per frame"):
+        lab.set_speed(50)
+    assert lab.speed == 1
+    lab.set_speed(20)
+    assert lab.speed == 20
+
+
+def test_duplicate_features_are_refused(lab):
+    with pytest.raises(ValueError, match="each feature at most once, got x1 more than once"):
+        lab.set_config(lab.cfg.model_copy(update={"features": ("x1",) * 5000}))
+    assert lab.cfg.features is None

@@ -129,3 +129,60 @@ def test_a_links_unused_dataset_comes_back_in_the_pages_link(session):
     assert not errors(session)
     keys = dict(p.split("=", 1) for p in session.state()["hash"].split("&"))
     assert keys["dataset"] == "gauss" and keys["regDataset"] == "reg-gauss"
+
+
+def test_nested_brackets_are_an_error_and_the_session_lives_on(session):
+    session.drain()
+    session.handle_text("[" * 30000 + "]" * 30000)
+    assert "nested too deeply" in errors(session)[0]
+    session.handle_text('{"type": "config", "config": {"lr": 0.3}}')
+    assert session.lab.cfg.lr == 0.3 and not errors(session)
+
+
+def test_divergence_is_reported_with_the_frame_that_stops(settings):
+    s = Session("d", settings)
+    s.handle_text(json.dumps({"type": "url", "url": "#activation=sigmoid&learningRate=10&regularization=L2"
+                                                    "&regularizationRate=3"}))
+    s.drain()
+    s.control("play")
+    for _ in range(100):
+        msgs, frame = s.work(train=True)  # what the pump sends after one frame's training, no input needed
+        if not s.playing:
+            break
+    from relulab.server.wire import decode
+
+    assert [m for m in msgs if m["type"] == "error" and "diverged" in m["message"]]
+    assert frame is not None and decode(frame)[0]["playing"] is False
+
+
+def test_message_flood_is_rate_limited_with_one_error(settings):
+    s = Session("f", settings.model_copy(update={"max_messages_per_s": 10}))
+    s.drain()
+    for i in range(500):
+        s.receive(json.dumps({"type": "control", "action": "regenerate", "seq": i}), now=s.limit.t)
+    assert len(s.inbox) == 20  # a burst of twice the rate passes
+    s.limit.last_warning = -1e9
+    out, _ = s.work()
+    flood = [m for m in out if m["type"] == "error" and "too many messages" in m["message"]]
+    assert len(flood) == 1 and "480 were dropped" in flood[0]["message"]
+    assert s.lab.cfg.data_seed == "20"
+
+
+def test_identity_net_units_panel_says_the_units_are_linear(settings):
+    s = Session("i", settings, RunConfig(activation="identity", hidden=(4, 3, 2)))
+    d = s.analysis()["diagnostics"]
+    assert d["units_total"] == 9 and "9 hidden units, all linear" in d["refused"]
+
+
+def test_frames_carry_thumbnails_only_when_due(settings):
+    from relulab.server.wire import decode
+
+    s = Session("t", settings.model_copy(update={"thumbnail_interval_s": 10.0, "analysis_interval_s": 10.0}))
+    s.control("play")
+    first = decode(s.frame(now=1000.0))[0]
+    s.advance()
+    later = decode(s.frame(now=1000.1))[0]
+    assert "thumbs" in first and "curve" in first and "regions" in first
+    assert "thumbs" not in later and "curve" not in later and "regions" not in later and later["epoch"] == 1
+    s.handle_text('{"type": "edit", "layer": 0, "kind": "bias", "row": 0, "value": 1.0}')  # a change: all again
+    assert "thumbs" in decode(s.frame(now=1000.2))[0]

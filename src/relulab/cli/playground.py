@@ -8,7 +8,7 @@ import webbrowser
 
 import typer
 
-from ..server.settings import ServerSettings
+from ..server.settings import ANY_ADDRESS, ServerSettings
 from .common import bad_input
 
 _DEFAULT = ServerSettings()
@@ -29,12 +29,15 @@ def register(app: typer.Typer) -> None:
                                        help=f"points per session (default {_DEFAULT.max_points})"),
         max_sessions: int = typer.Option(None, "--max-sessions", help=f"open tabs at once "
                                                                       f"(default {_DEFAULT.max_sessions})"),
+        allow_host: list[str] = typer.Option(None, "--allow-host", help="a host name browsers use to reach this "
+                                             "server (repeatable); loopback and --host are always allowed"),
     ) -> None:
         """TensorFlow Playground in Python: train live in the browser, plus exact linear regions and more."""
         from ..server.serve import address, bind_socket, serve
 
         options = {"host": host, "port": port, "max_layers": max_layers, "max_neurons": max_neurons,
-                   "max_points": max_points, "max_sessions": max_sessions}
+                   "max_points": max_points, "max_sessions": max_sessions,
+                   "allow_hosts": tuple(allow_host) if allow_host else None}
         given = {k: v for k, v in options.items() if v is not None}
         with bad_input():
             settings = ServerSettings(**given)
@@ -43,6 +46,11 @@ def register(app: typer.Typer) -> None:
             sock = bind_socket(settings.host, settings.port)
         url = address(sock, settings.host)
         typer.echo(f"relulab playground running at {url}  (Ctrl+C stops it)")
+        if settings.host in ANY_ADDRESS:
+            typer.echo(f"warning: --host {settings.host or repr('')} listens on every network interface: anyone who "
+                       "can reach this machine can train networks on it. Browsers must use a name this server "
+                       f"answers to ({', '.join(sorted(settings.allowed_hosts()))}); add this machine's name or "
+                       "address with --allow-host NAME.", err=True)
         if not no_browser:
             threading.Timer(0.8, webbrowser.open, (url,)).start()
         with contextlib.suppress(KeyboardInterrupt):

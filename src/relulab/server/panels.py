@@ -42,6 +42,13 @@ def diagnostics(lab: Lab) -> dict[str, Any] | None:
     t = lab.trainer
     if lab.perceptron or not len(t.x_train):
         return None
+    hidden = sum(lab.model_cfg.hidden)
+    linear = [n for n in lab.model_cfg.layer_activations() if get_activation(n).linear]
+    if hidden and len(linear) == len(lab.model_cfg.hidden):
+        names = ", ".join(sorted(set(linear)))
+        return {"refused": f"{hidden} hidden unit{'s' if hidden != 1 else ''}, all linear ({names}): a linear "
+                           "unit passes every value on, so none can die or be exactly zero",
+                "units_total": hidden}
     loss, cls = t.loss, t.classification
     report = inspect(t.model, t.x_train, t.t_train, lambda out, tgt: loss.value(out, tgt, cls).mean())
     layers = [{"name": s.activation, "units": s.units, "dead": list(s.dead), "sparsity": float(s.sparsity.mean()),

@@ -113,7 +113,8 @@ def _error_line(err: ValidationError) -> str:
         loc = ".".join(str(p) for p in e["loc"][1:]) or "message"  # loc[0] is the union tag
         msg = e["msg"].removeprefix("Value error, ")
         got = e.get("input")
-        shown = "" if isinstance(got, dict) or e["type"] == "missing" else f" (got {json.dumps(got)[:60]})"
+        said = "got " in msg  # the validator already shows the value
+        shown = "" if said or isinstance(got, dict) or e["type"] == "missing" else f" (got {json.dumps(got)[:60]})"
         parts.append(f"{loc}: {msg}{shown}")
     return "; ".join(parts)
 

@@ -56,7 +56,7 @@ class RateLimit:
         return f"too many messages: at most {self.rate:g} a second; {n} were dropped (not applied)"
 
     def allow(self, now: float) -> bool:
-        self.tokens = min(2 * self.rate, self.tokens + (now - self.t) * self.rate)
+        self.tokens = min(2 * self.rate, self.tokens + max(0.0, now - self.t) * self.rate)
         self.t = now
         if self.tokens >= 1:
             self.tokens -= 1
@@ -264,7 +264,7 @@ class Session:
         data, cfg = lab.trainer.data, lab.cfg
         pts = {s: {"x": clean(getattr(data, f"x_{s}").tolist(), 3),
                    "y": clean(getattr(data, f"y_{s}").tolist(), 4)} for s in ("train", "test")}
-        return {"type": "state", "session": self.id, "config": cfg.model_dump(mode="json"),
+        return {"type": "state", "session": self.id, "ack": self.ack, "config": cfg.model_dump(mode="json"),
                 "display": {**asdict(self.display), "speed": lab.speed}, "perceptron": lab.perceptron,
                 "hash": links.write(lab, self.display, self.page_state), "custom": lab.custom is not None,
                 "limits": self.settings.limits(),

@@ -16,7 +16,7 @@ lives here, not in the page: the page only shows what the server sends it.
 >>> try:
 ...     s.check(RunConfig(hidden=(8,) * 10), points=5000, epochs_per_frame=50)
 ... except ValueError as e:
-...     print(str(e)[:96])
+...     print(str(e)[:95])
 cost: points x parameters x epochs per frame may be at most 20,000,000 on this server, got 5000
 """
 
@@ -28,6 +28,7 @@ from ..config import RunConfig
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
+MAX_SEED = 2**62  # torch seeds are 64-bit; the trainer derives further seeds from this one
 
 
 def parameter_count(cfg: RunConfig, outputs: int = 1) -> int:
@@ -89,6 +90,8 @@ class ServerSettings(BaseModel):
         if any(w > self.max_neurons for w in cfg.hidden):
             raise ValueError(f"hidden: at most {self.max_neurons} neurons per layer on this server, "
                              f"got {list(cfg.hidden)}")
+        if not 0 <= cfg.weight_seed <= MAX_SEED:
+            raise ValueError(f"weight_seed: allowed 0..{MAX_SEED}, got {cfg.weight_seed}")
         feats = cfg.feature_names()
         if len(set(feats)) != len(feats):
             twice = sorted({f for f in feats if feats.count(f) > 1})

@@ -87,7 +87,8 @@ const app = {
   onState(s) {
     this.state = s;
     history.replaceState(null, "", `#${s.hash}`);
-    this.controls.set(s);
+    // while messages the server has not handled yet are on their way, the controls keep what the user set
+    if (s.ack === null || s.ack === undefined || s.ack >= this.seq) this.controls.set(s);
     this.net.setState(s);
     const base = `/api/session/${s.session}/export/`, q = `?discretize=${s.display.discretize}&show_test=${s.display.show_test_data}`;
     $("exports").innerHTML = EXPORTS.map(([n, label]) => `<a href="${base}${n}${n.startsWith("heatmap") ? q : ""}" download data-export="${n}">${label}</a>`).join("");

@@ -20,7 +20,8 @@ export function renderRegions(frame, state) {
     if (!/smooth/.test(r.refused)) badge.textContent = "no exact regions here";
     return;
   }
-  const b = r.bounds || {}, dim = r.dimension === 1 ? "pieces of the line" : "regions of the square";
+  const one = r.count === 1, b = r.bounds || {};
+  const dim = r.dimension === 1 ? (one ? "piece of the line" : "pieces of the line") : (one ? "region of the square" : "regions of the square");
   const layers = (r.layer_counts || []).map((c, i) => `layer ${i + 1}: ${big(c)}`).join(" · ");
   let html = `<div><span class="big-number" id="region-count">${big(r.count)}</span> linear ${dim}</div>` +
     `<div class="hint">after each hidden layer: ${layers || "no hidden layer"}</div>` +
@@ -40,12 +41,13 @@ export function renderRegions(frame, state) {
       [{ y: b.first_layer, label: "layer-1 max", colour: "#2e7d32" }, { y: b.upper, label: "upper bound", colour: "#d0021b" }]);
   }
   badge.hidden = !state.display.regions;
-  badge.textContent = `${big(r.count)} linear regions`;
+  badge.textContent = `${big(r.count)} linear region${r.count === 1 ? "" : "s"}`;
 }
 
 export function renderUnits(frame) {
   const d = frame.diagnostics;
   if (!d) { set("units-body", `<div class="hint">no hidden units (perceptron or linear model)</div>`); return; }
+  if (d.refused) { set("units-body", `<div class="hint" id="units-refusal">${esc(d.refused)}</div>`); return; }
   const maxG = Math.max(1e-12, ...d.weight_grad_norms.filter((v) => v !== null));
   let html = `<div><b>${d.dead_total}</b> of ${d.units_total} hidden units dead (never active on the training data)</div>`;
   html += `<div class="bars"><span class="hint">layer</span><span class="hint">sparsity (exact zeros)</span><span class="hint">dead</span>`;
