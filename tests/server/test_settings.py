@@ -17,8 +17,7 @@ def test_allowed_hosts():
 
 
 def test_parameter_count_matches_the_built_model():
-    from relulab.data import make_dataset
-    from relulab.training import build_model
+    from relulab.training import build_model, make_dataset
 
     for cfg in [RunConfig(), RunConfig(hidden=(8,) * 10, features=("x1", "x2", "x1sq")),
                 RunConfig(dataset="spiral3", loss="cross_entropy", hidden=(5,))]:
