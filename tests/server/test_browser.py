@@ -184,3 +184,43 @@ def test_one_dimensional_lab_and_perceptron(tab):
     tab.click("#btn-step")
     wait_state(tab, "Number(document.getElementById('epoch').textContent.replace(/,/g, '')) >= 1")
     shot(tab, "perceptron-xor")
+
+
+DIVERGENT = "#activation=sigmoid&learningRate=10&regularization=L2&regularizationRate=3"
+
+
+def test_divergence_shows_its_message_within_a_second_without_a_click(chrome, server):
+    ctx = chrome.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.goto(server.url + DIVERGENT)
+    wait_ready(pg)
+    wait_state(pg, "window.relulab.state.config.activation === 'sigmoid' && window.relulab.state.config.lr === 10")
+    pg.click("#btn-play")
+    # training stops by itself (the loss becomes NaN); from then on nothing is clicked
+    wait_state(pg, "window.relulab.frame && window.relulab.frame.epoch > 0 && !window.relulab.frame.playing", 15_000)
+    stopped = time.monotonic()
+    pg.locator(".toast", has_text="diverged").wait_for(state="visible", timeout=1000)
+    assert time.monotonic() - stopped < 1.0
+    assert "lower the learning rate" in pg.locator(".toast", has_text="diverged").inner_text()
+    shot(pg, "divergence")
+    ctx.close()
+
+
+def test_narrow_window_shows_network_and_heatmap_side_by_side(chrome, server):
+    ctx = chrome.new_context(viewport={"width": 1100, "height": 900})
+    pg = ctx.new_page()
+    pg.goto(server.url + "#networkShape=8,8,8,8,8,8&activation=relu")
+    wait_ready(pg)
+    wait_state(pg, "window.relulab.state.config.hidden.length === 6")
+    net, heat = pg.locator("#network").bounding_box(), pg.locator("#heatmap").bounding_box()
+    assert heat["x"] >= net["x"] + net["width"] - 1 and abs(heat["y"] - net["y"]) < 200, (net, heat)
+    boxes = [pg.locator(".layer-head select").nth(i).bounding_box() for i in range(6)]
+    gaps = [b["x"] - (a["x"] + a["width"]) for a, b in zip(boxes, boxes[1:], strict=False)]
+    assert min(gaps) > 0, gaps  # the six activation menus do not touch
+    assert pg.locator(".ds canvas").count() == pg.locator(".ds").count()  # every data button has its thumbnail
+    assert pg.inner_text("#legend-lo") == "−1"
+    lo, hi = pg.locator("#legend-lo").bounding_box(), pg.locator("#legend-hi").bounding_box()
+    bar = pg.locator("#legend").bounding_box()
+    assert lo["x"] < bar["x"] < hi["x"]
+    shot(pg, "narrow-1100")
+    ctx.close()

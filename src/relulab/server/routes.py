@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import torch
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -17,9 +19,11 @@ from ..config import RunConfig, config_error_message
 from ..data import DATASETS, FEATURES
 from ..models import INITS
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
+from ..training import make_dataset
 from .exports import KINDS, export, snapshot
 from .imports import read_points, read_run
 from .session import Session
+from .wire import clean
 
 router = APIRouter(prefix="/api")
 
@@ -71,6 +75,26 @@ def registries() -> dict[str, Any]:
                     "description": v.description} for n, v in LOSSES.items()],
         "optimizers": OPTIMIZERS.names(), "regularizations": REGULARIZERS.names(), "inits": INITS.names(),
     }
+
+
+@lru_cache(maxsize=1)
+def _previews() -> dict[str, Any]:
+    out = {}
+    for name, spec in DATASETS.items():
+        extra = {"formula": "sin(2*x)"} if name == "formula" else {}
+        loss = "cross_entropy" if spec.num_classes > 2 else "mse"
+        cfg = RunConfig(dataset=name, loss=loss, n_points=160 if spec.holdout else None, **extra)
+        d = make_dataset(cfg)
+        x, y = torch.cat([d.x_train, d.x_test])[:160], torch.cat([d.y_train, d.y_test])[:160]
+        out[name] = {"x": clean(x.tolist(), 2), "y": clean(y.tolist(), 2), "domain": list(d.domain),
+                     "input_dim": d.input_dim, "problem": d.problem, "num_classes": d.num_classes}
+    return out
+
+
+@router.get("/previews")
+def previews() -> dict[str, Any]:
+    """A few points of every data set, for the thumbnails on the data buttons."""
+    return _previews()
 
 
 @router.get("/defaults")

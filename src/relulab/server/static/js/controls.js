@@ -1,5 +1,6 @@
 // The controls: built from the server's registries, set from each state message, and every change
 // sent as a message. The page keeps no training state of its own.
+import { drawPreview } from "./plots.js";
 const $ = (id) => document.getElementById(id);
 const LRS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -73,7 +74,10 @@ export class Controls {
       this.groupHeads.push([head, list.map((d) => d.problem)]);
       for (const d of list) {
         const b = document.createElement("button");
-        b.className = "ds"; b.textContent = d.name; b.dataset.name = d.name; b.dataset.problem = d.problem;
+        b.className = "ds"; b.dataset.name = d.name; b.dataset.problem = d.problem;
+        const pv = this.app.previews?.[d.name];
+        if (pv) { const cv = document.createElement("canvas"); cv.width = 30; cv.height = 30; drawPreview(cv, pv); b.appendChild(cv); }
+        b.appendChild(document.createTextNode(d.name));
         b.title = `${d.description || d.name} (${d.problem}${d.num_classes > 2 ? `, ${d.num_classes} classes` : ""})`;
         b.addEventListener("click", () => this.pickDataset(d.name));
         root.appendChild(b); this.dsButtons[d.name] = b;

@@ -93,6 +93,7 @@ const app = {
     const base = `/api/session/${s.session}/export/`, q = `?discretize=${s.display.discretize}&show_test=${s.display.show_test_data}`;
     $("exports").innerHTML = EXPORTS.map(([n, label]) => `<a href="${base}${n}${n.startsWith("heatmap") ? q : ""}" download data-export="${n}">${label}</a>`).join("");
     $("heatmap").classList.toggle("clickable", $("chk-click").checked);
+    $("custom-note").hidden = !s.custom;
     this.requestDraw();
   },
 
@@ -127,7 +128,7 @@ const app = {
       play.innerHTML = f.playing ? PAUSE_ICON : PLAY_ICON;
     }
     play.setAttribute("aria-label", f.playing ? "pause" : "play");
-    drawSeries($("loss-curve"), [{ x: f.curve.epoch, y: f.curve.train, colour: "#999" }, { x: f.curve.epoch, y: f.curve.test, colour: "#111" }]);
+    drawSeries($("loss-curve"), [{ x: f.curve.epoch, y: f.curve.train, colour: "#999" }, { x: f.curve.epoch, y: f.curve.test, colour: "#111" }], [], true);
     const ui = { showTest: s.display.show_test_data, discretize: s.display.discretize, regions: s.display.regions };
     if (f.mode === "plane" && f.heat) drawPlane($("heatmap"), f, this.parts[0], s, ui);
     else if (f.mode === "line") drawLine($("heatmap"), f, s, ui);
@@ -161,13 +162,16 @@ const app = {
       let detail = `${r.status}`;
       try { detail = (await r.json()).detail; } catch { /* not JSON */ }
       this.toast(`${what}: ${detail}`);
+    } else {
+      const a = await r.json();
+      if (a.labels) this.toast(`${what}: ${a.points} points; ${a.labels}. ${a.note}`, "note");
     }
   },
 };
 
 async function start() {
-  const [reg, defaults] = await Promise.all([fetch("/api/registries").then((r) => r.json()), fetch("/api/defaults").then((r) => r.json())]);
-  app.registries = reg; app.limits = defaults.limits;
+  const [reg, defaults, previews] = await Promise.all(["registries", "defaults", "previews"].map((p) => fetch(`/api/${p}`).then((r) => r.json())));
+  app.registries = reg; app.limits = defaults.limits; app.previews = previews;
   app.controls = new Controls(app);
   app.net = new NetworkView($("network"), app);
   drawLegend($("legend"));

@@ -45,7 +45,7 @@ export class NetworkView {
         node.el.insertAdjacentHTML("beforeend", `<span class="slope"></span>`);
       }
       this.layers.push(layer);
-      this.layerHead(colX(l + 1), l, w, n.activations[l], state);
+      this.layerHead(colX(l + 1), l, w, n.activations[l], Math.min(96, colX(1) - colX(0) - 6));
     });
     const out = [];
     for (let k = 0; k < n.outputs; k++) {
@@ -88,13 +88,15 @@ export class NetworkView {
     node.el.appendChild(b); node.biasEl = b; node.biasLayer = layer; node.biasUnit = unit;
   }
 
-  layerHead(x, l, width, act, state) {
+  // The +/- buttons, width and activation menu of a hidden layer, no wider than the column spacing.
+  layerHead(x, l, width, act, room) {
     const head = document.createElement("div");
-    head.className = "layer-head"; head.style.left = `${x - 28}px`; head.style.top = "0px";
+    head.className = "layer-head"; head.style.left = `${x + NODE / 2 - room / 2}px`; head.style.top = "0px";
+    head.style.width = `${room}px`;
     const opts = this.app.registries.activations.map((a) => `<option ${a.name === act ? "selected" : ""}>${a.name}</option>`).join("");
     head.innerHTML = `<div class="pm"><button class="round tiny" data-d="1" title="Add a neuron">+</button>` +
       `<button class="round tiny" data-d="-1" title="Remove a neuron">&minus;</button></div>` +
-      `<div>${width} neuron${width > 1 ? "s" : ""}</div><select aria-label="activation of layer ${l + 1}">${opts}</select>`;
+      `<div>${width} neuron${width > 1 ? "s" : ""}</div><select aria-label="activation of layer ${l + 1}" style="max-width:${room - 4}px">${opts}</select>`;
     head.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => this.app.changeNeurons(l, +b.dataset.d)));
     head.querySelector("select").addEventListener("change", (e) => this.app.setLayerActivation(l, e.target.value));
     this.root.appendChild(head);

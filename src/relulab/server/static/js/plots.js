@@ -49,6 +49,46 @@ function pointColour(y, data) {
   return y > 0 ? "#0877bd" : "#f59322";
 }
 
+// A round tick step (1, 2 or 5 times a power of ten) giving about 6 ticks over `span`.
+export function tickStep(span) {
+  const raw = span / 6, p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+}
+
+const tickLabel = (v, step) => (Math.abs(v) < step / 1e6 ? "0" : String(Number(v.toFixed(Math.max(0, -Math.floor(Math.log10(step)))))));
+
+// Axis ticks inside the edges of a plot: x along the bottom, y along the left (each when given).
+export function drawTicks(ctx, W, H, x, y) {
+  ctx.save();
+  ctx.font = `${10 * (window.devicePixelRatio || 1) * (W < 200 ? 0.9 : 1)}px sans-serif`;
+  ctx.fillStyle = "rgba(0,0,0,0.6)"; ctx.strokeStyle = "rgba(0,0,0,0.6)"; ctx.lineWidth = 1;
+  for (const [axis, r] of [["x", x], ["y", y]]) {
+    if (!r) continue;
+    const [lo, hi] = r, step = tickStep(hi - lo);
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step / 1e6; v += step) {
+      const t = (v - lo) / (hi - lo), label = tickLabel(v, step);
+      ctx.beginPath();
+      if (axis === "x") { const px = t * W; ctx.moveTo(px, H); ctx.lineTo(px, H - 4); ctx.stroke(); if (px > 8 && px < W - 16) ctx.fillText(label, px + 2, H - 5); }
+      else { const py = H - t * H; ctx.moveTo(0, py); ctx.lineTo(4, py); ctx.stroke(); if (py > 10 && py < H - 14) ctx.fillText(label, 6, py + 3); }
+    }
+  }
+  ctx.restore();
+}
+
+// A data set's thumbnail for its button: a few of its points.
+export function drawPreview(canvas, p) {
+  const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+  const [lo, hi] = p.domain;
+  let ylo = lo, yhi = hi;
+  if (p.input_dim === 1) { const ys = p.y.filter((v) => v !== null); ylo = Math.min(...ys); yhi = Math.max(...ys, ylo + 1e-9); }
+  p.x.forEach((pt, i) => {
+    const x = pt[0], y = p.input_dim === 1 ? p.y[i] : pt[1];
+    ctx.fillStyle = p.input_dim === 1 ? "#0877bd" : pointColour(p.y[i], p);
+    ctx.fillRect(((x - lo) / (hi - lo)) * W - 1, H - ((y - ylo) / (yhi - ylo)) * H - 1, 2, 2);
+  });
+}
+
 // The 2-D output: heatmap, region polygons and decision boundary, then the points.
 export function drawPlane(canvas, frame, heatBytes, state, ui) {
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
@@ -81,6 +121,7 @@ export function drawPlane(canvas, frame, heatBytes, state, ui) {
       ctx.fillStyle = pointColour(pts.y[i], state.data); ctx.fill(); ctx.stroke();
     }
   }
+  drawTicks(ctx, W, H, [lo, hi], [lo, hi]);
 }
 
 // The 1-D lab: data, the fitted curve over twice the data range, kinks, the extrapolation zone.
@@ -112,6 +153,7 @@ export function drawLine(canvas, frame, state, ui) {
     const j = Math.min(L.x.length - 1, Math.max(0, Math.round(((k - L.lo) / (L.hi - L.lo)) * (L.x.length - 1))));
     ctx.beginPath(); ctx.arc(sx(k), sy(L.y[j] ?? 0), 3.2, 0, 7); ctx.fill();
   }
+  drawTicks(ctx, W, H, [L.lo, L.hi], [ymin, ymax]);
 }
 
 // A neuron thumbnail: an image (2-D) or a small curve (1-D).
@@ -138,8 +180,9 @@ function fit(canvas) {
   return [canvas.getContext("2d"), canvas.width, canvas.height];
 }
 
-// Series: [{x: [...], y: [...], colour}], y from 0 (or the smallest value) to the largest.
-export function drawSeries(canvas, series, hlines = []) {
+// Series: [{x: [...], y: [...], colour}], y from 0 (or the smallest value) to the largest;
+// `ticks`: axis ticks (epochs along the bottom, values on the left).
+export function drawSeries(canvas, series, hlines = [], ticks = false) {
   const [ctx, W, H] = fit(canvas);
   ctx.clearRect(0, 0, W, H);
   const xs = series.flatMap((s) => s.x), ys = series.flatMap((s) => s.y).filter((v) => v !== null && isFinite(v));
@@ -166,6 +209,7 @@ export function drawSeries(canvas, series, hlines = []) {
     });
     ctx.stroke();
   }
+  if (ticks) drawTicks(ctx, W, H, [x0, x1], [y0, y1]);
 }
 
 export function drawLegend(canvas) {
