@@ -107,7 +107,7 @@ def test_a_new_activation_is_one_registry_entry_for_every_tool(generator):
             s, t = fused.step_epoch(), auto.step_epoch()
             assert s.train_loss == pytest.approx(t.train_loss, rel=1e-10)
         # the playground's activation menu is the registry
-        with TestClient(create_app(ServerSettings(port=0))) as client:
+        with TestClient(create_app(ServerSettings(port=0)), base_url="http://127.0.0.1") as client:
             menu = {a["name"]: a for a in client.get("/api/registries").json()["activations"]}
         assert menu["bent"]["kinks"] == [0.0, 1.0] and menu["bent"]["params"] == {"knee": 1.0}
     assert "bent" not in ACTIVATIONS and bent not in function_table()  # unregistered: gone everywhere
