@@ -1,7 +1,8 @@
 """The playground in a real Chromium (Playwright): everything is read back from the page itself.
 
 Chromium is Debian's (/usr/bin/chromium); under CI a missing browser is a failure, elsewhere a skip.
-Screenshots of the main states go to test-artifacts/.
+Screenshots of the main states go to test-artifacts/; with ``RELULAB_UPDATE_DOCS=1`` the one of ReLU on
+the circle with its regions also replaces the README's docs/playground.png.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def _chromium() -> str | None:
@@ -110,6 +112,8 @@ def test_relu_on_circle_trains_and_shows_regions(tab):
     assert re.fullmatch(r"[\d,]+", count) and int(count.replace(",", "")) > 1
     assert "linear regions" in tab.inner_text("#region-badge")
     shot(tab, "relu-circle-regions")
+    if os.environ.get("RELULAB_UPDATE_DOCS"):  # regenerate the README's picture: RELULAB_UPDATE_DOCS=1 pytest ...
+        shutil.copy(ARTIFACTS / "playground-relu-circle-regions.png", DOCS / "playground.png")
 
     tab.select_option("#sel-activation", "tanh")
     refusal = tab.locator("#regions-refusal")
