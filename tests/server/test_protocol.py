@@ -62,3 +62,14 @@ def test_size_limit():
     with pytest.raises(ProtocolError, match="too large"):
         parse_message(big, max_bytes=1024)
     assert isinstance(parse_message(big, max_bytes=10_000), UrlMsg)
+
+
+def test_a_value_out_of_range_is_shown_once():
+    with pytest.raises(ProtocolError) as e:
+        parse_message('{"type": "edit", "layer": 0, "kind": "bias", "row": 0, "value": 1000000000}')
+    assert str(e.value).count("got") == 1 and "got 1000000000.0" in str(e.value)
+
+
+def test_nested_brackets_are_a_protocol_error():
+    with pytest.raises(ProtocolError, match="nested too deeply"):
+        parse_message("[" * 30000 + "]" * 30000)
