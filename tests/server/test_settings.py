@@ -33,7 +33,7 @@ def test_parameter_count_matches_the_built_model():
     (RunConfig(), 5001, 1, "at most 5000 points"),
     (RunConfig(), 500, 51, "at most 50 epochs per frame"),
     (RunConfig(hidden=(32,) * 16), 5000, 1, "cost:"),
-    (RunConfig(weight_seed=2**64 - 1), 500, 1, "weight_seed"),
+    (RunConfig().model_copy(update={"weight_seed": 2**64 - 1}), 500, 1, "weight_seed"),
 ])
 def test_check_refuses_with_one_line(cfg, points, speed, fragment):
     with pytest.raises(ValueError, match=fragment) as e:
