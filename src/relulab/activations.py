@@ -199,13 +199,13 @@ register(Activation(
     torch_functions=(F.relu, torch.relu, torch.relu_, T.relu, T.relu_)))
 register(Activation(
     "leaky_relu", lambda x, negative_slope: F.leaky_relu(x, negative_slope),
-    r"\max(0, x) + a \min(0, x)", params={"negative_slope": 0.01}, piecewise_linear=True,
+    r"\max(0, x) + a\,\min(0, x)", params={"negative_slope": 0.01}, piecewise_linear=True,
     breakpoints=(0.0,), init_gain=lambda negative_slope: _leaky_gain(negative_slope), torch_module=nn.LeakyReLU,
     torch_functions=(F.leaky_relu,),
     derivative=lambda x, negative_slope: _slope_where(x, negative_slope)))
 register(Activation(
     "prelu", lambda x, init: F.prelu(x, torch.tensor([init], dtype=x.dtype, device=x.device)),
-    r"\max(0, x) + a_i \min(0, x),\ a_i \text{ learned}", params={"init": 0.25}, piecewise_linear=True,
+    r"\max(0, x) + a_i\,\min(0, x),\ a_i \text{ learned}", params={"init": 0.25}, piecewise_linear=True,
     breakpoints=(0.0,), init_gain=lambda init: _leaky_gain(init), learnable=True, torch_module=nn.PReLU,
     torch_functions=(F.prelu,),
     module_factory=lambda units, init: nn.PReLU(num_parameters=units or 1, init=init),

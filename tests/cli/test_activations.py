@@ -22,7 +22,7 @@ def test_table_lists_every_activation_with_its_formula():
     assert r.exit_code == 0, r.output
     for name in activation_names():
         assert name in r.stdout
-    assert r"\mathbb{1}[x > 0]" in r.stdout  # rich markup must not eat the step's "[x > 0]"
+    assert "1[x > 0]" in r.stdout  # rich markup must not eat the step's "[x > 0]"
     assert "negative_slope=0.01" in r.stdout and "0, 6" in r.stdout
 
 
@@ -87,3 +87,34 @@ def test_unknown_name_exits_2_listing_the_choices():
     assert r.exit_code == 2
     (line,) = r.stderr.strip().splitlines()
     assert line.startswith("error: unknown activation 'relux'; choose one of [") and "'leaky_relu'" in line
+
+
+# ---- the table as text: formulas without LaTeX, the alias, the gain explained -------------------------
+@pytest.mark.parametrize("name, text", [
+    ("sigmoid", "1/(1 + e^-x)"), ("step", "1[x > 0]"), ("leaky_relu", "max(0, x) + a min(0, x)"),
+    ("elu", "x if x > 0 else α(e^x - 1)"), ("softplus", "1/β ln(1 + e^(βx))"),
+    ("celu", "max(0, x) + min(0, α(e^(x/α) - 1))"),
+    ("softsign", "x/(1 + |x|)"), ("mish", "x tanh(ln(1 + e^x))"),
+])
+def test_formulas_render_as_text(name, text):
+    from relulab.activations import get_activation
+    from relulab.cli.activations import latex_to_text
+
+    assert latex_to_text(get_activation(name).latex) == text
+
+
+def test_no_latex_is_left_in_any_formula():
+    from relulab.activations import activation_names, get_activation
+    from relulab.cli.activations import latex_to_text
+
+    for n in activation_names():
+        assert not set(latex_to_text(get_activation(n).latex)) & set("\\{}"), n
+
+
+def test_table_shows_the_alias_and_explains_gain():
+    res = runner.invoke(app, ["activations"])
+    assert res.exit_code == 0
+    assert "identity = linear" in res.output and "gain: the factor He/Xavier" in res.output
+    assert "\\frac" not in res.output and "\\max" not in res.output
+    rec = {r["name"]: r for r in json.loads(runner.invoke(app, ["activations", "--json"]).stdout)}
+    assert rec["identity"]["aliases"] == ["linear"] and rec["sigmoid"]["formula_text"] == "1/(1 + e^-x)"

@@ -35,3 +35,12 @@ def test_compare_bad_activation_list():
     assert res.exit_code == 2 and "unknown activation 'swish'" in res.stderr
     res = runner.invoke(app, ["compare", "--activations", ",", "--epochs", "1"])
     assert res.exit_code == 2 and "at least one name" in res.stderr
+
+
+def test_compare_json_config_lists_the_activations_compared():
+    res = runner.invoke(app, ["compare", "--dataset", "xor", "--activations", "linear,relu", "--hidden", "3",
+                              "--epochs", "2", "--n-points", "40", "--seeds", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.stdout)
+    assert payload["config"]["activation"] == ["linear", "relu"]
+    assert list(payload["results"]) == ["linear", "relu"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,47 @@ from ..activations import Activation, activation_names, get_activation
 from .common import bad_input, fail, print_json
 
 PLOT_SUFFIXES = (".png", ".svg")
+GAIN_NOTE = ("gain: the factor He/Xavier initialisation multiplies the weights' standard deviation by for "
+             "this activation, so that the signal keeps its scale from layer to layer (torch.nn.init's gain)")
+_SYMBOLS = {r"\alpha": "α", r"\beta": "β", r"\lambda": "λ", r"\sigma": "σ", r"\Phi": "Φ", r"\max": "max",
+            r"\min": "min", r"\tanh": "tanh", r"\ln": "ln", r"\mathbb{1}": "1"}
+
+
+def _atom(text: str) -> str:
+    """``text`` as it can stand in ``a/b`` or ``e^b``: bare if a single token, else in parentheses."""
+    return text if re.fullmatch(r"-?(\d+(\.\d+)?|[A-Za-zαβλσΦ])", text) else f"({text})"
+
+
+def latex_to_text(latex: str) -> str:
+    """The registry's LaTeX formula as plain text for a terminal: ``\frac{1}{1 + e^{-x}}`` -> ``1/(1 + e^-x)``."""
+    t = re.sub(r"\\text\{([^{}]*)\}", r"\1", latex)
+    for k, v in _SYMBOLS.items():
+        t = t.replace(k, v)
+    t = t.replace(r"\,", " ").replace(r"\ ", " ")
+    for _ in range(3):  # innermost braces first
+        t = re.sub(r"\^\{([^{}]*)\}", lambda m: "^" + _atom(m[1].replace(" ", "")), t)
+        t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: f"{_atom(m[1])}/{_atom(m[2])}", t)
+    t = re.sub(r"(\S) \(", lambda m: m[1] + ("(" if m[1] in "αβλσ" else " ("), t)
+    return re.sub(r" +", " ", t).strip()
+
+
+def _aliases() -> dict[str, list[str]]:
+    """Registered name -> its other names (``identity`` -> ``["linear"]``)."""
+    from ..activations import ACTIVATIONS
+
+    out: dict[str, list[str]] = {}
+    for key, act in ACTIVATIONS.items():
+        if key != act.name:
+            out.setdefault(act.name, []).append(key)
+    return out
 
 
 def activation_record(act: Activation) -> dict[str, Any]:
     """One registry entry as plain JSON values (an unbounded end of the range is ``null``)."""
     lo, hi = act.range
     return {
-        "name": act.name, "formula": act.latex, "params": dict(act.params), "kinks": list(act.kinks()),
+        "name": act.name, "aliases": _aliases().get(act.name, []), "formula": act.latex,
+        "formula_text": latex_to_text(act.latex), "params": dict(act.params), "kinks": list(act.kinks()),
         "linear": act.linear, "piecewise_linear": act.piecewise_linear, "smooth": act.smooth,
         "range": [lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None],
         "monotone": act.monotone, "zero_centred": act.zero_centred, "gain": act.gain(),
@@ -47,15 +82,16 @@ def _yes(flag: bool) -> str:
 
 
 def _registry_table(acts: list[Activation]) -> Table:
-    table = Table(title="activation registry (properties at the default parameters)")
+    table = Table(title="activation registry (properties at the default parameters)", caption=GAIN_NOTE)
     for col in ("name", "formula", "params", "kinks", "piecewise\nlinear", "smooth", "range", "monotone",
                 "zero-\ncentred", "gain"):
         table.add_column(col, overflow="fold", no_wrap=col in ("name", "range"))
     for a in acts:
         params = ", ".join(f"{k}={v:g}" for k, v in a.params.items()) or "-"
         kinks = ", ".join(f"{k:g}" for k in a.kinks()) or "-"
-        # escape: rich would read "[x > 0]" in the step's formula as a markup tag
-        table.add_row(a.name, escape(a.latex), params, kinks, _yes(a.piecewise_linear), _yes(a.smooth),
+        # escape: rich would read "1[x > 0]" in the step's formula as a markup tag
+        name = " = ".join([a.name, *_aliases().get(a.name, [])])
+        table.add_row(name, escape(latex_to_text(a.latex)), params, kinks, _yes(a.piecewise_linear), _yes(a.smooth),
                       _range_text(*a.range), _yes(a.monotone), _yes(a.zero_centred), f"{a.gain():.4f}")
     return table
 

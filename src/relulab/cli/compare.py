@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import statistics
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from .common import bad_input, config_options, make_config, print_json
+from .files import out_dir
 from .progress import progress_bar
 
 
@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         config_fields: dict,
         activations: str = typer.Option("linear,tanh,relu", "--activations", help="comma-separated names"),
         seeds: int = typer.Option(5, "--seeds", min=1, max=1000, help="weight seeds per activation (0..N-1)"),
-        out: Path = typer.Option(None, "--out", help="directory for compare.png, compare.svg and results.json"),
+        out: str = typer.Option(None, "--out", help="directory for compare.png, compare.svg and results.json"),
         json_output: bool = typer.Option(False, "--json", help="print the results as JSON"),
     ) -> None:
         """Train each activation on the same data with N weight seeds; report test accuracy and loss."""
@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
         base = make_config(None, **config_fields)
         groups = {}
         with bad_input():
+            out = out_dir(out)
             if not names:
                 raise ValueError(f"--activations needs at least one name, got {activations!r}")
             for a in names:
@@ -57,7 +58,9 @@ def register(app: typer.Typer) -> None:
                               "test_acc_per_seed": accs, "diverged": sum(r.status == "diverged" for r in runs)}
                 best = max(range(len(runs)), key=lambda i: (accs[i] or 0.0))
                 panels.append((f"{a} (seed {best}): test acc {accs[best] or 0:.2f}", runs[best]))
-        payload = {"config": base.model_dump(mode="json"), "seeds": seeds, "results": results}
+        # the shared config, with the activations compared in place of the one default activation
+        payload = {"config": {**base.model_dump(mode="json"), "activation": names}, "seeds": seeds,
+                   "results": results}
         if out is not None:
             from ..viz.boundary import compare_figure
 

@@ -14,6 +14,7 @@ import typer
 from torch import Tensor
 
 from .common import bad_input, print_json
+from .files import out_dir
 from .model_source import Source, check_accepts, from_run, load_data, load_factory_model, load_state, model_dtype
 
 LOSS_CHOICES = ("auto", "mse", "cross_entropy", "none")
@@ -86,13 +87,14 @@ def register(app: typer.Typer) -> None:
         loss: str = typer.Option("auto", "--loss", help=f"with --model: one of {', '.join(LOSS_CHOICES)}"),
         threshold: float = typer.Option(None, "--saturation-threshold", help="|f'| below this is saturated"),
         json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
-        out: Path = typer.Option(None, "--out", help="write inspect.png and inspect.json here"),
+        out: str = typer.Option(None, "--out", help="write inspect.png and inspect.json here"),
     ) -> None:
         """Dead units, sparsity, saturation and gradient norms of every activation site of a model."""
         from ..analysis.inspect import inspect
         from ..viz.inspect import plot_inspect
 
         with bad_input():
+            out = out_dir(out)
             src = _source(run, model, state, data, loss)
             if src.inputs is None:
                 raise ValueError("--model needs --data (a .csv file or a data set name) to inspect it on")

@@ -43,9 +43,10 @@ def base_config(from_url: str | None, config: Path | None) -> RunConfig | None:
         raise ValueError("give either --from-url or --config, not both")
     if from_url is not None:  # '' too: an empty link is an error, not "no link"
         link = read_link(from_url)
+        cfg = RunConfig(**link.fields)  # first: a link that gives no valid config says only that
         for note in link.notes:
             typer.echo(f"note: {note}", err=True)
-        return RunConfig(**link.fields)
+        return cfg
     if config is not None:
         fields = read_json(config, "--config file")
         if not isinstance(fields, dict):
