@@ -29,12 +29,14 @@ class Registry(Generic[T]):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._items: dict[str, T] = {}
+        self.version = 0  # counts changes, so that tables derived from the entries can be cached
 
     def register(self, name: str, item: T) -> T:
         """Add ``item`` under ``name`` and return it; a second entry with the same name is an error."""
         if name in self._items:
             raise ValueError(f"{self.kind} {name!r} is already registered")
         self._items[name] = item
+        self.version += 1
         return item
 
     def alias(self, name: str, target: str) -> None:
@@ -45,6 +47,7 @@ class Registry(Generic[T]):
         """Remove the entry ``name`` (aliases of it stay until removed too) and return it."""
         item = self.get(name)
         del self._items[name]
+        self.version += 1
         return item
 
     def get(self, name: str) -> T:

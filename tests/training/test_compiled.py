@@ -13,8 +13,8 @@ from relulab.config import RunConfig
 from relulab.training import Trainer, train
 from relulab.training.build import make_dataset
 from relulab.training.compiled import ACTIVATION_KERNELS, LOSS_KERNELS, group_unsupported
-from relulab.training.compiled.engine import CompileNotice
 from relulab.training.compiled.many import train_models
+from relulab.training.compiled.notice import CompileNotice
 from relulab.training.stacked import choose_engine, train_group
 
 BASE = dict(dataset="circle", hidden=(3, 4), n_points=46, batch_size=7, epochs=6, lr=0.05)

@@ -89,11 +89,22 @@ def _entries() -> list[Activation]:
     return [a for n, a in ACTIVATIONS.items() if n == a.name]
 
 
+_BY_CLASS: dict[str, Any] = {"version": -1, "table": {}}
+
+
+def _by_class() -> dict[type[nn.Module], Activation]:
+    """Module class -> registry entry, rebuilt only when the registry changed (it is read per module)."""
+    if _BY_CLASS["version"] != ACTIVATIONS.version:
+        _BY_CLASS["table"] = {a.torch_module: a for a in _entries() if a.torch_module is not None}
+        _BY_CLASS["version"] = ACTIVATIONS.version
+    return _BY_CLASS["table"]
+
+
 def module_activation(m: nn.Module) -> ActivationUse | None:
     """The activation module ``m`` applies, or ``None`` when ``m`` is no activation module."""
     if isinstance(m, Elementwise):
         return _use(m.spec, m.params)
-    by_class = {a.torch_module: a for a in _entries() if a.torch_module is not None}
+    by_class = _by_class()
     for cls in type(m).__mro__:  # nn.ReLU6 (a Hardtanh subclass) has its own entry, found first
         if cls in by_class:
             spec = by_class[cls]

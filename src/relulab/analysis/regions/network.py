@@ -53,12 +53,30 @@ class Piecewise:
 
 
 def _np(t: torch.Tensor) -> np.ndarray:
+    if t.device.type == "cpu":  # the common case, without a torch conversion
+        return np.asarray(t.detach().numpy(), dtype=np.float64)  # float64: a view, only ever read
     return t.detach().to("cpu", torch.float64).numpy().copy()
+
+
+_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # (name, params) -> one unit's pieces
 
 
 def _probe(use: ActivationUse, module: nn.Module, n: int) -> Piecewise:
     """Slopes and intercepts of the activation on each piece, per unit, read off two points inside the
-    piece (exact for the usual activations: integer probes, and the pieces' own ends)."""
+    piece (exact for the usual activations: integer probes, and the pieces' own ends). The same for
+    every unit unless the activation learns per-unit values (PReLU): then probed per unit, else once
+    per activation and parameters (cached: on small nets the probe would be most of the time)."""
+    if use.spec is not None and not use.spec.learnable:
+        key = (use.name, tuple(sorted(use.params.items())))
+        if key not in _TABLES:
+            one = _probe_units(use, module, 1)
+            _TABLES[key] = (one.breakpoints[0], one.slopes[0], one.intercepts[0])
+        bp, sl, ic = _TABLES[key]
+        return Piecewise(use.name, bp[None].repeat(n, 0), sl[None].repeat(n, 0), ic[None].repeat(n, 0))
+    return _probe_units(use, module, n)
+
+
+def _probe_units(use: ActivationUse, module: nn.Module, n: int) -> Piecewise:
     bp = np.array(sorted(use.kinks()), dtype=np.float64)
     edges = np.concatenate([[-np.inf], bp, [np.inf]])
     t0, t1 = [], []

@@ -7,18 +7,17 @@ model's parameters (so edits from the playground page are seen) and written back
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from numba.core import event
 
 from ...activations import get_activation
 from ...config import RunConfig
 from ..history import EpochStats
-from . import ACTIVATION_KERNELS, LOSS_KERNELS, PENALTIES
+from . import ACTIVATION_KERNELS, LOSS_KERNELS, PENALTIES, loops
+from . import notice as _notice  # noqa: F401  (says so on a terminal when the kernels compile)
 
 if TYPE_CHECKING:
     from torch import nn
@@ -27,29 +26,6 @@ if TYPE_CHECKING:
 
 SIGN, ARGMAX_PM1, ARGMAX, NO_ACCURACY = 0, 1, 2, 3  # kernels' decision modes
 FUSED_SGD, SGD, MOMENTUM = 0, 1, 2  # kernels' optimizer paths
-
-
-class CompileNotice(event.Listener):
-    """Says on the terminal (stderr, only a TTY) when relulab's kernels compile: once per machine."""
-
-    def __init__(self, stream: Any = None) -> None:
-        self.stream, self.shown = stream, False
-
-    def on_start(self, ev: event.Event) -> None:
-        disp = (ev.data or {}).get("dispatcher")
-        module = getattr(getattr(disp, "py_func", None), "__module__", "") or ""
-        out = self.stream if self.stream is not None else sys.stderr
-        if self.shown or not module.startswith("relulab.") or not (self.stream is not None or out.isatty()):
-            return
-        self.shown = True
-        print("relulab: compiling the training kernels (once per machine, about a minute)...", file=out, flush=True)
-
-    def on_end(self, ev: event.Event) -> None:
-        pass
-
-
-event.register("numba:compile", CompileNotice())
-from . import loops  # noqa: E402  (after the notice: importing does not compile, the first call does)
 
 
 @dataclass(frozen=True)
