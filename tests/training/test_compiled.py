@@ -208,3 +208,15 @@ def test_train_group_takes_the_compiled_engine_for_small_plain_groups():
     assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas) == "stacked"
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_run(run, train(cfg.model_copy(update={"engine": "fused"})))
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(target_loss=0.2, epochs=200),
+                                dict(dataset="reg-plane", activation="relu", init="he", lr=30.0, epochs=40,
+                                     hidden=(8, 8), n_points=100)])
+def test_whole_run_in_kernel_calls_equals_epoch_by_epoch(kw):
+    cfg = RunConfig(**{**BASE, "activation": "tanh", **kw})
+    seen = []
+    stepped = train(cfg, on_step=lambda tr, stats: seen.append(stats.epoch))  # a callback: epoch by epoch
+    whole = train(cfg)                                                         # none: a few kernel calls
+    assert seen == stepped.history.epoch[1:len(seen) + 1]
+    assert_same_run(whole, stepped, tol=0.0)

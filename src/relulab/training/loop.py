@@ -153,6 +153,8 @@ def train(cfg: RunConfig, *, on_step: OnStep | Iterable[OnStep] | None = None,
     """
     callbacks = [] if on_step is None else [on_step] if callable(on_step) else list(on_step)
     trainer = Trainer(cfg, data=data, model=model)
+    if trainer.compiled is not None and not callbacks and not cfg.shuffle:  # nothing to call between epochs
+        return trainer.to_run(*trainer.compiled.run(trainer))
     for _ in range(cfg.epochs):
         try:
             stats = trainer.step_epoch()

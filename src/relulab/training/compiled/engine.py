@@ -16,6 +16,7 @@ import torch
 from ...activations import get_activation
 from ...config import RunConfig
 from ..history import EpochStats
+from ..step import divergence_message
 from . import ACTIVATION_KERNELS, LOSS_KERNELS, PENALTIES, loops
 from . import notice as _notice  # noqa: F401  (says so on a terminal when the kernels compile)
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 SIGN, ARGMAX_PM1, ARGMAX, NO_ACCURACY = 0, 1, 2, 3  # kernels' decision modes
 FUSED_SGD, SGD, MOMENTUM = 0, 1, 2  # kernels' optimizer paths
+RUNNING, DIVERGED, TARGET = 0, 1, 2  # how a kernel call ended
+WORK_PER_CALL = 3e7  # multiply-adds per kernel call (about 0.1 s): Ctrl-C and progress stay responsive
 
 
 @dataclass(frozen=True)
@@ -121,23 +124,55 @@ class CompiledEngine:
         self.order = np.arange(len(self.train[0]), dtype=np.int64)
         self.flat_views = self.layout.views(self.P)
 
-    def step_epoch(self, trainer: Trainer) -> EpochStats:
-        lay = self.layout
+    def _load(self, trainer: Trainer) -> None:
+        """The model's weights (and L1's dead links) into the flat arrays: edits from the page count."""
         for dst, src in zip(self.flat_views, model_views(trainer.model), strict=True):
             dst[...] = src
-        l1 = self.modes[1] == PENALTIES["l1"]
-        if l1:
+        if self.modes[1] == PENALTIES["l1"]:
             for k, d in enumerate(trainer.dead):
-                self.D[lay.woff[k]:lay.boff[k]] = d.numpy().reshape(-1)
-        order = self.order
-        if trainer.cfg.shuffle:
-            order = torch.randperm(len(order), generator=trainer.shuffler).numpy()
-        loops.train_run(self.P, self.V, self.D, lay.woff, lay.boff, lay.widths, lay.acts, lay.ap, *self.train,
-                        *self.test, order, lay.loss, lay.mode, self.hyper, self.modes, 1, self.stats)
+                self.D[self.layout.woff[k]:self.layout.boff[k]] = d.numpy().reshape(-1)
+
+    def _store(self, trainer: Trainer) -> None:
         with torch.no_grad():  # in place, so that autograd's version counters see the change
             for src, p in zip(self.flat_views, trainer.model.parameters(), strict=True):
                 p.copy_(torch.from_numpy(src))
-        if l1:
+        if self.modes[1] == PENALTIES["l1"]:
+            lay = self.layout
             for k, d in enumerate(trainer.dead):
                 d.copy_(torch.from_numpy(self.D[lay.woff[k]:lay.boff[k]].reshape(d.shape) != 0))
+
+    def _call(self, order: np.ndarray, hyper: np.ndarray, epochs: int, stats: np.ndarray) -> tuple[int, int]:
+        lay = self.layout
+        return loops.train_run(self.P, self.V, self.D, lay.woff, lay.boff, lay.widths, lay.acts, lay.ap,
+                               *self.train, *self.test, order, lay.loss, lay.mode, hyper, self.modes, epochs, stats)
+
+    def step_epoch(self, trainer: Trainer) -> EpochStats:
+        self._load(trainer)
+        order = self.order
+        if trainer.cfg.shuffle:
+            order = torch.randperm(len(order), generator=trainer.shuffler).numpy()
+        self._call(order, self.hyper, 1, self.stats)
+        self._store(trainer)
         return epoch_stats(trainer.epoch, self.stats[0], trainer.classification, len(self.test[0]))
+
+    def run(self, trainer: Trainer) -> tuple[str, str]:
+        """The rest of ``cfg.epochs`` in a few kernel calls (for ``train`` with no callbacks and no
+        shuffling): the history grows as with :meth:`step_epoch`; returns ``train``'s (status, message)."""
+        cfg = trainer.cfg
+        hyper = np.array(hyper_row(cfg))  # with the target loss: the kernel stops where train() would
+        chunk = max(1, min(cfg.epochs, int(WORK_PER_CALL // max(1, len(self.order) * self.layout.size * 3))))
+        stats = np.empty((chunk, 4))
+        self._load(trainer)
+        left, status = cfg.epochs - trainer.epoch, RUNNING
+        while left > 0 and status == RUNNING:
+            done, status = self._call(self.order, hyper, min(chunk, left), stats)
+            for row in stats[:done]:
+                trainer.epoch += 1
+                trainer.history.append(epoch_stats(trainer.epoch, row, trainer.classification, len(self.test[0])))
+            left -= done
+        self._store(trainer)
+        if status == DIVERGED:
+            return "diverged", divergence_message(cfg, trainer.epoch, trainer.history.train_loss[-1])
+        if status == TARGET:
+            return "target_loss", f"train loss reached {cfg.target_loss} at epoch {trainer.epoch}"
+        return "completed", ""

@@ -22,12 +22,11 @@ from ..history import History
 from ..run import Run
 from ..step import divergence_message
 from . import group_unsupported
-from .engine import Layout, hyper_row, modes_row, split_arrays
+from .engine import WORK_PER_CALL, Layout, hyper_row, modes_row, split_arrays
 from .loops import evaluate_models
 from .loops import train_models as _train_models_kernel
 
 DATA_FIELDS = ("dataset", "n_points", "noise", "train_ratio", "features", "data_seed", "formula")
-WORK_PER_CALL = 3e7  # multiply-adds per kernel call between progress reports (about 0.1 s)
 
 
 def _datasets(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None) -> tuple[list[Dataset], list[int]]:
