@@ -23,10 +23,12 @@ _LAZY = {
     "MLP": "models", "train_perceptron": "models",
     "RunConfig": "config",
     "make_dataset": "training",
+    "approx": "analysis.approx",
     "collapse": "analysis.collapse",
     "inspect": "analysis.inspect",
     "linearity_table": "analysis.linearity",
     "regions": "analysis.regions",
+    "speed": "analysis.speed",
 }
 __all__ = sorted(_LAZY)
 
@@ -34,10 +36,12 @@ if TYPE_CHECKING:  # what static tools see; at run time __getattr__ imports on f
     from .activations import ACTIVATIONS as ACTIVATIONS
     from .activations import Activation as Activation
     from .activations import get_activation as get_activation
+    from .analysis.approx import approx as approx
     from .analysis.collapse import collapse as collapse
     from .analysis.inspect import inspect as inspect
     from .analysis.linearity import linearity_table as linearity_table
     from .analysis.regions import regions as regions
+    from .analysis.speed import speed as speed
     from .config import RunConfig as RunConfig
     from .data import DATASETS as DATASETS
     from .data import Dataset as Dataset
