@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from relulab.experiments import Verdict
 from relulab.experiments import c04_approximation as c4
 
@@ -38,5 +40,6 @@ def test_quick_run_with_another_seed_follows_its_numbers():
     slope = values["constructed sin: slope of log max error vs log N"]
     assert -2.3 <= slope <= -1.7
     errs = {t: values[f"trained {t}: max error on [-4, 4] for N = {UNITS}"] for t in ("sin", "sigmoid", "exp")}
-    assert (r.verdict, r.caveats) == c4.decide({"units": UNITS, "slope_sin_constructed": slope,
-                                                "trained_error": errs})
+    assert r.rule_inputs["slope_sin_constructed"] == pytest.approx(slope, abs=1e-3)
+    assert {t: [float(f"{v:.4g}") for v in e] for t, e in r.rule_inputs["trained_error"].items()} == errs
+    assert (r.verdict, r.caveats) == c4.decide(r.rule_inputs)

@@ -22,5 +22,6 @@ def test_quick_run_reports_every_activation_and_follows_its_ratios():
     from relulab.activations import activation_names
 
     assert set(fwd) == {"copy", *activation_names()}
-    assert r.verdict is c7.decide({"forward": fwd})[0]
+    assert fwd == {a: round(v, 3) for a, v in r.rule_inputs["forward"].items()}
+    assert (r.verdict, r.caveats) == c7.decide(r.rule_inputs)
     assert any(x.name == "torch threads" and x.value == 1 for x in r.measurements)

@@ -13,7 +13,7 @@ import torch
 
 from ..analysis.approx import TARGET_NAMES, UNITS, approx
 from ..viz.approx import plot_error_vs_n
-from .registry import register_claim
+from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
 ID = "C4"
@@ -50,7 +50,6 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
                progress=progress)
     m = {"units": r.units, "slope_sin_constructed": r.slope("sin", "constructed"),
          "trained_error": {t: r.errors(t, "trained") for t in r.targets}}
-    verdict, caveats = decide(m)
     meas = [Measurement("constructed sin: slope of log max error vs log N", round(m["slope_sin_constructed"], 3),
                         note="the bound h^2/8 max|f''| has slope -2")]
     for t in r.targets:
@@ -65,4 +64,4 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
                                  "bound (dotted) with slope about -2; trained nets (dashed).")
     cfg = {"targets": list(TARGET_NAMES), "units": list(UNITS), "interval": [-4, 4], "epochs": EPOCHS[quick],
            "optimizer": "adam", "lr": 0.03, "schedule": "cosine to lr/100", "n_points": 512, "dtype": "float64"}
-    return ClaimResult(ID, TEXT, verdict, RULE, meas, caveats, [fig], [cfg], [seed], quick=quick)
+    return CLAIMS.get(ID).result(m, meas, figures=[fig], configs=[cfg], seeds=[seed], quick=quick)

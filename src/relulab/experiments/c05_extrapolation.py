@@ -12,7 +12,7 @@ import torch
 
 from ..analysis.approx import TARGET_NAMES, UNITS, approx
 from ..viz.approx import plot_extrapolation
-from .registry import register_claim
+from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
 ID = "C5"
@@ -54,7 +54,6 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         if f.units == n:
             ratio[name] = f.outside / f.inside
     m = {"interval": list(r.interval), "kinks": kinks, "ratio": ratio}
-    verdict, caveats = decide(m)
     meas = [Measurement(f"max error outside / inside, N = {n}", {k: float(f"{v:.4g}") for k, v in ratio.items()}, "x",
                         note="inside [-4, 4], outside [-8, -4) and (4, 8]")]
     for method in ("constructed", "trained"):
@@ -74,4 +73,4 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
                                  "kinks: beyond the outermost kink a net is affine.")
     cfg = {"targets": list(TARGET_NAMES), "units": list(UNITS), "interval": [-4, 4], "outer": [-8, 8],
            "epochs": EPOCHS[quick], "optimizer": "adam", "lr": 0.03, "n_points": 512, "dtype": "float64"}
-    return ClaimResult(ID, TEXT, verdict, RULE, meas, caveats, [fig], [cfg], [seed], quick=quick)
+    return CLAIMS.get(ID).result(m, meas, figures=[fig], configs=[cfg], seeds=[seed], quick=quick)

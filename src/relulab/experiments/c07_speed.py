@@ -13,7 +13,7 @@ import torch
 
 from ..analysis.speed import speed
 from ..viz.speed import plot_speed
-from .registry import register_claim
+from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
 ID = "C7"
@@ -47,7 +47,6 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
     s = speed(numel=numel, repeats=repeats, device=device, threads=threads, seed=seed, progress=progress)
     ratios = s.ratios()
     m = {"forward": {a: r["forward"] for a, r in ratios.items()}}
-    verdict, caveats = decide(m)
 
     def rounded(kind: str) -> dict:
         return {a: (None if r[kind] is None else round(r[kind], 3)) for a, r in ratios.items()}
@@ -63,4 +62,4 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
     fig = Figure.from_matplotlib(plot_speed(s), "c07_speed",
                                  f"Time of each activation as a multiple of a copy of the same tensor ({where}).")
     cfg = {"numel": numel, "repeats": repeats, "dtype": "float32", "device": s.device, "threads": s.threads}
-    return ClaimResult(ID, TEXT, verdict, RULE, meas, caveats, [fig], [cfg], [seed], quick=quick)
+    return CLAIMS.get(ID).result(m, meas, figures=[fig], configs=[cfg], seeds=[seed], quick=quick)
