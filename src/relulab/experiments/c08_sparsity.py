@@ -1,0 +1,78 @@
+"""C8: ReLU makes activations sparse (many exact zeros).
+
+Nets trained on the playground's circle per activation and seed; the fraction of hidden outputs that
+are exactly 0 on the test points, per layer (:func:`relulab.analysis.sparsity.sparsity_table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..activations import get_activation
+from ..analysis.sparsity import sparsity_table
+from ..analysis.threads import torch_threads
+from ..config import RunConfig
+from ..training.stacked import train_many
+from ..viz.sparsity import plot_sparsity
+from .registry import CLAIMS, register_claim
+from .result import ClaimResult, Figure, Measurement, Verdict
+
+ID = "C8"
+TITLE = "ReLU activations are sparse"
+TEXT = "ReLU makes activations sparse (many exact zeros)."
+RULE = ("holds when relu's exact-zero fraction ≥ 30 % on the trained nets while every smooth activation's < 1 %; "
+        "otherwise does not hold")
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "silu", "softplus", "tanh", "sigmoid")
+BASE = RunConfig(dataset="circle", hidden=(8, 8), activation="relu", lr=0.03, batch_size=10, epochs=200, init="he")
+SIZE = {True: (2, 40), False: (5, 200)}  # (seeds, epochs)
+
+
+def decide(m: dict) -> tuple[Verdict, list[str]]:
+    """``m``: ``relu`` (mean exact-zero fraction over nets and layers), ``smooth`` {activation: largest
+    fraction over nets and layers}."""
+    reasons = []
+    if not m["relu"] >= 0.30:
+        reasons.append(f"relu's exact-zero fraction is {m['relu']:.1%}, below 30 %")
+    dense = {a: v for a, v in m["smooth"].items() if not v < 0.01}
+    if dense:
+        reasons.append("smooth activations with ≥ 1 % exact zeros: " +
+                       ", ".join(f"{a} {v:.1%}" for a, v in dense.items()))
+    return (Verdict.FAILS, reasons) if reasons else (Verdict.HOLDS, [])
+
+
+@register_claim(ID, TITLE, TEXT, RULE, decide)
+def run(quick: bool = False, seed: int = 0, device: str = "cpu",
+        progress: Callable[[float], None] | None = None) -> ClaimResult:
+    n_seeds, epochs = SIZE[quick]
+    seeds = list(range(seed, seed + n_seeds))
+    cfgs = [BASE.model_copy(update={"activation": a, "weight_seed": s, "epochs": epochs})
+            for a in ACTIVATIONS for s in seeds]
+    total, done = len(ACTIVATIONS) * epochs, 0.0
+
+    def on_epoch(k: float) -> None:
+        nonlocal done
+        done += k
+        if progress is not None:
+            progress(min(done / total, 1.0))
+
+    with torch_threads(1):  # small nets: one thread is fastest
+        runs = train_many(cfgs, on_epoch=on_epoch)
+    by_act = {a: [r for r in runs if r.config.activation == a] for a in ACTIVATIONS}
+    table = sparsity_table({a: [r.model for r in rs] for a, rs in by_act.items()},
+                           {a: rs[0].data.test_inputs for a, rs in by_act.items()})
+    smooth = [a for a in ACTIVATIONS if get_activation(a).smooth]
+    m = {"relu": table.overall("relu"),
+         "smooth": {a: max(max(v) for v in table.values[a]) for a in smooth}}
+    meas = [Measurement("exact-zero fraction per layer (mean over seeds)",
+                        {a: [round(v, 4) for v in table.per_layer(a)] for a in ACTIVATIONS}, note="test points"),
+            Measurement("exact-zero fraction, spread of the per-net means over seeds",
+                        {a: [round(v, 4) for v in table.range(a)] for a in ACTIVATIONS}),
+            Measurement("relu: mean exact-zero fraction", round(m["relu"], 4)),
+            Measurement("smooth activations: largest exact-zero fraction of any layer", m["smooth"]),
+            Measurement("test accuracy (mean over seeds)",
+                        {a: round(sum(r.metrics()["test_acc"] for r in rs) / len(rs), 3) for a, rs in by_act.items()})]
+    fig = Figure.from_matplotlib(plot_sparsity(table), "c08_sparsity",
+                                 f"Fraction of exactly-zero hidden outputs on the circle's test points, {n_seeds} "
+                                 f"trained nets per activation (hidden 8, 8; {epochs} epochs).")
+    return CLAIMS.get(ID).result(m, meas, figures=[fig], configs=[c.model_dump(mode="json") for c in cfgs[::n_seeds]],
+                                 seeds=seeds, quick=quick)
