@@ -65,6 +65,7 @@ def plot_extrapolation(r: Approximation, units: int | None = None) -> Figure:
         lo, hi = float(y.min()), float(y.max())
         pad = 0.25 * (hi - lo)
         ax.set_ylim(lo - pad, hi + pad)
+        ax.set_xlim(*r.outer)
         ax.set_title(f"{t}, N = {units}")
         ax.set_xlabel("x")
         ax.legend(fontsize=7, loc="upper left")
