@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from relulab.analysis.gradflow import gradient_flow
+from relulab.viz.gradflow import plot_gradient_flow
+
+
+def test_one_line_per_activation_and_init():
+    r = gradient_flow(["sigmoid", "relu"], ["torch", "he"], [2, 3], [0], width=4, n=8)
+    ax, ax2 = plot_gradient_flow(r).axes
+    labels = [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert labels == ["sigmoid, torch", "sigmoid, he", "relu, torch", "relu, he"]
+    assert list(ax.get_lines()[0].get_ydata()) == r.median("sigmoid", "torch")
+    assert [t.get_text() for t in ax2.texts] == ["1/4"]
