@@ -12,7 +12,6 @@ from collections.abc import Callable
 import torch
 
 from ..analysis.approx import TARGET_NAMES, UNITS, approx
-from ..viz.approx import plot_error_vs_n
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -45,6 +44,8 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.approx import plot_error_vs_n  # matplotlib: only when a claim runs
+
     # 1-D nets of at most 64 units: the CPU is the right place whatever ``device`` says.
     r = approx(TARGET_NAMES, UNITS, epochs=EPOCHS[quick], generator=torch.Generator().manual_seed(seed),
                progress=progress)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 import torch
 
 from ..analysis.approx import TARGET_NAMES, UNITS, approx
-from ..viz.approx import plot_extrapolation
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -43,6 +42,8 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.approx import plot_extrapolation  # matplotlib: only when a claim runs
+
     r = approx(TARGET_NAMES, UNITS, epochs=EPOCHS[quick], generator=torch.Generator().manual_seed(seed),
                progress=progress)
     n = max(r.units)

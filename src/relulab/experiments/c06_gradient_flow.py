@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..analysis.gradflow import ACTIVATIONS, DEPTHS, INIT_NAMES, gradient_flow, max_derivative
-from ..viz.gradflow import plot_gradient_flow
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -46,6 +45,8 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.gradflow import plot_gradient_flow  # matplotlib: only when a claim runs
+
     # width-32 nets: CPU whatever ``device`` says
     seeds = list(range(seed, seed + SEEDS[quick]))
     depths = QUICK_DEPTHS if quick else DEPTHS

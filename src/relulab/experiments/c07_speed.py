@@ -12,7 +12,6 @@ from collections.abc import Callable
 import torch
 
 from ..analysis.speed import speed
-from ..viz.speed import plot_speed
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -42,6 +41,8 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.speed import plot_speed  # matplotlib: only when a claim runs
+
     numel, repeats = SIZE[quick]
     threads = 1 if torch.device(device).type == "cpu" else None  # one core: the others' load disturbs it least
     s = speed(numel=numel, repeats=repeats, device=device, threads=threads, seed=seed, progress=progress)

@@ -13,7 +13,6 @@ from ..analysis.sparsity import sparsity_table
 from ..analysis.threads import torch_threads
 from ..config import RunConfig
 from ..training.stacked import train_many
-from ..viz.sparsity import plot_sparsity
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -43,6 +42,8 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.sparsity import plot_sparsity  # matplotlib: only when a claim runs
+
     n_seeds, epochs = SIZE[quick]
     seeds = list(range(seed, seed + n_seeds))
     cfgs = [BASE.model_copy(update={"activation": a, "weight_seed": s, "epochs": epochs})

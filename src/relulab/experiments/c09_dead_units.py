@@ -14,7 +14,6 @@ from ..analysis.dead import DeadUnitTracker
 from ..analysis.threads import torch_threads
 from ..config import RunConfig
 from ..training import build_model, make_dataset, train
-from ..viz.dead import plot_dead_fraction
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -73,6 +72,8 @@ def _train_all(jobs: list, epochs: int, histories: dict, results: dict,
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.dead import plot_dead_fraction  # matplotlib: only when a claim runs
+
     n_seeds, epochs = SIZE[quick]
     seeds = list(range(seed, seed + n_seeds))
     histories, results = {}, {}

@@ -16,7 +16,6 @@ from ..analysis.arithmetic import arithmetic_errors
 from ..analysis.threads import torch_threads
 from ..config import RunConfig
 from ..training.stacked import train_many
-from ..viz.arithmetic import plot_arithmetic
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
@@ -54,6 +53,8 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
 @register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
+    from ..viz.arithmetic import plot_arithmetic  # matplotlib: only when a claim runs
+
     n_seeds, epochs = SIZE[quick]
     seeds = list(range(seed, seed + n_seeds))
     cfgs = [BASE.model_copy(update={"dataset": op, "hidden": h, "weight_seed": s, "epochs": epochs})
