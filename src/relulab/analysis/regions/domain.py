@@ -11,7 +11,6 @@ plane coordinates ``(u, v)`` are those of the input space: :math:`x = o + u e_1 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,8 +75,8 @@ def _floats(box: object) -> np.ndarray:
 def parse_window(box: object) -> Window:
     """``(lo, hi)`` for the square ``[lo, hi]^2`` or ``((x0, x1), (y0, y1))``."""
     if (isinstance(box, tuple) and len(box) == 2 and all(type(v) in (int, float) for v in box)
-            and math.isfinite(box[0]) and math.isfinite(box[1]) and box[0] < box[1]):
-        return ((float(box[0]), float(box[1])), (float(box[0]), float(box[1])))  # the common case, fast
+            and -MAX_COORD <= box[0] < box[1] <= MAX_COORD):  # the common case, without numpy
+        return ((float(box[0]), float(box[1])), (float(box[0]), float(box[1])))
     arr = _floats(box)
     if arr.shape == (2,):
         arr = np.stack([arr, arr])
