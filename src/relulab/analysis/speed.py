@@ -53,10 +53,11 @@ WARMUP = 2  # the allocator only reuses a large block from the second free on (g
 
 @dataclass
 class Speed:
-    """Best times in seconds, and for each the matching copy timed just before it (``baseline``).
+    """Best times in seconds, and for each the matching copy timed next to it (``baseline``: the better of
+    the copies timed just before and just after the row).
 
     ``ratios()`` divides each time by its own adjacent copy, so a load that comes and goes on a shared
-    machine disturbs both sides of a ratio alike.
+    machine disturbs both sides of a ratio alike, and one disturbed copy does not skew a ratio alone.
     """
 
     device: str
@@ -152,14 +153,19 @@ def speed(
         def refill() -> None:
             buf.copy_(x)
 
+        def copies() -> tuple[float, float]:
+            return _best(lambda: x.clone(), repeats, now), _best(lambda: buf.copy_(x), repeats, now)
+
+        before = copies()
         for i, (n, fwd, inpl) in enumerate(rows):
-            c_out = _best(lambda: x.clone(), repeats, now)
             t_fwd = _best(lambda fwd=fwd: fwd(x), repeats, now)
             t_fb = _best(lambda fwd=fwd: fwd(xg).backward(g), repeats, now, setup=clear_grad)
-            c_in = _best(lambda: buf.copy_(x), repeats, now)
             t_in = None if inpl is None else _best(lambda inpl=inpl: inpl(buf), repeats, now, setup=refill)
+            after = copies()
+            c_out, c_in = min(before[0], after[0]), min(before[1], after[1])
             result.times[n] = {"forward": t_fwd, "inplace": t_in, "forward_backward": t_fb}
             result.baseline[n] = {"forward": c_out, "inplace": c_in, "forward_backward": c_out}
+            before = after
             if progress is not None:
                 progress((i + 1) / len(rows))
         return result
