@@ -6,12 +6,13 @@ import dataclasses
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+
+if TYPE_CHECKING:  # rich is imported when a table is printed, not for --help
+    from rich.console import Console
+    from rich.table import Table
 
 from ..activations import Activation, activation_names, get_activation
 from .common import bad_input, fail, print_json
@@ -73,6 +74,8 @@ def _range_text(lo: float, hi: float) -> str:
 
 def _console() -> Console:
     # Piped or captured output gets 80 columns by default, too narrow for ten columns of formulas.
+    from rich.console import Console
+
     console = Console()
     return console if console.is_terminal else Console(width=180)
 
@@ -82,6 +85,9 @@ def _yes(flag: bool) -> str:
 
 
 def _registry_table(acts: list[Activation]) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="activation registry (properties at the default parameters)", caption=GAIN_NOTE)
     for col in ("name", "formula", "params", "kinks", "piecewise\nlinear", "smooth", "range", "monotone",
                 "zero-\ncentred", "gain"):
@@ -97,6 +103,8 @@ def _registry_table(acts: list[Activation]) -> Table:
 
 
 def _linearity_table(rows: list) -> Table:
+    from rich.table import Table
+
     table = Table(title="C2: measured max |violation| on random inputs, and the measured class")
     for col in ("name", "f(a+b) vs\nf(a)+f(b)", "f(cx) vs\nc f(x)", "same,\nc > 0", "f(-x) vs\n-f(x)",
                 "kinks", "measured class", "registry\nagrees"):

@@ -10,23 +10,35 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ..experiments import claim_id, claim_ids, get_claim, run_claim
-from ..experiments.report import write_report
-from ..experiments.result import ClaimResult, Verdict, format_value
 from .common import bad_input, fail, print_json
 
-_err = Console(stderr=True)
-_STYLE = {Verdict.HOLDS: "green", Verdict.CAVEATS: "yellow", Verdict.FAILS: "red", Verdict.ERROR: "magenta"}
+if TYPE_CHECKING:  # the experiments and rich are imported when a claim runs, not for `relulab --help`
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from ..experiments.result import ClaimResult
+
+
+def _err():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _style(verdict) -> str:
+    from ..experiments.result import Verdict
+
+    return {Verdict.HOLDS: "green", Verdict.CAVEATS: "yellow", Verdict.FAILS: "red", Verdict.ERROR: "magenta"}[verdict]
 
 
 def parse_ids(only: str | None) -> list[str]:
     """``"C3,c7"`` -> ``["C3", "C7"]`` in the order given (duplicates dropped); None -> all claims."""
+    from ..experiments import claim_id, claim_ids
+
     if only is None:
         return claim_ids()
     ids: list[str] = []
@@ -52,8 +64,11 @@ def _check_device(device: str) -> str:
 @contextmanager
 def claims_progress(n: int, enabled: bool) -> Iterator[Progress]:
     """Two bars on stderr (only on a terminal): claim i/n, and the current claim's own progress."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    err = _err()
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-                   console=_err, transient=True, disable=not (enabled and _err.is_terminal))
+                   console=err, transient=True, disable=not (enabled and err.is_terminal))
     with bar:
         bar.add_task(f"claims 0/{n}", total=n)
         bar.add_task("", total=1.0)
@@ -61,6 +76,8 @@ def claims_progress(n: int, enabled: bool) -> Iterator[Progress]:
 
 
 def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, show: bool) -> list[ClaimResult]:
+    from ..experiments import get_claim, run_claim
+
     results = []
     with claims_progress(len(ids), show) as bar:
         overall, current = bar.task_ids
@@ -77,13 +94,17 @@ def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, sh
 
 
 def verdict_table(results: list[ClaimResult], title: str) -> Table:
+    from rich.table import Table
+
+    from ..experiments.result import format_value
+
     table = Table(title=title)
     for col in ("claim", "verdict", "key number", "s"):
         table.add_column(col)
     for r in results:
         m = r.measurements[0] if r.measurements else None
         key = r.error or (f"{m.name}: {format_value(m.value, m.unit)}" if m else "")
-        table.add_row(r.id, f"[{_STYLE[r.verdict]}]{r.verdict.value}[/]", str(key)[:80], f"{r.seconds:.1f}")
+        table.add_row(r.id, f"[{_style(r.verdict)}]{r.verdict.value}[/]", str(key)[:80], f"{r.seconds:.1f}")
     return table
 
 
@@ -98,6 +119,10 @@ def register(app: typer.Typer) -> None:
         device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
     ) -> None:
         """Run one claim's experiment and print its numbers and the verdict its rule gives."""
+        from ..experiments import claim_id
+        from ..experiments.report import write_report
+        from ..experiments.result import Verdict
+
         with bad_input():
             cid = claim_id(claim)
             _check_device(device)
@@ -123,6 +148,10 @@ def register(app: typer.Typer) -> None:
         device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
     ) -> None:
         """Run every claim (or --only some) and write ONE self-contained HTML report plus claims.json."""
+        from rich.console import Console
+
+        from ..experiments.report import write_report
+
         with bad_input():
             ids = parse_ids(only)
             _check_device(device)

@@ -6,8 +6,6 @@ import json
 import statistics
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .common import bad_input, config_options, make_config, print_json
 from .files import out_dir
@@ -72,6 +70,9 @@ def register(app: typer.Typer) -> None:
         if json_output:
             print_json(payload)
             return
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(title=f"{base.dataset}: test accuracy over {seeds} seeds, {base.epochs} epochs")
         for col in ("activation", "mean", "min", "max", "test loss (mean)", "diverged"):
             table.add_column(col)

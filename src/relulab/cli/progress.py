@@ -9,13 +9,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+if TYPE_CHECKING:  # rich is imported when progress is shown, not for --help
+    from rich.console import Console
+    from rich.progress import Progress
 
-if TYPE_CHECKING:
     from ..training import EpochStats, Trainer
 
-_console = Console(stderr=True)
+_console: Console | None = None
+
+
+def console() -> Console:
+    """The stderr console the bars and spinners draw on (created on first use)."""
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(stderr=True)
+    return _console
 DESCRIPTION_WIDTH = 18  # "training spiral3" fits; longer names are cut
 BAR_WIDTH = 16
 
@@ -27,9 +37,12 @@ def _short(text: str, width: int = DESCRIPTION_WIDTH) -> str:
 @contextmanager
 def progress_bar(total: int, description: str, *, enabled: bool = True) -> Iterator[Progress]:
     """``description ━━━━━ 120/300 loss 0.123/0.125 acc 0.98 0:00:02``: at most about 78 columns."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    con = console()
     bar = Progress(TextColumn("{task.description}"), BarColumn(bar_width=BAR_WIDTH), MofNCompleteColumn(),
-                   TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=_console,
-                   transient=True, disable=not (enabled and _console.is_terminal))
+                   TextColumn("{task.fields[info]}"), TimeRemainingColumn(), console=con,
+                   transient=True, disable=not (enabled and con.is_terminal))
     with bar:
         bar.add_task(_short(description), total=total, info="")
         yield bar
@@ -48,6 +61,7 @@ def epoch_callback(bar: Progress):
 
 def step(message: str, *, enabled: bool = True):
     """A spinner with ``message`` while a step without epochs runs (only on a terminal)."""
-    if not (enabled and _console.is_terminal):
+    con = console()
+    if not (enabled and con.is_terminal):
         return nullcontext()
-    return _console.status(_short(message, 70), spinner="dots")
+    return con.status(_short(message, 70), spinner="dots")
