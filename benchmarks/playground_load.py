@@ -2,7 +2,8 @@
 nine neighbours, and while a neighbour attacks the server.
 
 Starts ``relulab playground --no-browser --port 0`` in a subprocess (its own process and GIL, torch on
-one thread), then runs every scenario for a fixed time. A *normal session* plays the default net
+one thread), then runs every scenario for a fixed time. Every client (each normal session, the
+attacker) is a process of its own, as browser tabs are. A *normal session* plays the default net
 (tanh 4-2 on the circle, one epoch per frame), and every 0.25 s changes its learning rate (a message
 with a ``seq``); its latency is the time until the first frame whose ``ack`` reflects the change.
 Frames/s count the binary frames the WebSocket client receives (the page paints each one).
@@ -31,6 +32,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import multiprocessing as mp
 import os
 import platform
 import statistics
@@ -118,7 +120,16 @@ async def drain(ws, stats: dict) -> None:
             stats[key] = stats.get(key, 0) + 1
 
 
-async def attacker(url: str, http: str, kind: str, stop: asyncio.Event, stats: dict) -> None:
+async def attacker(url: str, http: str, kind: str, seconds: float, stats: dict) -> None:
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(seconds, stop.set)
+    try:
+        await attack(url, http, kind, stop, stats)
+    except websockets.ConnectionClosed as e:
+        stats["closed_by_server"] = f"{e.rcvd.code if e.rcvd else None}"
+
+
+async def attack(url: str, http: str, kind: str, stop: asyncio.Event, stats: dict) -> None:
     async with websockets.connect(url, max_size=None) as ws:
         sid = (await first_state(ws))["session"]
         reader = asyncio.create_task(drain(ws, stats))
@@ -137,6 +148,7 @@ async def attacker(url: str, http: str, kind: str, stop: asyncio.Event, stats: d
                        [{"type": "config", "config": {"noise": 0.05}}, {"type": "config", "config": {"noise": 0.0}}]
             feature = json.dumps({"type": "config", "config": {"features": ["x1"] * 5000}})
             while not stop.is_set():
+                stats["attacker_messages_sent"] = sent
                 await ws.send(feature if kind == "feature flood" else json.dumps(controls[sent % len(controls)]))
                 sent += 1
                 if sent % 50 == 0:
@@ -164,30 +176,39 @@ async def attacker(url: str, http: str, kind: str, stop: asyncio.Event, stats: d
         reader.cancel()
 
 
-async def scenario(url: str, http: str, name: str, seconds: float) -> dict:
-    out: dict = {}
-    stats: dict = {}
-    stop = asyncio.Event()
+def _in_process(target, *args) -> mp.Process:
+    """Run ``asyncio.run(target(*args, stats))`` in a process of its own (a client is one browser tab)."""
+    q: mp.Queue = mp.Queue()
+
+    def run() -> None:
+        stats: dict = {}
+        with contextlib.suppress(Exception):
+            asyncio.run(target(*args, stats))
+        q.put(stats)
+
+    p = mp.get_context("fork").Process(target=run, daemon=True)
+    p.start()
+    p.queue = q  # type: ignore[attr-defined]
+    return p
+
+
+def scenario(url: str, http: str, name: str, seconds: float) -> dict:
     sessions = 10 if name == "10 normal" else 1
-    attack = asyncio.create_task(attacker(url, http, name, stop, stats)) if name in ATTACKS else None
-    if attack is not None:
-        await asyncio.sleep(1.0)  # the attack is under way before the measurement starts
-    results = await asyncio.gather(*(normal_session(url, seconds, out) for _ in range(sessions)),
-                                   return_exceptions=True)
-    stop.set()
-    if attack is not None:
-        try:
-            await asyncio.wait_for(attack, 30)
-        except Exception as e:  # noqa: BLE001 - the attacker's failure is part of the result
-            stats["attacker_failure"] = repr(e)[:200]
-    failed = [repr(r) for r in results if isinstance(r, BaseException)]
-    lat = sorted(out.get("latency_ms", [])) or [float("nan")]
-    fps = out.get("fps", [0.0])
-    return {"scenario": name, "normal_sessions": sessions, "failed_sessions": len(failed), "failures": failed[:3],
-            "errors": out.get("errors", 0), "fps_per_session_mean": statistics.fmean(fps),
+    attack_proc = _in_process(attacker, url, http, name, seconds + 1.0) if name in ATTACKS else None
+    if attack_proc is not None:
+        time.sleep(1.0)  # the attack is under way before the measurement starts
+    normals = [_in_process(normal_session, url, seconds) for _ in range(sessions)]
+    outs = [p.queue.get(timeout=seconds + 60) for p in normals]  # type: ignore[attr-defined]
+    stats = attack_proc.queue.get(timeout=90) if attack_proc is not None else {}  # type: ignore[attr-defined]
+    for p in [*normals, *([attack_proc] if attack_proc else [])]:
+        p.join(timeout=10)
+    lat = sorted(v for o in outs for v in o.get("latency_ms", [])) or [float("nan")]
+    fps = [f for o in outs for f in o.get("fps", [])] or [0.0]
+    return {"scenario": name, "normal_sessions": sessions, "failed_sessions": sum(not o.get("fps") for o in outs),
+            "errors": sum(o.get("errors", 0) for o in outs), "fps_per_session_mean": statistics.fmean(fps),
             "fps_per_session_min": min(fps), "latency_ms_p50": lat[len(lat) // 2],
             "latency_ms_p95": lat[min(len(lat) - 1, int(0.95 * len(lat)))], "latency_ms_max": lat[-1],
-            "latency_samples": len(out.get("latency_ms", [])), "attacker": stats}
+            "latency_samples": len(lat), "attacker": stats}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -220,10 +241,10 @@ def main() -> None:
     proc, http, url = start_server()
     rows = []
     try:
-        asyncio.run(scenario(url, http, "1 normal", 1.0))  # warm-up: imports, first frames
+        scenario(url, http, "1 normal", 1.0)  # warm-up: imports, first frames
         for name in ("1 normal", "10 normal", *ATTACKS):
             cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
-            r = asyncio.run(asyncio.wait_for(scenario(url, http, name, seconds), seconds + 60))
+            r = scenario(url, http, name, seconds)
             r["server_cpu_fraction"] = (cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - t0)
             rows.append(r)
             print(f"{name:>14}: {r['fps_per_session_mean']:5.1f} frames/s (min {r['fps_per_session_min']:.1f}; "
@@ -232,7 +253,10 @@ def main() -> None:
                   f"errors {r['errors']} failed {r['failed_sessions']}  attacker {r['attacker']}")
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     result = {"benchmark": "playground_load", "quick": args.quick, "seconds_per_scenario": seconds,
               "python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(),
               "cpus": os.cpu_count(), "load_average_1min": [load_before, os.getloadavg()[0] if load_before is not None

@@ -260,3 +260,18 @@ def test_openapi_when_asked_for():
 
     with TestClient(create_app(ServerSettings(openapi=True, allow_hosts=("testserver",)))) as c:
         assert c.get("/openapi.json").json()["info"]["title"] == "relulab playground"
+
+
+def test_uploads_count_against_the_rate_limit_before_they_are_read(wire):
+    from fastapi.testclient import TestClient
+
+    from relulab.server import ServerSettings, create_app
+
+    app = create_app(ServerSettings(max_messages_per_s=2, allow_hosts=("testserver",)))
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        sid = open_session(ws, wire)
+        body = b"x1,x2,label\n" + b"".join(b"0.%012d,0.123456789012,%d\n" % (i, 1 - 2 * (i % 2)) for i in range(4000))
+        codes = [client.post(f"/api/session/{sid}/upload", content=body).status_code for _ in range(3)]
+        assert codes[0] == 200 and 429 in codes
+        r = client.post(f"/api/session/{sid}/upload", content=body)
+        assert r.status_code == 429 and "too many uploads" in r.json()["detail"]

@@ -186,3 +186,13 @@ def test_frames_carry_thumbnails_only_when_due(settings):
     assert "thumbs" not in later and "curve" not in later and "regions" not in later and later["epoch"] == 1
     s.handle_text('{"type": "edit", "layer": 0, "kind": "bias", "row": 0, "value": 1.0}')  # a change: all again
     assert "thumbs" in decode(s.frame(now=1000.2))[0]
+
+
+def test_a_flood_closes_the_session(settings):
+    s = Session("f", settings.model_copy(update={"max_messages_per_s": 10}))
+    for _ in range(120):
+        s.receive('{"type": "control", "action": "reset"}', now=s.limit.t)
+    assert s.closed is None  # 100 dropped: still within ten times the rate
+    for _ in range(5):
+        s.receive('{"type": "control", "action": "reset"}', now=s.limit.t)
+    assert s.closed and "more than 100 messages" in s.closed

@@ -120,6 +120,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                     break
                 text = msg.get("text")
                 session.receive(text if text is not None else msg.get("bytes") or b"")
+                if session.closed is not None:  # a flood: the pump says why and closes the socket
+                    await pump
+                    break
         except (WebSocketDisconnect, RuntimeError):
             pass
         finally:

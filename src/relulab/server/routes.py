@@ -4,6 +4,7 @@ CSV upload and run import (both with a size limit; bad input is a 422 with a one
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -43,13 +44,21 @@ def _session(request: Request, sid: str) -> Session:
         raise HTTPException(404, str(e.args[0])) from None
 
 
-async def _body(request: Request) -> bytes:
-    """The request body, refused with 422 as soon as it passes ``max_upload_bytes``."""
+UPLOAD_BYTES_PER_MESSAGE = 20_000  # an upload counts against the session's message rate by its size
+
+
+async def _body(request: Request, session: Session) -> bytes:
+    """The request body, refused with 422 as soon as it passes ``max_upload_bytes``, and with 429 before
+    it is read when the session's rate limit has no room for it."""
     limit = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length")
     too_big = f"upload too large: the limit is {limit} bytes"
     if declared and declared.isdigit() and int(declared) > limit:
         raise HTTPException(422, f"{too_big}, got {int(declared)} bytes")
+    size = int(declared) if declared and declared.isdigit() else limit
+    if not session.limit.allow(time.monotonic(), 1 + size / UPLOAD_BYTES_PER_MESSAGE):
+        raise HTTPException(429, f"too many uploads: at most {session.limit.rate * UPLOAD_BYTES_PER_MESSAGE:,.0f} "
+                                 "bytes a second per session; wait a moment")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -132,7 +141,7 @@ async def upload_csv(request: Request, sid: str) -> dict[str, Any]:
     """CSV text ``x1,x2,label`` (or ``x1,label``): the session's data becomes these points. The answer
     says how the labels were read (classes or regression, and why)."""
     session = _session(request, sid)
-    raw = await _body(request)
+    raw = await _body(request, session)
     settings = request.app.state.settings
 
     def apply() -> tuple[int, str, int, str]:
@@ -175,7 +184,7 @@ def _base_dataset(problem: str, input_dim: int, classes: int) -> str:
 async def import_run(request: Request, sid: str) -> dict[str, Any]:
     """A run exported as ``run.json``: checked whole, then its config, data and weights replace the session's."""
     session = _session(request, sid)
-    raw = await _body(request)
+    raw = await _body(request, session)
 
     def apply() -> tuple[int, str]:
         run, own_points = read_run(raw, request.app.state.settings, speed=session.lab.speed)

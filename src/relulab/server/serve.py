@@ -65,7 +65,7 @@ def _server(settings: ServerSettings) -> uvicorn.Server:
                             # gets an error frame (the session refuses it), not a bare close
                             ws_max_size=max(settings.max_message_bytes * 16, 16 << 20),
                             ws_ping_interval=settings.connection_idle_s, ws_ping_timeout=settings.connection_idle_s,
-                            timeout_keep_alive=5,
+                            timeout_keep_alive=5, timeout_graceful_shutdown=3,
                             ws_per_message_deflate=False)  # frames are mostly bytes: deflate costs more than it saves
     return uvicorn.Server(config)
 

@@ -41,12 +41,19 @@ class Display:
 
 
 class RateLimit:
-    """A token bucket: ``rate`` messages a second on average, bursts of ``2 * rate``."""
+    """A token bucket: ``rate`` messages a second on average, bursts of ``2 * rate``. A flood -- more
+    than ``FLOOD`` times the rate dropped since the last report -- is reported by :attr:`flood`."""
+
+    FLOOD = 10
 
     def __init__(self, rate: float) -> None:
         self.rate, self.tokens, self.t = rate, 2 * rate, time.monotonic()
         self.dropped = 0
         self.last_warning = -1e9
+
+    @property
+    def flood(self) -> bool:
+        return self.dropped > self.FLOOD * self.rate
 
     def report(self, now: float) -> str | None:
         """At most once a second: how many messages were dropped since the last report."""
@@ -55,11 +62,12 @@ class RateLimit:
         n, self.dropped, self.last_warning = self.dropped, 0, now
         return f"too many messages: at most {self.rate:g} a second; {n} were dropped (not applied)"
 
-    def allow(self, now: float) -> bool:
+    def allow(self, now: float, cost: float = 1.0) -> bool:
+        """Whether a message (or an upload of ``cost`` messages' worth) may pass now."""
         self.tokens = min(2 * self.rate, self.tokens + max(0.0, now - self.t) * self.rate)
         self.t = now
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if self.tokens >= min(cost, 2 * self.rate):
+            self.tokens -= cost
             return True
         self.dropped += 1
         return False
@@ -96,6 +104,9 @@ class Session:
         self.last_seen = now
         if self.limit.allow(now):
             self.inbox.append(text)
+        elif self.limit.flood and self.closed is None:  # reading a flood costs every session: stop it
+            self.closed = (f"session closed: more than {RateLimit.FLOOD * self.limit.rate:g} messages over the "
+                           f"limit of {self.limit.rate:g} a second; reload the page")
         self.wake.set()
 
     def handle_text(self, text: str | bytes) -> None:
@@ -197,7 +208,7 @@ class Session:
                 self.handle_text(self.inbox.popleft())
             if train and self.playing:
                 self.advance()
-            frame = self.frame(now) if self.playing or "frame" in self._due else None
+            frame = self.frame(now) if (train and self.playing) or "frame" in self._due else None
             return self.drain(), frame
 
     def advance(self, epochs: int | None = None) -> int:

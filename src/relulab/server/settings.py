@@ -22,6 +22,8 @@ cost: points x parameters x epochs per frame may be at most 20,000,000 on this s
 
 from __future__ import annotations
 
+from collections import Counter
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import RunConfig
@@ -94,7 +96,7 @@ class ServerSettings(BaseModel):
             raise ValueError(f"weight_seed: allowed 0..{MAX_SEED}, got {cfg.weight_seed}")
         feats = cfg.feature_names()
         if len(set(feats)) != len(feats):
-            twice = sorted({f for f in feats if feats.count(f) > 1})
+            twice = sorted(f for f, n in Counter(feats).items() if n > 1)
             raise ValueError(f"features: each feature at most once, got {', '.join(twice)} more than once")
         if len(feats) > self.max_features:
             raise ValueError(f"features: at most {self.max_features} on this server, got {len(feats)}")

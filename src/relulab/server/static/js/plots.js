@@ -49,9 +49,9 @@ function pointColour(y, data) {
   return y > 0 ? "#0877bd" : "#f59322";
 }
 
-// A round tick step (1, 2 or 5 times a power of ten) giving about 6 ticks over `span`.
-export function tickStep(span) {
-  const raw = span / 6, p = 10 ** Math.floor(Math.log10(raw));
+// A round tick step (1, 2 or 5 times a power of ten) giving about `n` ticks over `span`.
+export function tickStep(span, n = 6) {
+  const raw = span / n, p = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
 }
 
@@ -64,7 +64,8 @@ export function drawTicks(ctx, W, H, x, y) {
   ctx.fillStyle = "rgba(0,0,0,0.6)"; ctx.strokeStyle = "rgba(0,0,0,0.6)"; ctx.lineWidth = 1;
   for (const [axis, r] of [["x", x], ["y", y]]) {
     if (!r) continue;
-    const [lo, hi] = r, step = tickStep(hi - lo);
+    const room = (axis === "x" ? W : H) / (window.devicePixelRatio || 1);  // about one tick per 45 px
+    const [lo, hi] = r, step = tickStep(hi - lo, Math.max(2, Math.min(6, Math.floor(room / 45))));
     for (let v = Math.ceil(lo / step) * step; v <= hi + step / 1e6; v += step) {
       const t = (v - lo) / (hi - lo), label = tickLabel(v, step);
       ctx.beginPath();
