@@ -120,6 +120,16 @@ def test_without_the_entry_the_tools_do_not_know_it(generator):
         rl.regions(mod, (-1, 1))
 
 
+def test_the_reading_follows_the_registry_as_it_changes(generator):
+    # module_activation caches its class table and uses per registry version: both must follow changes
+    mod, _ = _nets(generator)
+    assert module_activation(mod[1]) is None
+    with registered(BENT):
+        use = module_activation(mod[1])
+        assert use is not None and use.name == "bent" and use.params == {"knee": mod[1].knee}
+    assert module_activation(mod[1]) is None
+
+
 @pytest.mark.parametrize("name", ["abs", "step", "relu", "identity"])
 def test_collapse_works_on_every_builtin_activation_net(name):
     # abs and step are relulab's own modules (Elementwise): collapse deep-copies the model

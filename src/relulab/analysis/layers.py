@@ -75,10 +75,20 @@ class ActivationUse:
         return self.spec.kinks(**self.params) if self.spec is not None else ()
 
 
+_USES: dict[tuple, ActivationUse] = {}  # (registry version, entry's id, params) -> its use (immutable, shared)
+
+
 def _use(spec: Activation, params: Mapping[str, Any]) -> ActivationUse:
-    p = spec.resolve(**{k: float(v) for k, v in params.items()})
-    fast = FAST_DERIVATIVES.get(spec.name) if ACTIVATIONS.get(spec.name) is spec else None
-    return ActivationUse(spec.name, spec, p, lambda x: spec.fn(x, **p), fast or (lambda x: spec.grad(x, **p)))
+    key = (ACTIVATIONS.version, id(spec), *((k, float(v)) for k, v in params.items()))
+    use = _USES.get(key)
+    if use is None or use.spec is not spec:
+        p = spec.resolve(**{k: float(v) for k, v in params.items()})
+        fast = FAST_DERIVATIVES.get(spec.name) if ACTIVATIONS.get(spec.name) is spec else None
+        use = ActivationUse(spec.name, spec, p, lambda x: spec.fn(x, **p), fast or (lambda x: spec.grad(x, **p)))
+        if len(_USES) > 1024:
+            _USES.clear()
+        _USES[key] = use
+    return use
 
 
 def _own(name: str, spec: Activation | None, fn: Fn) -> ActivationUse:

@@ -1,9 +1,9 @@
 """Exact linear regions of piecewise-linear networks (claims C3, C14).
 
 ``regions(model, box)`` cuts the input box (a 2-D window, a 1-D interval, or a plane through three
-input points) into the convex pieces on which the network is affine, layer by layer, vectorized
-across regions. Modules, by concept: :mod:`.network` (reading a model), :mod:`.polygons` (batched
-convex polygons), :mod:`.planar` / :mod:`.interval` (the enumeration), :mod:`.result` /
+input points) into the convex pieces on which the network is affine, layer by layer. Modules, by
+concept: :mod:`.network` (reading a model), :mod:`.polygons` (batched convex polygons), :mod:`.planar`
+/ :mod:`.interval` (the enumeration; in 2-D compiled: :mod:`.kernels`, :mod:`.small`), :mod:`.result` /
 :mod:`.result1d` (what you get), :mod:`.boundary` and :mod:`.classes` (decision boundary, class
 polygons and their sides), :mod:`.bounds` (Zaslavsky, Montúfar, Serra), :mod:`.runs` (trained runs
 and input features), :mod:`.tracking` (region count during training).

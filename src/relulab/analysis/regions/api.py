@@ -46,8 +46,8 @@ def input_features(model: nn.Module) -> int:
 
 def _layers(steps: list, counts: list[int]) -> LayerInfo:
     pw = [s for s in steps if isinstance(s, Piecewise)]
-    return LayerInfo(tuple(counts), tuple(s.width for s in pw), tuple(s.name for s in pw),
-                     tuple(s.breakpoints.shape[1] for s in pw))
+    widths, names, bps = zip(*((s.width, s.name, s.breakpoints.shape[1]) for s in pw), strict=True) if pw else ((),) * 3
+    return LayerInfo(tuple(counts), tuple(widths), tuple(names), tuple(bps))
 
 
 def _pattern(patterns: list[np.ndarray], R: int) -> Tensor:
@@ -92,7 +92,6 @@ def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None
     else:
         raise ValueError(f"the model takes {d} inputs: pass plane=(p0, p1, p2), three points of R^{d}, "
                          "to get the regions on the plane through them")
-    A = torch.from_numpy(part.maps[:, :2, :].transpose(0, 2, 1).copy())
-    return Regions(torch.from_numpy(part.vertices), torch.from_numpy(part.counts), A,
-                   torch.from_numpy(part.maps[:, 2, :].copy()), torch.from_numpy(part.patterns),
+    t = torch.from_numpy
+    return Regions(t(part.vertices), t(part.counts), t(part.A), t(part.b), t(part.patterns),
                    _layers(steps, part.layer_counts), window, pl, tol)

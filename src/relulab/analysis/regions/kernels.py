@@ -121,7 +121,8 @@ def cut_layer(vx, vy, start, count, Z, bp, slopes, icpt, pat, Lu, Lv, tol, min_a
     nr, nvo = 0, 0
     for r in range(R0):
         s0, c0 = start[r], count[r]
-        lx, ly = _grow_f(lx, c0), _grow_f(ly, c0)
+        if c0 > lx.shape[0]:  # (each grow is behind a test: a call that returns an array costs refcounts)
+            lx, ly = _grow_f(lx, c0), _grow_f(ly, c0)
         xmin, xmax, ymin, ymax = vx[s0], vx[s0], vy[s0], vy[s0]
         for i in range(c0):
             lx[i], ly[i] = vx[s0 + i], vy[s0 + i]
@@ -147,7 +148,8 @@ def cut_layer(vx, vy, start, count, Z, bp, slopes, icpt, pat, Lu, Lv, tol, min_a
                     continue  # ... or the ancestor itself
                 for p in range(nl):
                     st, cn = lst[p], lcn[p]
-                    sb, gb = _grow_f(sb, cn), _grow_i(gb, cn)
+                    if cn > sb.shape[0]:
+                        sb, gb = _grow_f(sb, cn), _grow_i(gb, cn)
                     gmax, gmin = -1, 1
                     for i in range(cn):
                         s = lx[st + i] * a + ly[st + i] * b + cb
@@ -156,19 +158,23 @@ def cut_layer(vx, vy, start, count, Z, bp, slopes, icpt, pat, Lu, Lv, tol, min_a
                         gmax, gmin = max(gmax, gb[i]), min(gmin, gb[i])
                     if gmax < 1 or gmin > -1:
                         continue
-                    lx, ly = _grow_f(lx, nv + 2 * cn + 2), _grow_f(ly, nv + 2 * cn + 2)
+                    if nv + 2 * cn + 2 > lx.shape[0]:
+                        lx, ly = _grow_f(lx, nv + 2 * cn + 2), _grow_f(ly, nv + 2 * cn + 2)
                     npos = _split(lx, ly, st, cn, sb, gb, nv, 1)
                     nneg = _split(lx, ly, st, cn, sb, gb, nv + npos, -1)
                     if min(_area(lx, ly, nv, npos), _area(lx, ly, nv + npos, nneg)) > min_area:
-                        lst, lcn = _grow_i(lst, nl + 1), _grow_i(lcn, nl + 1)
+                        if nl + 1 > lst.shape[0]:
+                            lst, lcn = _grow_i(lst, nl + 1), _grow_i(lcn, nl + 1)
                         lst[p], lcn[p] = nv, npos
                         lst[nl], lcn[nl] = nv + npos, nneg
                         nl += 1
                         nv += npos + nneg
         # the ancestor's pieces into the new pool, each with its piece index and map
-        ox, oy = _grow_f(ox, nvo + nv), _grow_f(oy, nvo + nv)
-        ost, ocn, org = _grow_i(ost, nr + nl), _grow_i(ocn, nr + nl), _grow_i(org, nr + nl)
-        H, P = _grow_rows(H, nr + nl), _grow_rows(P, nr + nl)
+        if nvo + nv > ox.shape[0]:
+            ox, oy = _grow_f(ox, nvo + nv), _grow_f(oy, nvo + nv)
+        if nr + nl > ost.shape[0]:
+            ost, ocn, org = _grow_i(ost, nr + nl), _grow_i(ocn, nr + nl), _grow_i(org, nr + nl)
+            H, P = _grow_rows(H, nr + nl), _grow_rows(P, nr + nl)
         for p in range(nl):
             st, cn = lst[p], lcn[p]
             ost[nr], ocn[nr], org[nr] = nvo, cn, r

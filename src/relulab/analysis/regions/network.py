@@ -58,7 +58,7 @@ def _np(t: torch.Tensor) -> np.ndarray:
     return t.detach().to("cpu", torch.float64).numpy().copy()
 
 
-_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # (name, params) -> one unit's pieces
+_TABLES: dict[tuple, tuple[object, np.ndarray, np.ndarray, np.ndarray]] = {}  # (name, params) -> entry, pieces
 
 
 def _probe(use: ActivationUse, module: nn.Module, n: int) -> Piecewise:
@@ -68,10 +68,10 @@ def _probe(use: ActivationUse, module: nn.Module, n: int) -> Piecewise:
     per activation and parameters (cached: on small nets the probe would be most of the time)."""
     if use.spec is not None and not use.spec.learnable:
         key = (use.name, tuple(sorted(use.params.items())))
-        if key not in _TABLES:
+        if key not in _TABLES or _TABLES[key][0] is not use.spec:  # new, or the registry entry was replaced
             one = _probe_units(use, module, 1)
-            _TABLES[key] = (one.breakpoints[0], one.slopes[0], one.intercepts[0])
-        bp, sl, ic = _TABLES[key]
+            _TABLES[key] = (use.spec, one.breakpoints[0], one.slopes[0], one.intercepts[0])
+        _, bp, sl, ic = _TABLES[key]
         return Piecewise(use.name, bp[None].repeat(n, 0), sl[None].repeat(n, 0), ic[None].repeat(n, 0))
     return _probe_units(use, module, n)
 
@@ -99,7 +99,8 @@ def _probe_units(use: ActivationUse, module: nn.Module, n: int) -> Piecewise:
     p = len(t0a)
     f0, f1 = y[:p].T, y[p:].T  # (n, P)
     slopes = (f1 - f0) / (t1a - t0a)
-    return Piecewise(use.name, np.tile(bp, (n, 1)), slopes, f0 - slopes * t0a)
+    icpt = f0 - slopes * t0a
+    return Piecewise(use.name, np.tile(bp, (n, 1)), np.ascontiguousarray(slopes), np.ascontiguousarray(icpt))
 
 
 def network_steps(model: nn.Module, in_features: int) -> list[Affine | Piecewise]:
