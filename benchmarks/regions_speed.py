@@ -6,8 +6,8 @@ float32 values (regioncam computes in float32) so that both see exactly the same
 the playground's [-6, 6]^2. Each net is timed alternately with relulab (``relulab.regions``) and with
 regioncam (``Regioncam(6.0)`` + one ``linear`` / ``relu`` call per layer), on one thread; reported:
 the best of the repeats for each, their ratio (relulab / regioncam) and both region counts (they must
-agree). Goals: ratio <= 3 on nets with 10,000+ regions, under 50 ms for the playground's sizes (up to
-6 layers of 8). Writes benchmarks/results/regions_speed.json.
+agree). Goals (issue 13): ratio <= 3 on the small nets [3, 3, 3] and [16, 16] (there the fixed cost
+per call dominates), <= 1 on [64] * 3 and [128] * 3. Writes benchmarks/results/regions_speed.json.
 
     python benchmarks/regions_speed.py [--quick]
 """
@@ -34,6 +34,7 @@ from torch import nn  # noqa: E402
 import relulab as rl  # noqa: E402
 
 NETS = [[3, 3, 3], [8, 8], [8] * 6, [16, 16], [32, 32, 32], [64, 64, 64], [128, 128, 128]]
+SMALL_GOAL, LARGE_GOAL = [[3, 3, 3], [16, 16]], [[64, 64, 64], [128, 128, 128]]  # ratio <= 3, <= 1
 
 
 def he_net(widths: list[int], seed: int = 0) -> nn.Sequential:
@@ -91,11 +92,15 @@ def main() -> None:
         row = {"widths": widths, "regions_relulab": n_ours, "regions_regioncam": n_rc,
                "relulab_s": t_ours, "regioncam_s": t_rc, "ratio": t_ours / t_rc}
         rows.append(row)
-        print(f"{str(widths):18s} regions {n_ours:6d} (regioncam {n_rc:6d})  relulab {t_ours * 1e3:8.1f} ms  "
-              f"regioncam {t_rc * 1e3:8.1f} ms  ratio {t_ours / t_rc:5.2f}", flush=True)
+        print(f"{str(widths):18s} regions {n_ours:6d} (regioncam {n_rc:6d})  relulab {t_ours * 1e3:10.3f} ms  "
+              f"regioncam {t_rc * 1e3:10.3f} ms  ratio {t_ours / t_rc:5.2f}", flush=True)
     big_rows = [r for r in rows if r["regions_relulab"] >= 10_000]
     playground = [r for r in rows if max(r["widths"]) <= 8 and len(r["widths"]) <= 6]
+    small = [r["ratio"] for r in rows if r["widths"] in SMALL_GOAL]
+    large = [r["ratio"] for r in rows if r["widths"] in LARGE_GOAL]
     summary = {
+        "max_ratio_small": max(small, default=None), "small_goal_met": all(x <= 3 for x in small),
+        "max_ratio_large": max(large, default=None), "large_goal_met": all(x <= 1 for x in large),
         "max_ratio_10k_plus": max((r["ratio"] for r in big_rows), default=None),
         "max_playground_ms": 1e3 * max(r["relulab_s"] for r in playground),
         "counts_agree": all(r["regions_relulab"] == r["regions_regioncam"] for r in rows),
