@@ -31,7 +31,7 @@ MIXED = [dict(weight_seed=0, data_seed="0", lr=0.03, reg_rate=0.001, momentum=0.
 
 @pytest.mark.parametrize("activation,params", [
     ("relu", {}), ("tanh", {}), ("sigmoid", {}), ("leaky_relu", {"negative_slope": 0.2}), ("identity", {}),
-    ("prelu", {}),
+    ("prelu", {}), ("prelu", {"init": 0.1}),
 ])
 @pytest.mark.parametrize("engine", ["fused", "auto"])  # auto: the compiled engine where it applies
 def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation, params, engine):
@@ -40,7 +40,7 @@ def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation
                      engine="auto" if activation == "prelu" else engine)
     cfgs = [base.model_copy(update=m) for m in MIXED]
     assert len({stack_key(c) for c in cfgs}) == 1
-    expected = "sequential" if activation == "prelu" else "stacked" if engine == "fused" else "compiled"
+    expected = "stacked" if activation == "prelu" or engine == "fused" else "compiled"
     assert choose_engine(cfgs, _datasets(cfgs)) == expected
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_as_alone(run, cfg)
@@ -53,6 +53,9 @@ def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation
     dict(activation="relu", loss="bce", optimizer="momentum", regularization="l1", reg_rate=0.003),
     dict(activation="tanh", dataset="reg-gauss"),
     dict(activation="relu", dataset="spiral3", loss="cross_entropy", optimizer="adam", lr=0.01),
+    dict(activation="prelu", optimizer="adam", lr=0.01, regularization="l1", reg_rate=0.01, engine="auto",
+         hidden=(12, 3)),
+    dict(activation=("prelu", "tanh"), loss="bce", optimizer="momentum", engine="auto"),
 ])
 def test_stack_equals_loop(kw):
     base = RunConfig(**{"dataset": "circle", "hidden": (3, 3), "n_points": 80, "epochs": 6, "engine": "fused", **kw})
@@ -165,3 +168,14 @@ def test_narrow_stack_gradients_equal_the_fused_stack(generator):
         for g, e in zip(got, expected, strict=True):
             torch.testing.assert_close(g, e, atol=1e-14, rtol=0)
         torch.testing.assert_close(narrow.logits(narrow.inputs(x)), wide.logits(x), atol=1e-14, rtol=0)
+
+
+def test_prelu_slopes_are_learned_per_model_and_unit_in_the_stack():
+    base = RunConfig(dataset="xor", hidden=(4,), activation="prelu", epochs=5, lr=0.1, n_points=60)
+    cfgs = [base.model_copy(update={"weight_seed": s}) for s in range(3)]
+    assert choose_engine(cfgs, _datasets(cfgs)) == "stacked"
+    slopes = [next(m for m in r.model if isinstance(m, torch.nn.PReLU)).weight for r in train_group(cfgs)]
+    assert all(s.shape == (4,) and not torch.allclose(s, torch.full((4,), 0.25, dtype=torch.float64)) for s in slopes)
+    assert not torch.equal(slopes[0], slopes[1])
+    fused = [c.model_copy(update={"engine": "fused"}) for c in cfgs]
+    assert choose_engine(fused, _datasets(fused)) == "sequential"  # as train(): 'fused' refuses PReLU

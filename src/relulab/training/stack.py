@@ -9,6 +9,10 @@ runs (the tests check it to 1e-12 in float64), and a model that diverges cannot 
 it is marked diverged at that epoch with the message a lone run gives, its weights kept as they were
 then, and the rest train on.
 
+The stack's arithmetic: nets up to 8 units wide with the model axis last (:mod:`.narrow`), wider ones
+with batched matmuls (:class:`~.fused.FusedNet`), nets with learned activation parameters (PReLU)
+through autograd (:mod:`.learned`).
+
 Each batch is one :class:`~relulab.training.step.Update` (the step ``Trainer`` uses) on the stack;
 each epoch one forward pass over train and test points together gives every model's metrics
 (:func:`~relulab.training.step.metrics_from_logits`).
@@ -30,10 +34,13 @@ from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .build import DTYPES
 from .fused import FusedNet
 from .history import History
+from .learned import LearnedStack
 from .loop import encode
 from .narrow import MAX_WIDTH, NarrowStack
 from .run import Run
 from .step import Update, divergence_message, metrics_from_logits
+
+StackNet = FusedNet | NarrowStack | LearnedStack  # forward/gradients/logits/inputs/model_first, one layout each
 
 
 def per_model(values: Sequence[float], dtype: torch.dtype) -> float | Tensor:
@@ -59,7 +66,7 @@ def _labels(datas: Sequence[Dataset], split: str, axis: int) -> Tensor:
 
 def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
                 on_epoch: Callable[[float], None] | None = None) -> list[Run]:
-    """Train ``cfgs`` (one stack key, fusable activations) on ``datas`` (one per config) as one stack."""
+    """Train ``cfgs`` (one stack key, :func:`~.stacked.stackable`) on ``datas`` (one per config) as one stack."""
     cfg, data = cfgs[0], datas[0]
     dtype, loss = DTYPES[cfg.dtype], LOSSES.get(cfg.loss)
     classification, k = data.problem == "classification", data.num_classes
@@ -73,8 +80,11 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
     weights, biases = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
     resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
     pairs = list(zip(acts, resolved, strict=True))
-    narrow = max(widths) <= MAX_WIDTH
-    net = NarrowStack.from_model_first(weights, biases, pairs) if narrow else FusedNet(weights, biases, pairs)
+    learned = any(a.learnable for a in acts)
+    narrow = max(widths) <= MAX_WIDTH and not learned
+    net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if learned
+                     else NarrowStack.from_model_first(weights, biases, pairs) if narrow
+                     else FusedNet(weights, biases, pairs))
     x_tr, x_all = net.inputs(x_tr), net.inputs(torch.cat([x_tr, x_te], dim=axis))  # one pass evaluates both
     x_axis = 0 if narrow else axis  # the points' axis of the inputs in the engine's layout
     update = Update(net.params, net.weights, lambda x, t, mean: net.gradients(x, t, loss, classification, mean=mean),
@@ -113,11 +123,11 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
 
 def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], params: list[Tensor], records: Tensor,
           stopped: dict[int, tuple[int, str, list[Tensor]]], classification: bool, has_test: bool) -> list[Run]:
-    """One :class:`Run` per model from the stack's parameters (weights then biases, ``(E, …)``) and its
-    ``(epochs + 1, 4, E)`` metrics."""
+    """One :class:`Run` per model from the stack's parameters (weights, biases, then learned activation
+    parameters, ``(E, …)``) and its ``(epochs + 1, 4, E)`` metrics."""
     cfg = cfgs[0]
     per_model_rows = records.permute(2, 1, 0).tolist()  # [E][4][epochs + 1], one conversion for all
-    names, dtype, half = cfg.layer_activations(), DTYPES[cfg.dtype], len(params) // 2
+    names, dtype, half = cfg.layer_activations(), DTYPES[cfg.dtype], len(cfg.hidden) + 1
     dummy = torch.Generator()
     runs = []
     for e, (c, data) in enumerate(zip(cfgs, datas, strict=True)):
@@ -131,5 +141,10 @@ def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], params: list[Tens
                           rows[3] if classification and has_test else nothing)
         model = MLP(params[0].shape[-1], c.hidden, params[half - 1].shape[-2], names,
                     activation_params=c.activation_params, init="zero", generator=dummy, dtype=dtype)
-        runs.append(Run(c, unstack(model, mine[:half], mine[half:], i), data, history, status, message))
+        unstack(model, mine[:half], mine[half:2 * half], i)
+        with torch.no_grad():
+            learned = [p for m in model.activations for p in m.parameters()]  # PReLU slopes, (units,) each
+            for p, a in zip(learned, mine[2 * half:], strict=True):
+                p.copy_(a[i].reshape(-1))
+        runs.append(Run(c, model, data, history, status, message))
     return runs

@@ -25,6 +25,7 @@ from ..data import Dataset
 from .build import make_dataset
 from .compiled import group_unsupported
 from .fused import fusable
+from .learned import LearnedStack
 from .loop import train
 from .run import Run
 from .stack import train_stack
@@ -63,13 +64,21 @@ def _same_shapes(datas: Sequence[Dataset]) -> bool:
                and d.y_train.dtype == first.y_train.dtype for d in datas)
 
 
+def _stacked_activations(cfg: RunConfig) -> bool:
+    acts = [get_activation(a) for a in cfg.layer_activations()]
+    if fusable(acts):
+        return True  # engine "fused" asks for closed forms only, as a lone run does
+    return cfg.engine == "auto" and all(fusable([a]) or LearnedStack.stackable(a) for a in acts)
+
+
 def stackable(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None) -> bool:
-    """One stack key, activations the stacked engine computes in closed form, no early stop, no
-    per-run shuffling, not forced onto autograd (and, when given, data sets of one shape)."""
+    """One stack key, activations the stacked engine computes in closed form (or learns per model and
+    unit, as PReLU), no early stop, no per-run shuffling, not forced onto autograd (and, when given,
+    data sets of one shape)."""
     first = cfgs[0]
     key = stack_key(first)
     return (all(stack_key(c) == key for c in cfgs) and first.target_loss is None and not first.shuffle
-            and first.engine != "autograd" and fusable([get_activation(a) for a in first.layer_activations()])
+            and first.engine != "autograd" and _stacked_activations(first)
             and (datas is None or _same_shapes(datas)))
 
 
