@@ -31,16 +31,16 @@ MIXED = [dict(weight_seed=0, data_seed="0", lr=0.03, reg_rate=0.001, momentum=0.
 
 @pytest.mark.parametrize("activation,params", [
     ("relu", {}), ("tanh", {}), ("sigmoid", {}), ("leaky_relu", {"negative_slope": 0.2}), ("identity", {}),
-    ("prelu", {}), ("prelu", {"init": 0.1}),
+    ("prelu", {}), ("prelu", {"init": 0.1}), ("gelu", {}), ("silu", {}),
 ])
 @pytest.mark.parametrize("engine", ["fused", "auto"])  # auto: the compiled engine where it applies
 def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation, params, engine):
     base = RunConfig(dataset="circle", hidden=(3, 3), n_points=80, epochs=5, activation=activation,
                      activation_params=params, regularization="l2", init="he",
-                     engine="auto" if activation == "prelu" else engine)
+                     engine="auto" if activation in ("prelu", "gelu", "silu") else engine)
     cfgs = [base.model_copy(update=m) for m in MIXED]
     assert len({stack_key(c) for c in cfgs}) == 1
-    expected = "stacked" if activation == "prelu" or engine == "fused" else "compiled"
+    expected = "stacked" if activation in ("prelu", "gelu", "silu") or engine == "fused" else "compiled"
     assert choose_engine(cfgs, _datasets(cfgs)) == expected
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_as_alone(run, cfg)

@@ -1,5 +1,6 @@
-"""A stack of E MLPs whose activations learn parameters per unit (PReLU): weights ``(E, out, in)``,
-slopes ``(E, 1, units)`` -- one per model and unit, as ``nn.PReLU(units)`` holds in each lone run.
+"""A stack of E MLPs trained with autograd: for activations that learn parameters per unit (PReLU:
+slopes ``(E, 1, units)``, one per model and unit, as ``nn.PReLU(units)`` holds in each lone run) or
+have no closed-form derivative (GELU, SiLU, ...). Weights ``(E, out, in)``.
 
 The forward pass is the fused one's (the first layer one matmul when the models share their data);
 the gradients come from autograd on the sum of the models' losses, which is each model's own gradient

@@ -11,7 +11,8 @@ then, and the rest train on.
 
 The stack's arithmetic: nets up to 8 units wide with the model axis last (:mod:`.narrow`), wider ones
 with batched matmuls (:class:`~.fused.FusedNet`), nets with learned activation parameters (PReLU)
-through autograd (:mod:`.learned`).
+and nets whose activations learn parameters (PReLU) or have no closed-form derivative (GELU, SiLU,
+...) through autograd (:mod:`.learned`).
 
 Each batch is one :class:`~relulab.training.step.Update` (the step ``Trainer`` uses) on the stack;
 each epoch one forward pass over train and test points together gives every model's metrics
@@ -32,7 +33,7 @@ from ..models import MLP, init_stack
 from ..models.stacked import unstack
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .build import DTYPES
-from .fused import FusedNet
+from .fused import FusedNet, fusable
 from .history import History
 from .learned import LearnedStack
 from .loop import encode
@@ -80,7 +81,7 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
     weights, biases = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
     resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
     pairs = list(zip(acts, resolved, strict=True))
-    learned = any(a.learnable for a in acts)
+    learned = not fusable(acts)  # a learned parameter (PReLU) or no closed-form derivative (GELU): autograd
     narrow = max(widths) <= MAX_WIDTH and not learned
     net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if learned
                      else NarrowStack.from_model_first(weights, biases, pairs) if narrow
