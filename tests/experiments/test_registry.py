@@ -45,3 +45,12 @@ def test_a_failing_claim_becomes_an_error_result(fake_claims):
     r = run_claim("C99")
     assert r.verdict is Verdict.ERROR and r.measurements == []
     assert r.error.startswith("RuntimeError: boom") and "test_registry.py" in r.error
+
+
+def test_all_fourteen_claims_are_registered_with_a_rule():
+    from relulab.experiments import claim_ids, get_claim
+
+    assert claim_ids() == [f"C{i}" for i in range(1, 15)]
+    for cid in claim_ids():
+        c = get_claim(cid)
+        assert c.rule and c.text and c.title and callable(c.decide)
