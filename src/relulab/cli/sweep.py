@@ -1,0 +1,191 @@
+"""``relulab sweep``: run a grid of configs x seeds into a SQLite file; ``relulab sweep show DB`` summarises it.
+
+    relulab sweep examples/sweeps/c11.yaml --db out/c11.db
+    relulab sweep --base dataset=circle --base epochs=200 --grid activation=relu,tanh --grid hidden=3,3,3:8,8 --seeds 20
+    relulab sweep show out/c11.db --by activation,dataset --success 0.9 --csv c11.csv --plot c11.png
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup
+
+from .common import bad_input, print_json
+
+_SHOW_OPTS = {"by": "comma-separated fields to group by (config fields, depth, width, status)",
+              "metric": "metric to summarise: test_acc, train_acc, test_loss, train_loss",
+              "success": "success threshold: accuracy >= it, loss <= it"}
+
+
+class _DefaultRun(TyperGroup):
+    """``relulab sweep SPEC ...`` means ``relulab sweep run SPEC ...``; ``show`` is the other subcommand."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+def _table(rows, by, metric, success):
+    from rich.table import Table
+
+    table = Table(title=f"{metric}: mean with 95 % t interval; success = {metric} "
+                        f"{'<=' if 'loss' in metric else '>='} {success} with 95 % Wilson interval")
+    for col in (*by, "n", "mean", "std", "min", "max", "95% CI", "success", "rate", "95% Wilson", "diverged",
+                "errors"):
+        table.add_column(col)
+
+    def f(v):
+        return "-" if v is None else f"{v:.3f}"
+
+    for r in rows:
+        g = [",".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in r.group.values()]
+        table.add_row(*g, str(r.n), f(r.mean), f(r.std), f(r.min), f(r.max),
+                      "-" if r.ci_low is None else f"[{r.ci_low:.3f}, {r.ci_high:.3f}]",
+                      f"{r.successes}/{r.n}", f(r.success_rate),
+                      "-" if r.wilson_low is None else f"[{r.wilson_low:.3f}, {r.wilson_high:.3f}]",
+                      str(r.diverged), str(r.errors))
+    return table
+
+
+def _summary_dicts(rows) -> list[dict]:
+    out = []
+    for r in rows:
+        d = r.to_dict()
+        d["group"] = {k: list(v) if isinstance(v, tuple) else v for k, v in d["group"].items()}
+        out.append(d)
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    sweep_app = typer.Typer(cls=_DefaultRun, no_args_is_help=True,
+                            help="Sweeps: a grid of configs x seeds, stacked, resumable, stored in SQLite.")
+    app.add_typer(sweep_app, name="sweep")
+
+    @sweep_app.command("run")
+    def run_cmd(
+        spec: Path = typer.Argument(None, help="a YAML or JSON spec (base, grid, seeds, data_seeds)"),
+        base: list[str] = typer.Option([], "--base", help="base config: a JSON object or FIELD=VALUE (repeat)"),
+        grid: list[str] = typer.Option([], "--grid", help="an axis FIELD=V1,V2 (hidden: 3,3,3:8,8); repeat"),
+        seeds: int = typer.Option(None, "--seeds", help="weight seeds 0..N-1"),
+        data_seeds: int = typer.Option(None, "--data-seeds", help="data seeds '0'..'N-1'"),
+        db: Path = typer.Option(None, "--db", help="SQLite file [default: SPEC's name + .db, or sweep.db]"),
+        workers: int = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
+        scheduler: str = typer.Option(None, "--scheduler", help="process[:N], serial, local-dask:N, tcp://HOST:8786"),
+        max_chunk: int = typer.Option(500, "--max-chunk", min=1, help="at most this many runs per task"),
+        dry_run: bool = typer.Option(False, "--dry-run", help="print the number of runs and groups, run nothing"),
+        by: str = typer.Option(None, "--by", help=_SHOW_OPTS["by"] + " [default: the spec's axes]"),
+        json_output: bool = typer.Option(False, "--json", help="print the summary as JSON (no progress bar)"),
+    ) -> None:
+        """Run every (config, seed) of a spec that the database does not hold yet; then print a summary."""
+        from ..sweep.options import parse_base, parse_grid
+        from ..sweep.runner import SweepIncomplete, make_plan, run_sweep
+        from ..sweep.spec import SweepSpec, load_spec
+        from ..sweep.store import SweepStore
+
+        with bad_input():
+            loaded = load_spec(spec) if spec is not None else SweepSpec()
+            axes = dict(parse_grid(g) for g in grid)
+            the_spec = loaded.merged(base=parse_base(base), grid=axes, seeds=seeds, data_seeds=data_seeds)
+            if not the_spec.grid and the_spec.seeds is None and the_spec.data_seeds is None and spec is None:
+                raise ValueError("nothing to sweep: give a SPEC file, or --grid FIELD=V1,V2 and/or --seeds N")
+            the_spec.configs()
+            path = db if db is not None else Path(f"{spec.stem}.db" if spec is not None else "sweep.db")
+            if dry_run:
+                exists = path.is_file()
+                with SweepStore(path if exists else ":memory:") as store:
+                    p = make_plan(the_spec, store, workers=workers or _cores(), max_chunk=max_chunk)
+                msg = {"runs": len(p.configs), "groups": p.groups, "stored": p.stored, "to_run": len(p.pending),
+                       "tasks": len(p.tasks), "db": str(path)}
+                if json_output:
+                    print_json(msg)
+                else:
+                    typer.echo(f"{msg['runs']} runs in {msg['groups']} groups; {msg['stored']} already in {path}, "
+                               f"{msg['to_run']} to run as {msg['tasks']} tasks")
+                return
+            start = time.perf_counter()
+            log = None if json_output else (lambda s: typer.echo(s, err=True))
+            try:
+                records = run_sweep(the_spec, path, workers=workers, scheduler=scheduler, progress=not json_output,
+                                    max_chunk=max_chunk, log=log)
+            except SweepIncomplete as e:
+                typer.echo(f"error: {e}", err=True)
+                raise typer.Exit(1) from None
+            except KeyboardInterrupt:
+                typer.echo(f"interrupted: finished runs are stored in {path}; run the same command to resume",
+                           err=True)
+                raise typer.Exit(130) from None
+            wall = time.perf_counter() - start
+            keys = [b for b in (by.split(",") if by else the_spec.grid) if b]
+            rows = records.summarize(by=keys, metric=the_spec.metric, success=the_spec.success)
+        if json_output:
+            print_json({"db": str(path), "runs": len(records), "seconds": wall, "summary": _summary_dicts(rows)})
+            return
+        from rich.console import Console
+
+        Console().print(_table(rows, keys, the_spec.metric, the_spec.success))
+        typer.echo(f"{len(records)} runs in {path} ({wall:.1f} s)")
+
+    @sweep_app.command("show")
+    def show_cmd(
+        db: Path = typer.Argument(..., help="a sweep database written by `relulab sweep`"),
+        by: str = typer.Option(None, "--by", help=_SHOW_OPTS["by"] + " [default: the stored specs' axes]"),
+        metric: str = typer.Option(None, "--metric", help=_SHOW_OPTS["metric"] + " [default: the spec's]"),
+        success: float = typer.Option(None, "--success", help=_SHOW_OPTS["success"] + " [default: the spec's]"),
+        csv: Path = typer.Option(None, "--csv", help="write the table as CSV"),
+        plot: Path = typer.Option(None, "--plot", help="write the success-rate figure (PNG or SVG)"),
+        json_output: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    ) -> None:
+        """Summarise a sweep database: grouped mean, t interval, success rate with its Wilson interval."""
+        from ..sweep.store import SweepStore
+
+        with bad_input():
+            with SweepStore(db, create=False) as store:
+                records, specs = store.records(), store.specs()
+            last = specs[-1] if specs else {}
+            keys = [b for b in by.split(",") if b] if by else list(dict.fromkeys(k for s in specs for k in s["grid"]))
+            metric = metric or last.get("metric", "test_acc")
+            success = success if success is not None else last.get("success", 0.9)
+            rows = records.summarize(by=keys, metric=metric, success=success)
+            if plot is not None:
+                from ..sweep.plot import success_figure
+
+                if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+                    raise ValueError(f"--plot wants a .png, .svg or .pdf file, got {str(plot)!r}")
+                plot.parent.mkdir(parents=True, exist_ok=True)
+                success_figure(rows, keys, metric=metric, success=success).savefig(plot, dpi=110)
+            if csv is not None:
+                _write_csv(csv, rows, keys)
+        if json_output:
+            print_json({"db": str(db), "runs": len(records), "metric": metric, "success": success,
+                        "summary": _summary_dicts(rows)})
+            return
+        from rich.console import Console
+
+        Console().print(_table(rows, keys, metric, success))
+        for path in (csv, plot):
+            if path is not None:
+                typer.echo(f"wrote {path}")
+
+
+def _write_csv(path: Path, rows, keys) -> None:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        cols = [c for c in rows[0].to_dict() if c != "group"] if rows else []
+        w.writerow([*keys, *cols])
+        for r in rows:
+            d = r.to_dict()
+            g = [",".join(map(str, v)) if isinstance(v, tuple) else v for v in r.group.values()]
+            w.writerow([*g, *(d[c] for c in cols)])
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1

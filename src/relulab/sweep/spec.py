@@ -1,0 +1,212 @@
+"""A sweep spec: a base ``RunConfig``, axes over any of its fields, and seeds -- validated whole, up front.
+
+In YAML (or the same keys in JSON)::
+
+    name: circle-shapes
+    base: {dataset: circle, activation: relu, lr: 0.03, epochs: 200}   # any RunConfig fields
+    grid:                                 # axes: a RunConfig field -> a list of values (the product is run)
+      activation: [relu, tanh]
+      hidden: [[3], [3, 3], [8, 8]]
+    seeds: 20                             # weight seeds 0..19 (or a list); default: the base's weight_seed
+    data_seeds: 3                         # optional: data seeds "0", "1", "2" (or a list)
+    metric: test_acc                      # defaults for the summary
+    success: 0.9
+
+:meth:`SweepSpec.configs` builds every ``RunConfig`` before anything runs; the first problem (an
+unknown axis, an empty axis, a value a field refuses, a combination that does not fit) is one
+``ValueError`` line that names it.
+
+>>> spec = SweepSpec.from_dict({"base": {"epochs": 5}, "grid": {"activation": ["relu", "tanh"]}, "seeds": 3})
+>>> len(spec.configs()), spec.axes()
+(6, ['activation', 'weight_seed'])
+>>> SweepSpec.from_dict({"grid": {"activaton": ["relu"]}}).configs()  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: unknown axis 'activaton'; allowed: the RunConfig fields [...]
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..config import RunConfig, config_error_message
+
+SPEC_KEYS = ("name", "base", "grid", "seeds", "data_seeds", "metric", "success")
+MAX_RUNS = 1_000_000
+_FIELDS = list(RunConfig.model_fields)
+
+
+def _fields_hint() -> str:
+    return "the RunConfig fields [" + ", ".join(_FIELDS) + "]"
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """What to run. ``grid`` maps a RunConfig field to its values; runs are the product of the axes x seeds."""
+
+    base: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    seeds: tuple[int, ...] | None = None
+    data_seeds: tuple[str, ...] | None = None
+    name: str | None = None
+    metric: str = "test_acc"
+    success: float = 0.9
+
+    @classmethod
+    def from_dict(cls, d: Any) -> SweepSpec:
+        """Check the spec's own shape (keys and types); field values are checked by :meth:`configs`."""
+        if not isinstance(d, dict):
+            raise ValueError(f"a sweep spec is a mapping with keys {list(SPEC_KEYS)}, got {type(d).__name__}")
+        for k in d:
+            if k not in SPEC_KEYS:
+                raise ValueError(f"unknown spec key {k!r}; allowed: {list(SPEC_KEYS)}")
+        base = d.get("base") or {}
+        grid = d.get("grid") or {}
+        for key, val in (("base", base), ("grid", grid)):
+            if not isinstance(val, dict):
+                raise ValueError(f"spec {key!r} must be a mapping of RunConfig fields, got {val!r}")
+        axes = {}
+        for name, values in grid.items():
+            if not isinstance(values, list | tuple):
+                raise ValueError(f"axis {name!r} must be a list of values, got {values!r}")
+            axes[str(name)] = tuple(tuple(v) if isinstance(v, list) else v for v in values)
+        metric = d.get("metric", "test_acc")
+        success = d.get("success", 0.9)
+        if not isinstance(metric, str):
+            raise ValueError(f"spec 'metric' must be a metric name such as 'test_acc', got {metric!r}")
+        if isinstance(success, bool) or not isinstance(success, int | float) or not math.isfinite(success):
+            raise ValueError(f"spec 'success' must be a number (a threshold of the metric), got {success!r}")
+        return cls(base=dict(base), grid=axes, seeds=_seed_list(d.get("seeds"), "seeds", int),
+                   data_seeds=_seed_list(d.get("data_seeds"), "data_seeds", str),
+                   name=None if d.get("name") is None else str(d["name"]), metric=metric, success=float(success))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "base": self.base, "grid": {k: list(v) for k, v in self.grid.items()},
+                "seeds": None if self.seeds is None else list(self.seeds),
+                "data_seeds": None if self.data_seeds is None else list(self.data_seeds),
+                "metric": self.metric, "success": self.success}
+
+    def merged(self, *, base: dict[str, Any] | None = None, grid: dict[str, tuple] | None = None,
+               seeds: int | None = None, data_seeds: int | None = None) -> SweepSpec:
+        """This spec with command-line additions: base fields and axes added or replaced, seed counts replaced."""
+        return SweepSpec({**self.base, **(base or {})}, {**self.grid, **(grid or {})},
+                         self.seeds if seeds is None else _seed_list(seeds, "seeds", int),
+                         self.data_seeds if data_seeds is None else _seed_list(data_seeds, "data_seeds", str),
+                         self.name, self.metric, self.success)
+
+    def _all_axes(self) -> dict[str, tuple[Any, ...]]:
+        axes = dict(self.grid)
+        if self.data_seeds is not None:
+            axes["data_seed"] = self.data_seeds
+        if self.seeds is not None:
+            axes["weight_seed"] = self.seeds
+        return axes
+
+    def axes(self) -> list[str]:
+        """The fields that vary: the grid's axes, then ``data_seed`` and ``weight_seed`` when given."""
+        return list(self._all_axes())
+
+    def size(self) -> int:
+        return math.prod(len(v) for v in self._all_axes().values())
+
+    def configs(self) -> list[RunConfig]:
+        """Every run's RunConfig, in grid order (seeds innermost), duplicates removed; or one ValueError line."""
+        for k in self.base:
+            if k not in _FIELDS:
+                raise ValueError(f"unknown base field {k!r}; allowed: {_fields_hint()}")
+        try:
+            base = RunConfig.model_validate(self.base).model_dump()
+        except ValidationError as e:
+            raise ValueError(f"base: {_why(e)}") from None
+        for name, values in self.grid.items():
+            if name not in _FIELDS:
+                raise ValueError(f"unknown axis {name!r}; allowed: {_fields_hint()}")
+            if not values:
+                raise ValueError(f"empty axis {name!r}: give at least one value")
+        for name, other in (("weight_seed", "seeds"), ("data_seed", "data_seeds")):
+            if name in self.grid and getattr(self, other) is not None:
+                raise ValueError(f"axis {name!r} and spec key {other!r} both set the {name}; keep one")
+        axes = self._all_axes()
+        for name, values in axes.items():
+            for v in values:
+                try:
+                    RunConfig.model_validate({**base, name: v})
+                except ValidationError as e:
+                    raise ValueError(f"axis {name!r}: invalid value {v!r}: {_why(e)}") from None
+        if self.size() > MAX_RUNS:
+            raise ValueError(f"the spec makes {self.size():,} runs; at most {MAX_RUNS:,} per sweep")
+        out, seen = [], set()
+        names = list(axes)
+        for combo in itertools.product(*axes.values()):
+            try:
+                cfg = RunConfig.model_validate({**base, **dict(zip(names, combo, strict=True))})
+            except ValidationError as e:
+                shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, combo, strict=True))
+                raise ValueError(f"combination {shown}: {_why(e)}") from None
+            k = run_key(cfg)
+            if k not in seen:
+                seen.add(k)
+                out.append(cfg)
+        return out
+
+
+def _why(e: ValidationError) -> str:
+    return config_error_message(e).removeprefix("config: ")
+
+
+def _seed_list(v: Any, key: str, kind: type) -> tuple | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"spec {key!r} must be a count or a list, got {v!r}")
+    if isinstance(v, int):
+        if v < 1:
+            raise ValueError(f"spec {key!r} must be at least 1, got {v}")
+        if v > MAX_RUNS:
+            raise ValueError(f"spec {key!r} allows at most {MAX_RUNS:,} seeds, got {v:,}")
+        return tuple(kind(s) for s in range(v))
+    if isinstance(v, list | tuple) and v:
+        if kind is int and not all(isinstance(s, int) and not isinstance(s, bool) for s in v):
+            raise ValueError(f"spec {key!r} must list integers, got {list(v)!r}")
+        return tuple(kind(s) for s in v)
+    raise ValueError(f"spec {key!r} must be a count >= 1 or a non-empty list, got {v!r}")
+
+
+def run_key(cfg: RunConfig) -> str:
+    """The store's key of a run: a hash of its whole config (weight and data seeds included).
+
+    >>> run_key(RunConfig()) == run_key(RunConfig(lr=0.03)) != run_key(RunConfig(weight_seed=1))
+    True
+    """
+    import hashlib
+
+    text = json.dumps(cfg.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def load_spec(path: str | Path) -> SweepSpec:
+    """A spec from a ``.yaml``/``.yml`` or ``.json`` file (see the module docstring)."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"no sweep spec at {str(p)!r}")
+    text = p.read_text()
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{str(p)!r} is not valid JSON: {e}") from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise ValueError(f"{str(p)!r} is not valid YAML: {' '.join(str(e).split())}") from None
+    return SweepSpec.from_dict(data)

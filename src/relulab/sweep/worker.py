@@ -1,0 +1,91 @@
+"""The task every backend runs: train a chunk of stackable runs, return one plain record per run.
+
+Records are plain dicts (picklable, JSON-able) so that a process pool or a Dask cluster ships them
+back to the one process that writes the store. A run that raises is recorded as ``error`` with its
+message, after the chunk is retried one run at a time so that one bad run does not take the others.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+
+import torch
+
+from ..config import RunConfig
+from ._stacking import train_group
+from .spec import run_key
+
+
+def init_worker() -> None:
+    """Process initializer: one torch thread per worker (the pool already uses every core)."""
+    torch.set_num_threads(1)
+
+
+def versions() -> dict[str, str]:
+    try:
+        rl = metadata.version("relulab")
+    except metadata.PackageNotFoundError:  # a source checkout on PYTHONPATH
+        rl = "unknown"
+    return {"relulab_version": rl, "torch_version": torch.__version__}
+
+
+def _finite_or_none(v: Any) -> Any:
+    return v if not isinstance(v, float) or math.isfinite(v) else None
+
+
+def record(cfg: RunConfig, *, status: str, message: str = "", metrics: dict | None = None,
+           history: dict | None = None, seconds: float, chunk_seconds: float, chunk_size: int) -> dict[str, Any]:
+    return {"key": run_key(cfg), "config": cfg.model_dump(mode="json"), "status": status, "message": message,
+            "metrics": {k: _finite_or_none(v) for k, v in (metrics or {}).items()}, "history": history,
+            "seconds": seconds, "chunk_seconds": chunk_seconds, "chunk_size": chunk_size,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "worker": f"{socket.gethostname()}:{os.getpid()}", **versions()}
+
+
+def _records(cfgs: Sequence[RunConfig], runs: list, dt: float) -> list[dict[str, Any]]:
+    out = []
+    for cfg, run in zip(cfgs, runs, strict=True):
+        m = {k: v for k, v in run.metrics().items() if k != "status"}
+        out.append(record(cfg, status=run.status, message=run.message, metrics=m, history=run.history.to_dict(),
+                          seconds=dt / len(cfgs), chunk_seconds=dt, chunk_size=len(cfgs)))
+    return out
+
+
+def run_chunk(cfgs: Sequence[RunConfig]) -> list[dict[str, Any]]:
+    """Train ``cfgs`` (stacked when they can be) and return their records, in order."""
+    torch.set_num_threads(1)  # Dask workers have no initializer; cheap to repeat
+    t0 = time.perf_counter()
+    try:
+        return _records(cfgs, train_group(cfgs), time.perf_counter() - t0)
+    except Exception:
+        if len(cfgs) == 1:
+            return [_error(cfgs[0], time.perf_counter() - t0)]
+    out = []
+    for cfg in cfgs:
+        t1 = time.perf_counter()
+        try:
+            out += _records([cfg], train_group([cfg]), time.perf_counter() - t1)
+        except Exception:
+            out.append(_error(cfg, time.perf_counter() - t1))
+    return out
+
+
+def _error(cfg: RunConfig, dt: float) -> dict[str, Any]:
+    import sys
+
+    e = sys.exc_info()[1]
+    text = str(e).splitlines()[0] if str(e) else ""
+    return record(cfg, status="error", message=f"{type(e).__name__}: {text}", seconds=dt, chunk_seconds=dt,
+                  chunk_size=1)
+
+
+def noop() -> int:
+    """Submitted once to start a pool's workers before any progress bar thread exists."""
+    return os.getpid()
