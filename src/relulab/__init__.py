@@ -29,6 +29,7 @@ _LAZY = {
     "linearity_table": "analysis.linearity",
     "regions": "analysis.regions",
     "speed": "analysis.speed",
+    "sweep": "sweep", "load_sweep": "sweep",  # rl.sweep(spec, db=...); the package itself is callable too
 }
 __all__ = sorted(_LAZY)
 
@@ -49,6 +50,8 @@ if TYPE_CHECKING:  # what static tools see; at run time __getattr__ imports on f
     from .models import MLP as MLP
     from .models import train_perceptron as train_perceptron
     from .registry import Registry as Registry
+    from .sweep import load_sweep as load_sweep
+    from .sweep import sweep as sweep
     from .training import make_dataset as make_dataset
 
 

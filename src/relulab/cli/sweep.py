@@ -81,6 +81,7 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="print the summary as JSON (no progress bar)"),
     ) -> None:
         """Run every (config, seed) of a spec that the database does not hold yet; then print a summary."""
+        from ..sweep.executors import check_scheduler
         from ..sweep.options import parse_base, parse_grid
         from ..sweep.runner import SweepIncomplete, make_plan, run_sweep
         from ..sweep.spec import SweepSpec, load_spec
@@ -93,6 +94,7 @@ def register(app: typer.Typer) -> None:
             if not the_spec.grid and the_spec.seeds is None and the_spec.data_seeds is None and spec is None:
                 raise ValueError("nothing to sweep: give a SPEC file, or --grid FIELD=V1,V2 and/or --seeds N")
             the_spec.configs()
+            check_scheduler(scheduler)
             path = db if db is not None else Path(f"{spec.stem}.db" if spec is not None else "sweep.db")
             if dry_run:
                 exists = path.is_file()
@@ -122,12 +124,13 @@ def register(app: typer.Typer) -> None:
             keys = [b for b in (by.split(",") if by else the_spec.grid) if b]
             rows = records.summarize(by=keys, metric=the_spec.metric, success=the_spec.success)
         if json_output:
-            print_json({"db": str(path), "runs": len(records), "seconds": wall, "summary": _summary_dicts(rows)})
+            print_json({"db": str(path), "runs": len(records), "ran": records.ran, "seconds": wall,
+                        "summary": _summary_dicts(rows)})
             return
         from rich.console import Console
 
         Console().print(_table(rows, keys, the_spec.metric, the_spec.success))
-        typer.echo(f"{len(records)} runs in {path} ({wall:.1f} s)")
+        typer.echo(f"{len(records)} runs in {path}; {records.ran} trained now ({wall:.1f} s)")
 
     @sweep_app.command("show")
     def show_cmd(

@@ -89,12 +89,7 @@ def _client_backend(client: Any, description: str) -> Iterator[Backend]:
 @BACKENDS.decorator("local-dask")
 @contextmanager
 def _local_dask(arg: str, workers: int) -> Iterator[Backend]:
-    try:
-        n = int(arg) if arg else workers
-        if n < 1:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"--scheduler local-dask:N wants a worker count N >= 1, got {arg!r}") from None
+    n = int(arg) if arg else workers
     distributed = _distributed()
     try:
         import bokeh  # noqa: F401  (the dashboard needs it)
@@ -128,17 +123,21 @@ for _scheme in ("tcp", "tls"):
     BACKENDS.register(_scheme, _remote(_scheme))
 
 
+def check_scheduler(scheduler: str | None) -> tuple[str, str]:
+    """``(scheme, argument)`` of a ``--scheduler`` value, or one ValueError line (nothing is started)."""
+    scheme, _, arg = (scheduler or "process").partition(":")
+    if scheme not in BACKENDS.names():
+        raise ValueError(f"unknown scheduler {scheduler!r}; allowed: process[:N], serial, local-dask:N, "
+                         "tcp://HOST:PORT, tls://HOST:PORT")
+    if scheme in ("process", "local-dask") and arg and not (arg.isdigit() and int(arg) >= 1):
+        raise ValueError(f"--scheduler {scheme}:N wants a worker count N >= 1, got {scheduler!r}")
+    return scheme, arg
+
+
 def open_backend(scheduler: str | None, workers: int | None = None):
     """A context manager giving a :class:`Backend` for ``scheduler`` (see the module docstring)."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n < 1:
         raise ValueError(f"workers must be >= 1, got {n}")
-    scheme, _, arg = (scheduler or "process").partition(":")
-    try:
-        factory = BACKENDS.get(scheme)
-    except ValueError:
-        raise ValueError(f"unknown scheduler {scheduler!r}; allowed: process[:N], serial, local-dask:N, "
-                         "tcp://HOST:PORT, tls://HOST:PORT") from None
-    if scheme == "process" and arg and not arg.isdigit():
-        raise ValueError(f"--scheduler process:N wants a worker count, got {scheduler!r}")
-    return factory(arg, n)
+    scheme, arg = check_scheduler(scheduler)
+    return BACKENDS.get(scheme)(arg, n)

@@ -67,6 +67,8 @@ def known_field(name: str, records: list[SweepRecord]) -> bool:
 class SweepRecords(list):
     """A list of :class:`SweepRecord` with a summary and an optional DataFrame."""
 
+    ran: int = 0  # set by run_sweep: how many of these runs that call trained
+
     def summarize(self, by: tuple[str, ...] | list[str] = (), metric: str = "test_acc", success: float = 0.9):
         from .stats import summarize
 

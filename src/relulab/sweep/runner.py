@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
-from .executors import open_backend
+from .executors import check_scheduler, open_backend
 from .grouping import MAX_CHUNK, groups, plan
 from .records import SweepRecords
 from .spec import SweepSpec, load_spec, run_key
@@ -76,9 +76,11 @@ def run_sweep(spec: SweepSpec | dict | str | Path, db: str | Path | None = None,
     """
     spec = as_spec(spec)
     spec.configs()  # the whole spec is validated before any worker starts
+    check_scheduler(scheduler)
     # A forked worker inherits this connection but never uses it (and leaves through os._exit).
     with SweepStore(":memory:" if db is None else db) as store:
         p = make_plan(spec, store, workers=1)
+        ran = 0
         if p.pending:
             with open_backend(scheduler, workers) as backend:
                 p = make_plan(spec, store, workers=backend.workers, max_chunk=max_chunk)
@@ -86,24 +88,28 @@ def run_sweep(spec: SweepSpec | dict | str | Path, db: str | Path | None = None,
                 if log:
                     log(f"{len(p.configs)} runs, {p.stored} already stored, {len(p.pending)} to run in "
                         f"{len(p.tasks)} tasks on {backend.description}")
-                execute(p, backend, store, progress)
-        return store.records(p.keys)
+                ran = execute(p, backend, store, progress)
+        records = store.records(p.keys)
+        records.ran = ran  # runs this call trained and stored
+        return records
 
 
-def execute(p: Plan, backend: Any, store: SweepStore, progress: bool | Progress) -> None:
+def execute(p: Plan, backend: Any, store: SweepStore, progress: bool | Progress) -> int:
+    """Run the plan's tasks, storing each task's records as it lands; returns how many runs were stored."""
     total = len(p.configs)
     with _progress(progress, total, p.stored) as advance:
-        lost, error = _drive(p.tasks, backend, store, advance)
+        lost, error, added = _drive(p.tasks, backend, store, advance)
     if lost:
         raise SweepIncomplete(f"{lost} runs were lost ({error}); the others are stored -- run the same sweep again "
                               "to run only what is missing", lost)
+    return added
 
 
 def _drive(tasks: Sequence[list[RunConfig]], backend: Any, store: SweepStore,
-           advance: Callable[[int], None]) -> tuple[int, str]:
+           advance: Callable[[int], None]) -> tuple[int, str, int]:
     queue: deque[list[RunConfig]] = deque(tasks)
     inflight: dict[Future, list[RunConfig]] = {}
-    lost, error = 0, ""
+    lost, error, added = 0, "", 0
     limit = 2 * backend.workers
     while queue or inflight:
         while queue and len(inflight) < limit:
@@ -131,9 +137,9 @@ def _drive(tasks: Sequence[list[RunConfig]], backend: Any, store: SweepStore,
                 lost += len(chunk)
                 error = error or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
                 continue
-            store.add(records)
+            added += store.add(records)
             advance(len(records))
-    return lost, error
+    return lost, error, added
 
 
 class _progress:

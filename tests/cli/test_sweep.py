@@ -1,0 +1,90 @@
+"""`relulab sweep` and `relulab sweep show`: a sweep, its table, CSV, figure, JSON; every bad input exits 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from relulab.cli import app
+
+runner = CliRunner()
+GRID = ["--base", "dataset=xor", "--base", '{"n_points": 60, "epochs": 10}', "--grid", "activation=relu,tanh",
+        "--grid", "hidden=3:4,2", "--seeds", "2", "--workers", "1"]
+
+
+def test_sweep_then_show(tmp_path):
+    db = tmp_path / "s.db"
+    res = runner.invoke(app, ["sweep", *GRID, "--db", str(db), "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == f"8 runs in 4 groups; 0 already in {db}, 8 to run as 4 tasks"
+    assert not db.exists()
+    res = runner.invoke(app, ["sweep", *GRID, "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["runs"] == out["ran"] == 8
+    assert [r["group"] for r in out["summary"]] == [{"activation": a, "hidden": h} for a in ("relu", "tanh")
+                                                     for h in ([3], [4, 2])]
+    assert all(r["n"] == 2 for r in out["summary"])
+    res = runner.invoke(app, ["sweep", *GRID, "--db", str(db)])  # resumed: nothing to do, same table
+    assert res.exit_code == 0 and "8 runs in" in res.stdout and "0 trained now" in res.stdout
+    png, table = tmp_path / "f.png", tmp_path / "t.csv"
+    res = runner.invoke(app, ["sweep", "show", str(db), "--by", "activation", "--metric", "test_accuracy",
+                              "--success", "0.5", "--csv", str(table), "--plot", str(png)])
+    assert res.exit_code == 0, res.output
+    assert "relu" in res.stdout and "Wilson" in res.stdout
+    rows = list(csv.DictReader(table.open()))
+    assert [r["activation"] for r in rows] == ["relu", "tanh"] and rows[0]["n"] == "4"
+    assert png.stat().st_size > 5000
+    res = runner.invoke(app, ["sweep", "show", str(db), "--json", "--by", "activation,depth"])
+    shown = json.loads(res.stdout)
+    assert shown["metric"] == "test_acc" and shown["success"] == 0.9 and len(shown["summary"]) == 4
+
+
+def test_spec_file_and_default_db_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mini.yaml").write_text("base: {dataset: gauss, epochs: 3, n_points: 40, hidden: [2]}\nseeds: 3\n")
+    res = runner.invoke(app, ["sweep", "mini.yaml", "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["db"] == "mini.db" and (tmp_path / "mini.db").is_file()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--grid", "activaton=relu", "--seeds", "2"], "unknown axis 'activaton'"),
+    (["--grid", "activation=", "--seeds", "2"], "empty axis 'activation'"),
+    (["--grid", "lr=0.1,-2"], "axis 'lr': invalid value '-2': lr: Input should be greater than 0"),
+    (["--grid", "hidden=3:0"], "axis 'hidden': invalid value '0'"),
+    (["--base", "lr=zero", "--seeds", "2"], "base: lr: Input should be a valid number"),
+    (["--base", "nope", "--seeds", "2"], "--base wants a JSON object or FIELD=VALUE"),
+    (["--grid", "lr", "--seeds", "2"], "--grid wants FIELD=VALUE1,VALUE2"),
+    (["--seeds", "2", "--scheduler", "udp://h:1"], "unknown scheduler 'udp://h:1'"),
+    (["--seeds", "2", "--scheduler", "process:x"], "--scheduler process:N wants a worker count"),
+    (["--seeds", "2", "--scheduler", "local-dask:0"], "--scheduler local-dask:N wants a worker count N >= 1"),
+    (["--base", "epochs=2"], "nothing to sweep"),
+    (["missing.yaml"], "no sweep spec at 'missing.yaml'"),
+])
+def test_bad_sweep_input_is_one_line_and_nothing_runs(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["sweep", *args, "--db", "x.db"])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], res.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_bad_show_input_is_one_line(tmp_path):
+    (tmp_path / "junk.db").write_text("not a database, not at all" * 20)
+    db = tmp_path / "s.db"
+    assert runner.invoke(app, ["sweep", *GRID[:4], "--seeds", "1", "--workers", "1", "--db", str(db)]).exit_code == 0
+    for args, message in [
+        ([str(tmp_path / "none.db")], "no sweep database at"),
+        ([str(tmp_path / "junk.db")], "is not a sweep database"),
+        ([str(db), "--by", "colour"], "unknown field 'colour'"),
+        ([str(db), "--metric", "f1"], "unknown field 'f1'"),
+        ([str(db), "--plot", str(tmp_path / "x.gif")], "--plot wants a .png, .svg or .pdf file"),
+    ]:
+        res = runner.invoke(app, ["sweep", "show", *args])
+        assert res.exit_code == 2 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.output
+    assert not (tmp_path / "none.db").exists()
