@@ -21,8 +21,10 @@ def test_sweep_and_load_sweep(tmp_path):
     assert sorted({(r.get("hidden"), r.get("depth"), r.get("width")) for r in loaded}) == [((3,), 1, 3), ((4, 2), 2, 4)]
     assert loaded[0].get("test_accuracy") == loaded[0].metrics["test_acc"]
     rows = summarize(loaded, by=["activation"], metric="test_acc", success=0.7)
-    assert [r.group["activation"] for r in rows] == ["relu", "tanh"] and sum(r.n for r in rows) == 12
+    assert sorted(r.group["activation"] for r in rows) == ["relu", "tanh"] and sum(r.n for r in rows) == 12
     assert loaded.summarize(by=["activation"], success=0.7) == rows
+    ordered = summarize(loaded, by=["activation"], order={"activation": ["tanh", "relu"]})
+    assert [r.group["activation"] for r in ordered] == ["tanh", "relu"]
     assert run_sweep(SMALL, db, workers=1).ran == 0
 
 

@@ -143,6 +143,7 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ) -> None:
         """Summarise a sweep database: grouped mean, t interval, success rate with its Wilson interval."""
+        from ..sweep.stats import summarize
         from ..sweep.store import SweepStore
 
         with bad_input():
@@ -152,7 +153,14 @@ def register(app: typer.Typer) -> None:
             keys = [b for b in by.split(",") if b] if by else list(dict.fromkeys(k for s in specs for k in s["grid"]))
             metric = metric or last.get("metric", "test_acc")
             success = success if success is not None else last.get("success", 0.9)
-            rows = records.summarize(by=keys, metric=metric, success=success)
+            order: dict[str, list] = {}
+            for s in specs:
+                for axis, values in s["grid"].items():
+                    for v in values:
+                        v = tuple(v) if isinstance(v, list) else v
+                        if v not in order.setdefault(axis, []):
+                            order[axis].append(v)
+            rows = summarize(records, by=keys, metric=metric, success=success, order=order)
             if plot is not None:
                 from ..sweep.plot import success_figure
 

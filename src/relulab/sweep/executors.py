@@ -50,14 +50,12 @@ class SerialExecutor(Executor):
 BACKENDS: Registry[Callable[[str, int], Any]] = Registry("scheduler")
 
 
-@BACKENDS.decorator("serial")
 @contextmanager
 def _serial(arg: str, workers: int) -> Iterator[Backend]:
     init_worker()
     yield Backend(SerialExecutor(), 1, "this process")
 
 
-@BACKENDS.decorator("process")
 @contextmanager
 def _process(arg: str, workers: int) -> Iterator[Backend]:
     n = int(arg) if arg else workers
@@ -86,7 +84,6 @@ def _client_backend(client: Any, description: str) -> Iterator[Backend]:
     yield Backend(client.get_executor(pure=False), n, f"{description} ({n} worker threads)")
 
 
-@BACKENDS.decorator("local-dask")
 @contextmanager
 def _local_dask(arg: str, workers: int) -> Iterator[Backend]:
     n = int(arg) if arg else workers
@@ -119,6 +116,9 @@ def _remote(scheme: str) -> Callable[[str, int], Any]:
     return backend
 
 
+BACKENDS.register("serial", _serial)
+BACKENDS.register("process", _process)
+BACKENDS.register("local-dask", _local_dask)
 for _scheme in ("tcp", "tls"):
     BACKENDS.register(_scheme, _remote(_scheme))
 

@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 
 from ..config import RunConfig
-from ._stacking import stack_key
+from ..training.stacked import stack_key
 
 MAX_CHUNK = 500
 

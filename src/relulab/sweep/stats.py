@@ -119,9 +119,16 @@ def is_success(metric: str, value: Any, threshold: float) -> bool:
     return value <= threshold if "loss" in metric else value >= threshold
 
 
+def _rank(v: Any, known: Sequence[Any]) -> tuple:
+    if v in known:
+        return (0, known.index(v), "")
+    return (1, 0, str(v))
+
+
 def summarize(records: Sequence[Any], *, by: Sequence[str] = (), metric: str = "test_acc",
-              success: float = 0.9) -> list[GroupSummary]:
-    """One :class:`GroupSummary` per combination of the ``by`` fields, in first-seen order."""
+              success: float = 0.9, order: dict[str, Sequence[Any]] | None = None) -> list[GroupSummary]:
+    """One :class:`GroupSummary` per combination of the ``by`` fields, in first-seen order -- or, with
+    ``order`` (field -> values, e.g. a spec's grid), in that order, unlisted values last by name."""
     from .records import ALIASES, known_field
 
     metric = ALIASES.get(metric, metric)
@@ -144,4 +151,6 @@ def summarize(records: Sequence[Any], *, by: Sequence[str] = (), metric: str = "
             min(vals, default=None), max(vals, default=None), *(ci or (None, None)),
             k, k / len(ok) if ok else None, *(wi or (None, None)),
             sum(r.status == "diverged" for r in rs), len(rs) - len(ok)))
+    if order:
+        out.sort(key=lambda g: tuple(_rank(g.group[b], list(order.get(b, ()))) for b in by))
     return out

@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 from ..config import RunConfig
-from ._stacking import train_group
+from ..training.stacked import train_group
 from .spec import run_key
 
 
