@@ -64,7 +64,8 @@ def test_opening_refuses_what_is_not_a_sweep_database(tmp_path):
 
 
 @pytest.mark.slow
-def test_kill_9_mid_sweep_then_resume_stores_each_run_once_with_the_same_numbers(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_interrupted_mid_sweep_then_resumed_stores_each_run_once_with_the_same_numbers(tmp_path, sig):
     spec = small(base={**small().base, "epochs": 150, "n_points": 100}, seeds=4)  # 16 runs, ~0.3 s each
     spec_file = tmp_path / "spec.json"
     spec_file.write_text(json.dumps(spec.to_dict()))
@@ -74,8 +75,10 @@ def test_kill_9_mid_sweep_then_resume_stores_each_run_once_with_the_same_numbers
     deadline = time.monotonic() + 300
     while _count(db) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)  # the driver and its worker processes, mid-way
-    proc.wait()
+    os.killpg(proc.pid, sig)  # the driver and its worker processes, mid-way (Ctrl-C signals the whole group)
+    _, err = proc.communicate(timeout=120)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130 and "interrupted: finished runs are stored" in err.decode(), err
     before = _count(db)
     assert 3 <= before < 16, f"the kill must land mid-way (stored {before} of 16)"
     res = subprocess.run(_sweep_cmd(spec_file, db, "--workers", "2"), env=_env(), capture_output=True, text=True,

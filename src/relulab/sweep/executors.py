@@ -65,9 +65,25 @@ def _process(arg: str, workers: int) -> Iterator[Backend]:
         return
     # fork starts workers at once; it is safe only while this process has no other thread.
     method = "fork" if threading.active_count() == 1 and "fork" in mp.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method), initializer=init_worker) as ex:
+    ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method), initializer=init_worker)
+    try:
         ex.submit(noop).result()  # start the workers now, before any progress-bar thread
         yield Backend(ex, n, f"{n} worker processes")
+    except BaseException:
+        # Ctrl-C or an error: stop at once; the tasks in flight are lost (a resumed sweep reruns them).
+        _terminate(ex)
+        raise
+    ex.shutdown(wait=True)
+
+
+def _terminate(ex: ProcessPoolExecutor) -> None:
+    stop = getattr(ex, "terminate_workers", None)  # Python >= 3.14
+    if stop is not None:
+        stop()
+        return
+    for proc in list((getattr(ex, "_processes", None) or {}).values()):
+        proc.terminate()
+    ex.shutdown(wait=False, cancel_futures=True)
 
 
 def _distributed():

@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 
 from ..config import RunConfig
-from ..training.stacked import stack_key
+from ..training.stacked import stack_key, stackable
 
 MAX_CHUNK = 500
 
@@ -33,8 +33,11 @@ def groups(cfgs: Sequence[RunConfig]) -> list[list[RunConfig]]:
 
 
 def _cost(chunk: Sequence[RunConfig]) -> float:
+    # A stack costs about one run plus a little per model (per-call overhead dominates tiny nets);
+    # a group the stacked engine cannot take (e.g. PReLU, GELU: autograd) costs one run per model.
     c = chunk[0]
-    return len(chunk) * c.epochs * c.num_points() * (1 + sum(c.hidden))
+    per_run = c.epochs * c.num_points() * (1 + sum(c.hidden))
+    return per_run * ((1 + len(chunk) / 16) if stackable(chunk) else len(chunk))
 
 
 def plan(cfgs: Sequence[RunConfig], *, workers: int, max_chunk: int = MAX_CHUNK) -> list[list[RunConfig]]:
