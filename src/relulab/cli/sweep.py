@@ -62,7 +62,8 @@ def _summary_dicts(rows) -> list[dict]:
 
 def register(app: typer.Typer) -> None:
     sweep_app = typer.Typer(cls=_DefaultRun, no_args_is_help=True,
-                            help="Sweeps: a grid of configs x seeds, stacked, resumable, stored in SQLite.")
+                            help="Sweeps: a grid of configs x seeds, stacked, resumable, stored in SQLite. "
+                                 "`relulab sweep SPEC|--grid ... [OPTIONS]` is `relulab sweep run`.")
     app.add_typer(sweep_app, name="sweep")
 
     @sweep_app.command("run")
@@ -180,6 +181,11 @@ def register(app: typer.Typer) -> None:
         for path in (csv, plot):
             if path is not None:
                 typer.echo(f"wrote {path}")
+
+    from .errors import error_boundary
+
+    for cmd in sweep_app.registered_commands:  # the top app wraps only its own commands
+        cmd.callback = error_boundary(cmd.callback)
 
 
 def _write_csv(path: Path, rows, keys) -> None:
