@@ -128,9 +128,7 @@ def register(app: typer.Typer) -> None:
             print_json({"db": str(path), "runs": len(records), "ran": records.ran, "seconds": wall,
                         "summary": _summary_dicts(rows)})
             return
-        from rich.console import Console
-
-        Console().print(_table(rows, keys, the_spec.metric, the_spec.success))
+        _console().print(_table(rows, keys, the_spec.metric, the_spec.success))
         typer.echo(f"{len(records)} runs in {path}; {records.ran} trained now ({wall:.1f} s)")
 
     @sweep_app.command("show")
@@ -175,9 +173,7 @@ def register(app: typer.Typer) -> None:
             print_json({"db": str(db), "runs": len(records), "metric": metric, "success": success,
                         "summary": _summary_dicts(rows)})
             return
-        from rich.console import Console
-
-        Console().print(_table(rows, keys, metric, success))
+        _console().print(_table(rows, keys, metric, success))
         for path in (csv, plot):
             if path is not None:
                 typer.echo(f"wrote {path}")
@@ -200,6 +196,13 @@ def _write_csv(path: Path, rows, keys) -> None:
             d = r.to_dict()
             g = [",".join(map(str, v)) if isinstance(v, tuple) else v for v in r.group.values()]
             w.writerow([*g, *(d[c] for c in cols)])
+
+
+def _console():
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=200)  # a pipe or file gets whole columns
 
 
 def _cores() -> int:

@@ -45,5 +45,5 @@ def success_figure(rows: Sequence[GroupSummary], by: Sequence[str], *, metric: s
     ax.set_ylabel(f"success rate ({metric} {op} {success})")
     ax.set_title("success rate with 95 % Wilson intervals", fontsize=10)
     if len(hues) > 1:
-        ax.legend(fontsize=7, ncols=min(3, len(hues)), loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
