@@ -84,6 +84,14 @@ def test_train_is_deterministic(tmp_path):
     assert torch.get_num_threads() >= 1
 
 
+def test_csv_with_0_1_labels_trains_as_two_classes(tmp_path):
+    csv = tmp_path / "sk.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"{i % 7 - 3},{i % 5 - 2},{i % 2}\n" for i in range(40)))
+    res = runner.invoke(app, ["train", "--data-csv", str(csv), "--epochs", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["test_acc"] is not None  # classification: an accuracy
+
+
 def test_train_on_a_csv_and_load_the_run_back(tmp_path):
     from relulab.data import build_dataset, save_csv
 
@@ -104,6 +112,8 @@ def test_train_on_a_csv_and_load_the_run_back(tmp_path):
     ("x1,x2,label\n1,2\n", "line 2"),
     ("", "no data rows"),
     ("x1,x2,label\n1,2,0.5\n3,4,0.1\n", "regression targets"),
+    ("x1,x2,label\n1,2,0\n3,4,1\n5,6,2\n7,8,0\n", "labels {0, 1, 2}: 3 classes, but dataset 'circle' is "
+                                                     "classification of 2 classes"),
 ])
 def test_bad_csv_exits_2(tmp_path, content, needle):
     csv = tmp_path / "bad.csv"

@@ -20,16 +20,18 @@ MAX_CSV_ROWS = 1_000_000
 
 def csv_dataset(cfg: RunConfig, path: Path) -> Dataset:
     """The points of a CSV file as the data of ``cfg`` (shuffled and split by its seed and ratio)."""
-    from ..data import dataset_from_points
+    from ..data import DATASETS, dataset_from_points, read_labels
     from ..data.csvio import parse_csv_text
     from ..training import make_dataset
 
     x, y = parse_csv_text(read_text(path, "--data-csv file"), max_rows=MAX_CSV_ROWS)
     data = dataset_from_points(x, y, train_ratio=cfg.train_ratio, seed=cfg.data_seed, features=cfg.feature_names())
-    if data.problem != cfg.problem:
-        hint = "circle" if data.problem == "classification" else "reg-plane"
-        raise ValueError(f"{str(path)!r} holds {data.problem} targets but dataset {cfg.dataset!r} is {cfg.problem}; "
-                         f"pass a {data.problem} --dataset (e.g. {hint})")
+    want = DATASETS.get(cfg.dataset).num_classes if cfg.problem == "classification" else 0
+    if data.problem != cfg.problem or data.num_classes != want:  # the labels' rule says which and why
+        hint = {0: "reg-plane", 2: "circle", 3: "spiral3", 4: "spiral4"}.get(data.num_classes, "")
+        raise ValueError(f"{str(path)!r}: {read_labels(y).reason}, but dataset {cfg.dataset!r} is {cfg.problem}"
+                         f"{f' of {want} classes' if want else ''}; pass a --dataset of that kind"
+                         f"{f' (e.g. {hint})' if hint else ''}")
     if data.input_dim != make_dataset(cfg.model_copy(update={"n_points": 4})).input_dim:
         raise ValueError(f"{str(path)!r} has {data.input_dim}-D points; {cfg.dataset!r} is not {data.input_dim}-D")
     return data
