@@ -7,9 +7,9 @@ nn.Sequential + DataLoader + optim.SGD (weight_decay=0.001) in float32, one thre
 its float64 engines with their own semantics. Three kinds of work:
 
 - one run (``EPOCHS`` epochs): compiled (``train``, engine auto), fused torch, hand-written;
-- 1,000 seeds x 200 epochs: compiled many-model (``train_group``: numba ``prange`` over the models,
-  all cores), the torch stack (engine "fused"), hand-written -- timed on a sample of seeds and
-  extrapolated to 1,000, which the output says;
+- 1,000 seeds x 200 epochs: compiled many-model (``train_models``: numba ``prange`` over the models,
+  all cores), the torch stack (engine "fused"; what ``train_group`` picks for groups this large),
+  hand-written -- timed on a sample of seeds and extrapolated to 1,000, which the output says;
 - ``relulab compare``'s work, 3 activations (linear, tanh, relu) x 20 seeds x 300 epochs: what the
   command runs (``train_many`` per activation), and the hand-written loop on a sample, extrapolated.
 
@@ -42,6 +42,7 @@ from _common import write_result  # noqa: E402
 from relulab.config import RunConfig  # noqa: E402
 from relulab.training import train  # noqa: E402
 from relulab.training.build import make_dataset  # noqa: E402
+from relulab.training.compiled.many import train_models  # noqa: E402
 from relulab.training.stacked import choose_engine, train_group, train_many  # noqa: E402
 
 # TensorFlow Playground's engine / the hand-written loop, measured in the same runs (issue 13): midpoints
@@ -99,15 +100,14 @@ def one_run(activation: str, epochs: int, repeats: int) -> dict:
 def many_seeds(activation: str, seeds: int, epochs: int, sample: int, torch_stack: bool) -> dict:
     cfgs = [config(activation, epochs, weight_seed=s) for s in range(seeds)]
     data = make_dataset(cfgs[0])
-    assert choose_engine(cfgs, [data] * seeds) == "compiled"
-    times = {"compiled_many": timed(lambda: train_group(cfgs))}
+    times = {"compiled_many": timed(lambda: train_models(cfgs))}
     if torch_stack:
         fused = [c.model_copy(update={"engine": "fused"}) for c in cfgs]
         assert choose_engine(fused, [data] * seeds) == "stacked"
         times["torch_stack"] = timed(lambda: train_group(fused))
     hand = sum(hand_written(data, activation, epochs, s) for s in range(sample))
     times["hand_written"] = hand * seeds / sample
-    return {"seeds": seeds, "epochs": epochs, "seconds": times,
+    return {"seeds": seeds, "epochs": epochs, "seconds": times, "auto_picks": choose_engine(cfgs, [data] * seeds),
             "hand_written_extrapolated": f"{sample} seeds timed ({hand:.1f} s), x {seeds / sample:g}",
             "ratio_vs_hand_written": {k: times["hand_written"] / v for k, v in times.items() if k != "hand_written"}}
 
@@ -153,14 +153,14 @@ def main() -> None:
                   flush=True)
         print(f"one run {act:5s} hand       {r['epochs_per_s']['hand_written']:9.0f} epochs/s", flush=True)
     for act in ("relu", "tanh"):
-        r = many_seeds(act, 50 if q else 1000, 20 if q else 200, 2 if q else 20, torch_stack=True)
+        r = many_seeds(act, 50 if q else 1000, 20 if q else 200, 2 if q else 10, torch_stack=True)
         result[f"seeds_{act}"] = r
         for k, v in r["ratio_vs_hand_written"].items():
             print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} {k:14s} {r['seconds'][k]:7.1f} s  "
                   f"{implied(v, 'seeds')}", flush=True)
         print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} hand-written   {r['seconds']['hand_written']:7.1f} s "
               f"({r['hand_written_extrapolated']})", flush=True)
-    r = compare_work(4 if q else 20, 30 if q else 300, 1 if q else 3)
+    r = compare_work(4 if q else 20, 30 if q else 300, 1 if q else 2)
     result["compare"] = r
     print(f"compare 3 x {r['seeds']} x {r['epochs']}: relulab {r['relulab_s']:.2f} s, hand-written "
           f"{r['hand_written_s']:.1f} s ({r['hand_written_extrapolated']})", flush=True)

@@ -206,6 +206,8 @@ def test_train_group_takes_the_compiled_engine_for_small_plain_groups():
     datas = [make_dataset(c) for c in cfgs]
     assert choose_engine(cfgs, datas) == "compiled"
     assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas) == "stacked"
+    many = [base.model_copy(update={"weight_seed": s}) for s in range(49)]
+    assert choose_engine(many, [datas[0]] * 49) == "stacked"  # large groups: the torch stack vectorizes
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_run(run, train(cfg.model_copy(update={"engine": "fused"})))
 
@@ -220,3 +222,15 @@ def test_whole_run_in_kernel_calls_equals_epoch_by_epoch(kw):
     whole = train(cfg)                                                         # none: a few kernel calls
     assert seen == stepped.history.epoch[1:len(seen) + 1]
     assert_same_run(whole, stepped, tol=0.0)
+
+
+def test_numba_loads_only_when_a_compiled_run_starts():
+    import subprocess
+    import sys
+
+    code = ("import sys, relulab, relulab.training, relulab.training.stacked, relulab.analysis.regions\n"
+            "assert 'numba' not in sys.modules, 'numba imported eagerly'\n"
+            "from relulab.config import RunConfig\n"
+            "relulab.training.Trainer(RunConfig(hidden=(2,), epochs=1, n_points=20))\n"
+            "assert 'numba' in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

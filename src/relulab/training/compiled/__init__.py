@@ -35,6 +35,10 @@ LOSS_KERNELS: dict[tuple[str, bool], int] = {("mse", True): 0, ("mse", False): 1
 OPTIMIZERS = ("sgd", "momentum")
 PENALTIES = {"none": 0, "l1": 1, "l2": 2}
 MAX_PARAMS = 20_000  # auto: above this the per-call overhead of torch no longer dominates
+# auto, groups: the compiled loop costs each model its full time (a scalar loop per model, one per
+# core), the torch stack mostly a fixed cost per step (vectorized over the models); on the 2-3-3-3-1
+# circle net (benchmarks/train_speed.py) the stack is faster from about 45 models on.
+MAX_GROUP = 48
 GROUP_FIELDS = ("hidden", "activation", "activation_params", "loss", "dtype", "epochs")  # shared by a group
 
 
@@ -102,6 +106,9 @@ def group_unsupported(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], *, au
             return reason
     if auto and first.engine == "auto":
         from ...objectives import LOSSES
+
+        if len(cfgs) > MAX_GROUP:
+            return f"auto trains groups of more than {MAX_GROUP} models as a torch stack, got {len(cfgs)}"
 
         widths = (len(d0.features), *first.hidden, LOSSES.get(first.loss).out_dim(d0.num_classes))
         size = sum(a * b + b for a, b in zip(widths[:-1], widths[1:], strict=True))

@@ -1,0 +1,65 @@
+"""Print the README's "Measured" tables for training speed and exact regions from the benchmarks' JSON.
+
+    python benchmarks/readme_tables.py        # after train_speed.py and regions_speed.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def training(r: dict) -> str:
+    mid = r["engine_vs_hand_written_midpoints"]
+    rows = ["| work | relulab | time | × hand-written loop | × TF Playground's engine |", "|---|---|---:|---:|---:|"]
+    for act in ("relu", "tanh"):
+        one = r[f"one_run_{act}"]
+        for k, name in (("compiled", "compiled (default)"), ("fused", "fused torch")):
+            ratio = one["ratio_vs_hand_written"][k]
+            rows.append(f"| one run, {act}, {one['epochs']} epochs | {name} | {_n(one['epochs_per_s'][k])} epochs/s | "
+                        f"{ratio:.1f} | {ratio / mid['one_run']:.2f} |")
+        hand = _n(one["epochs_per_s"]["hand_written"])
+        rows.append(f"| one run, {act} | hand-written loop | {hand} epochs/s | 1 | |")
+    for act in ("relu", "tanh"):
+        s = r[f"seeds_{act}"]
+        for k, name in (("compiled_many", "compiled, all models at once"), ("torch_stack", "torch stack")):
+            ratio = s["ratio_vs_hand_written"][k]
+            rows.append(f"| {s['seeds']:,} seeds × {s['epochs']} epochs, {act} | {name} | {_n(s['seconds'][k])} s | "
+                        f"{ratio:.0f} | {ratio / mid['seeds']:.1f} |")
+        rows.append(f"| {s['seeds']:,} seeds × {s['epochs']} epochs, {act} | hand-written loop | "
+                    f"{_n(s['seconds']['hand_written'])} s (extrapolated) | 1 | |")
+    c = r["compare"]
+    rows.append(f"| `relulab compare` work: 3 activations × {c['seeds']} seeds × {c['epochs']} epochs | compiled | "
+                f"{_n(c['relulab_s'])} s | {c['ratio_vs_hand_written']:.0f} | "
+                f"{c['ratio_vs_hand_written'] / mid['compare']:.1f} |")
+    rows.append(f"| same | hand-written loop | {_n(c['hand_written_s'])} s (extrapolated) | 1 | |")
+    return "\n".join(rows)
+
+
+def regions(r: dict) -> str:
+    rows = ["| hidden widths | regions | relulab | regioncam (Rust) | ratio |", "|---|---:|---:|---:|---:|"]
+    for row in r["rows"]:
+        w = row["widths"]
+        name = f"{w[0]} × {len(w)}" if len(set(w)) == 1 and len(w) > 3 else ", ".join(map(str, w))
+        rows.append(f"| {name} | {row['regions_relulab']:,} | {row['relulab_s'] * 1e3:.3g} ms | "
+                    f"{row['regioncam_s'] * 1e3:.3g} ms | {row['ratio']:.2f} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    tr = json.loads((RESULTS / "train_speed.json").read_text())
+    rg = json.loads((RESULTS / "regions_speed.json").read_text())
+    print(f"Training ({tr['machine']}, {tr['cpus']} cores, numba threads {tr['numba_threads']}):\n")
+    print(training(tr))
+    print(f"\nRegions ({rg['machine']}):\n")
+    print(regions(rg))
+
+
+if __name__ == "__main__":
+    main()
