@@ -22,15 +22,7 @@ def test_rule_both_sides():
     assert c11.decide(_m(relu=(0.9, 1.0), elu=(0.0, 0.1)))[0] is Verdict.HOLDS  # relu above: holds
 
 
-def test_wilson_interval():
-    lo, hi = c11.wilson(6, 8)
-    assert (round(lo, 4), round(hi, 4)) == (0.4093, 0.9285)  # 95 % Wilson score interval of 6/8
-    assert c11.wilson(0, 10)[0] == pytest.approx(0.0, abs=1e-12) and c11.wilson(10, 10)[1] == pytest.approx(1.0)
-    assert c11.wilson(0, 10)[1] == pytest.approx(3.8415 / 13.8415, rel=1e-4)  # z^2 / (n + z^2) for k = 0
-
-
 def test_spec_is_the_yaml_narrowed():
-    pytest.importorskip("relulab.sweep")
     quick, seeds = c11.c11_spec(True, 3)
     assert seeds == [3, 4, 5, 6] and quick.seeds == (3, 4, 5, 6)
     assert quick.base["lr"] == 0.03 and quick.base["init"] == "playground" and quick.base["epochs"] == 100

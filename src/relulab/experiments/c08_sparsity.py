@@ -10,11 +10,10 @@ from collections.abc import Callable
 
 from ..activations import get_activation
 from ..analysis.sparsity import sparsity_table
-from ..analysis.threads import torch_threads
 from ..config import RunConfig
-from ..training.stacked import train_many
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
+from .runs import train_reporting
 
 ID = "C8"
 TITLE = "ReLU activations are sparse"
@@ -48,16 +47,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
     seeds = list(range(seed, seed + n_seeds))
     cfgs = [BASE.model_copy(update={"activation": a, "weight_seed": s, "epochs": epochs})
             for a in ACTIVATIONS for s in seeds]
-    total, done = len(ACTIVATIONS) * epochs, 0.0
-
-    def on_epoch(k: float) -> None:
-        nonlocal done
-        done += k
-        if progress is not None:
-            progress(min(done / total, 1.0))
-
-    with torch_threads(1):  # small nets: one thread is fastest
-        runs = train_many(cfgs, on_epoch=on_epoch)
+    runs = train_reporting(cfgs, len(ACTIVATIONS) * epochs, progress)
     by_act = {a: [r for r in runs if r.config.activation == a] for a in ACTIVATIONS}
     table = sparsity_table({a: [r.model for r in rs] for a, rs in by_act.items()},
                            {a: rs[0].data.test_inputs for a, rs in by_act.items()})

@@ -2,21 +2,14 @@
 
 The sweep ``examples/sweeps/c11.yaml`` (the playground's training: SGD, lr 0.03, batch 10, MSE on ±1
 labels, playground init) runs through the sweep runner (:func:`relulab.sweep.run_sweep`), on a smaller
-grid than the file's 8,640 runs (see ``QUICK`` and ``FULL``: PReLU and GELU train one run at a time, so
-the whole file takes hours on two cores). Success is test accuracy ≥ the spec's threshold (0.9); each
-activation gets its success rate with a 95 % Wilson interval (:func:`relulab.sweep.summarize`).
-
-Without the sweep layer (``relulab.sweep`` missing), the same narrowed grid is trained directly with
-:func:`relulab.training.stacked.train_many` from the yaml's base written out below, and the Wilson
-interval is computed here; the result says which path ran.
+grid than the file's 2,880 runs (see ``QUICK`` and ``FULL``; the whole file,
+``relulab sweep examples/sweeps/c11.yaml``, took about 25 minutes on two cores). Success is test
+accuracy ≥ the spec's threshold (0.9); each activation gets its success rate with a 95 % Wilson
+interval (:func:`relulab.sweep.summarize`).
 """
 
 from __future__ import annotations
 
-import math
-import statistics
-from dataclasses import dataclass
-from itertools import product
 from pathlib import Path
 
 from .registry import CLAIMS, Progress, register_claim
@@ -34,10 +27,6 @@ FULL = {"grid": {"activation": ["tanh", "relu", *VARIANTS], "dataset": ["circle"
                  "hidden": [[8, 8]]}, "seeds": 10, "epochs": 300}
 
 
-# examples/sweeps/c11.yaml's base, for the sweep-free path only (the sweep path reads the file itself)
-YAML_BASE = {"init": "playground", "optimizer": "sgd", "lr": 0.03, "batch_size": 10, "regularization": "none",
-             "noise": 0.0, "data_seed": "1", "loss": "mse"}
-SUCCESS = 0.9
 
 
 def decide(m: dict) -> tuple[Verdict, list[str]]:
@@ -63,62 +52,6 @@ def c11_spec(quick: bool, seed: int):
                           narrowed.metric, narrowed.success), seeds
 
 
-@dataclass(frozen=True)
-class Summary:
-    """The fields of :class:`relulab.sweep.GroupSummary` that this claim reads."""
-
-    group: dict
-    n: int
-    successes: int
-    success_rate: float
-    wilson_low: float
-    wilson_high: float
-    mean: float
-    diverged: int
-
-
-def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """95 % Wilson score interval of ``k`` successes in ``n`` trials (sweep-free path)."""
-    p, den = k / n, 1 + z * z / n
-    mid, half = (p + z * z / (2 * n)) / den, z / den * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, mid - half), min(1.0, mid + half)
-
-
-def _summaries(rows: list[tuple[dict, float | None, str]], by: tuple[str, ...]) -> list[Summary]:
-    groups: dict[tuple, list] = {}
-    for group, acc, status in rows:
-        groups.setdefault(tuple(group[b] for b in by), []).append((acc, status))
-    out = []
-    for key, rs in groups.items():
-        accs = [a for a, _ in rs if a is not None and math.isfinite(a)]
-        k = sum(a is not None and a >= SUCCESS for a, _ in rs)
-        out.append(Summary(dict(zip(by, key, strict=True)), len(rs), k, k / len(rs), *wilson(k, len(rs)),
-                           statistics.fmean(accs) if accs else float("nan"),
-                           sum(st == "diverged" for _, st in rs)))
-    return out
-
-
-def _without_sweep(quick: bool, seed: int, progress: Progress | None):
-    from ..config import RunConfig
-    from ..training.stacked import train_many
-
-    plan = QUICK if quick else FULL
-    seeds = list(range(seed, seed + plan["seeds"]))
-    combos = list(product(*plan["grid"].values()))
-    rows, spec = [], {"base": {**YAML_BASE, "epochs": plan["epochs"]}, "grid": plan["grid"], "seeds": seeds,
-                      "metric": "test_acc", "success": SUCCESS}
-    for i, combo in enumerate(combos):
-        fields = dict(zip(plan["grid"], combo, strict=True))
-        base = RunConfig(**spec["base"], **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
-        for r in train_many([base.model_copy(update={"weight_seed": s}) for s in seeds]):
-            rows.append(({**fields, "hidden": tuple(fields["hidden"])}, r.metrics()["test_acc"], r.status))
-        if progress:
-            progress(0.95 * (i + 1) / len(combos))
-    note = (f"{len(rows)} runs of the grid of examples/sweeps/c11.yaml narrowed to {plan['grid']} with "
-            f"{plan['epochs']} epochs, trained directly with train_many (the sweep layer is not installed here)")
-    return _summaries(rows, ("activation",)), _summaries(rows, ("activation", "dataset")), spec, seeds, note
-
-
 def _with_sweep(quick: bool, seed: int, progress: Progress | None):
     from ..sweep import run_sweep, summarize
 
@@ -134,12 +67,7 @@ def _with_sweep(quick: bool, seed: int, progress: Progress | None):
 
 @register_claim("C11", "relu vs its variants (sweep)", TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
-    try:
-        import relulab.sweep  # noqa: F401
-    except ImportError:
-        by_act, by_ds, spec, seeds, note = _without_sweep(quick, seed, progress)
-    else:
-        by_act, by_ds, spec, seeds, note = _with_sweep(quick, seed, progress)
+    by_act, by_ds, spec, seeds, note = _with_sweep(quick, seed, progress)
     by_act = {s.group["activation"]: s for s in by_act}
     m = {"intervals": {a: (s.wilson_low, s.wilson_high) for a, s in by_act.items()}}
     measurements = [Measurement(f"{a}: success rate (test acc ≥ {spec['success']:g})", s.success_rate, "",

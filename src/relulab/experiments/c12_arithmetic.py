@@ -13,11 +13,10 @@ from collections.abc import Callable
 import torch
 
 from ..analysis.arithmetic import arithmetic_errors
-from ..analysis.threads import torch_threads
 from ..config import RunConfig
-from ..training.stacked import train_many
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
+from .runs import train_reporting
 
 ID = "C12"
 TITLE = "A small ReLU network learns a + b and a - b"
@@ -59,16 +58,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
     seeds = list(range(seed, seed + n_seeds))
     cfgs = [BASE.model_copy(update={"dataset": op, "hidden": h, "weight_seed": s, "epochs": epochs})
             for op in OPS for h in MODELS.values() for s in seeds]
-    total, done = len(OPS) * len(MODELS) * epochs, 0.0
-
-    def on_epoch(k: float) -> None:
-        nonlocal done
-        done += k
-        if progress is not None:
-            progress(min(done / total, 1.0))
-
-    with torch_threads(1):  # small nets: one thread is fastest
-        runs = train_many(cfgs, on_epoch=on_epoch)
+    runs = train_reporting(cfgs, len(OPS) * len(MODELS) * epochs, progress)
     errors = {}  # (op, model) -> per-seed ArithmeticErrors
     for r in runs:
         model = "linear" if r.config.hidden == () else "relu"
