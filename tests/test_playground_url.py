@@ -146,6 +146,8 @@ def test_floats_round_trip_exactly(lr, reg_rate, noise, ratio):
 def test_percentages_are_written_short():
     keys = _keys(RunConfig(noise=0.07, train_ratio=0.29).to_playground_url())
     assert keys["noise"] == "7" and keys["percTrainData"] == "29"  # not 7.000000000000001
+    keys = _keys(RunConfig(noise=0.5, train_ratio=0.5).to_playground_url())
+    assert keys["noise"] == "50" and keys["percTrainData"] == "50"  # not 5e+01
 
 
 def test_a_link_without_regularization_gets_no_note():

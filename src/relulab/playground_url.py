@@ -93,7 +93,7 @@ def _percent(x: float) -> str:
     for digits in range(1, 18):
         s = f"{x * 100:.{digits}g}"
         if float(s) / 100 == x:
-            return s
+            return _text(float(s))  # 50, not 5e+01
     return repr(x * 100)  # pragma: no cover - 17 digits always round-trip
 
 
