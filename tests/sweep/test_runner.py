@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,8 @@ from relulab.sweep.store import SweepStore
 from relulab.training import train
 
 from ._grids import assert_same_numbers, small
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_records_equal_plain_training_run_by_run():
@@ -35,6 +40,32 @@ def test_process_pool_gives_the_numbers_of_one_process(tmp_path):
     assert_same_numbers(serial, pooled)
     assert all(not r.worker.endswith(f":{os.getpid()}") for r in pooled), "trained in the pool's processes"
     assert all(r.worker.endswith(f":{os.getpid()}") for r in serial), "one worker: trained in this process"
+
+
+def test_a_pool_after_numbas_parallel_pool_started(tmp_path):
+    # numba's OpenMP pool aborts a forked child ("fork() called from a process already using GNU OpenMP"):
+    # once a compiled many-model run has happened in this process, the pool must spawn its workers.
+    code = f"""
+import numba, numpy as np
+from relulab.sweep.runner import run_sweep
+from tests.sweep._grids import small
+
+@numba.njit(parallel=True)
+def total(a):
+    s = 0.0
+    for i in numba.prange(a.size):
+        s += a[i]
+    return s
+
+assert total(np.ones(1000)) == 1000.0
+recs = run_sweep(small(), {str(tmp_path / "p.db")!r}, workers=2)
+print(len(recs), sorted({{r.status for r in recs}}))
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[0] == str(len(small().configs())) and "['completed']" in out.stdout
 
 
 def test_resume_runs_only_what_is_missing(tmp_path):

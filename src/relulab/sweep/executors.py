@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -63,8 +64,10 @@ def _process(arg: str, workers: int) -> Iterator[Backend]:
         with _serial("", 1) as b:
             yield b
         return
-    # fork starts workers at once; it is safe only while this process has no other thread.
-    method = "fork" if threading.active_count() == 1 and "fork" in mp.get_all_start_methods() else "spawn"
+    # fork starts workers at once; it is safe only while this process has no other thread -- numba's
+    # OpenMP pool (a compiled many-model run or a regions call) counts too: its workers abort a forked child.
+    forkable = threading.active_count() == 1 and "numba" not in sys.modules
+    method = "fork" if forkable and "fork" in mp.get_all_start_methods() else "spawn"
     ex = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method), initializer=init_worker)
     try:
         ex.submit(noop).result()  # start the workers now, before any progress-bar thread
