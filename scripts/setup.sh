@@ -8,13 +8,13 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 TORCH_PIN="torch==2.13.0"
 EXTRAS=""
-[ "${1:-}" = "dev" ] && EXTRAS="[dev]"
+[ "${1:-}" = "dev" ] && EXTRAS="[dev,dask]"  # the tests run the Dask backend too
 STAMP=.venv/.relulab-setup
 want="$( { cat pyproject.toml; echo "$TORCH_PIN"; echo "extras=$EXTRAS"; } | sha256sum | cut -d' ' -f1)"
 if [ -x .venv/bin/python ] && [ -f "$STAMP" ]; then
   # a dev stamp also satisfies a plain install (dev is a superset)
   if grep -qx "$want" "$STAMP" || { [ -z "$EXTRAS" ] && grep -qx "$( { cat pyproject.toml; echo "$TORCH_PIN"; \
-      echo "extras=[dev]"; } | sha256sum | cut -d' ' -f1)" "$STAMP"; }; then
+      echo "extras=[dev,dask]"; } | sha256sum | cut -d' ' -f1)" "$STAMP"; }; then
     exit 0
   fi
 fi
