@@ -25,9 +25,8 @@ import time
 from pathlib import Path
 
 import torch
-from _common import write_result
+from _common import hand_written_loop, write_result
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 from relulab.config import RunConfig
 from relulab.sweep import run_sweep
@@ -43,26 +42,8 @@ def base(epochs: int) -> dict:
 
 
 def plain_loop(seed: int, epochs: int) -> float:
-    """Seconds to train one model the tutorial way, loss on train and test after every epoch."""
-    data = make_dataset(RunConfig(**base(epochs)))
-    x, y = data.train_inputs.float(), data.y_train.float().unsqueeze(1)
-    xt, yt = data.test_inputs.float(), data.y_test.float().unsqueeze(1)
-    start = time.perf_counter()
-    torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 3), nn.ReLU(),
-                          nn.Linear(3, 1), nn.Tanh())
-    opt = torch.optim.SGD(model.parameters(), lr=0.03, weight_decay=0.001)
-    loader = DataLoader(TensorDataset(x, y), batch_size=10, shuffle=False)
-    history = []
-    for _ in range(epochs):
-        for xb, yb in loader:
-            opt.zero_grad()
-            loss = 0.5 * ((model(xb) - yb) ** 2).mean()
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
-            history.append((float(0.5 * ((model(x) - y) ** 2).mean()), float(0.5 * ((model(xt) - yt) ** 2).mean())))
-    return time.perf_counter() - start
+    """Seconds to train one model the tutorial way (:func:`_common.hand_written_loop`, relu)."""
+    return hand_written_loop(make_dataset(RunConfig(**base(epochs))), nn.ReLU, epochs, seed)
 
 
 def sweep_time(seeds: int, epochs: int, workers: int) -> tuple[float, int]:

@@ -34,10 +34,9 @@ from pathlib import Path
 import numba
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import write_result  # noqa: E402
+from _common import hand_written_loop, write_result  # noqa: E402
 
 from relulab.config import RunConfig  # noqa: E402
 from relulab.training import train  # noqa: E402
@@ -56,26 +55,8 @@ def config(activation: str, epochs: int, **kw) -> RunConfig:
 
 
 def hand_written(data, activation: str, epochs: int, seed: int) -> float:
-    """Seconds for one run of the loop from a PyTorch tutorial, the loss evaluated every epoch."""
-    x, y = data.train_inputs.float(), data.y_train.float().unsqueeze(1)
-    xt, yt = data.test_inputs.float(), data.y_test.float().unsqueeze(1)
-    start = time.perf_counter()
-    torch.manual_seed(seed)
-    act = HAND_ACTS[activation]
-    model = nn.Sequential(nn.Linear(2, 3), act(), nn.Linear(3, 3), act(), nn.Linear(3, 3), act(), nn.Linear(3, 1),
-                          nn.Tanh())
-    opt = torch.optim.SGD(model.parameters(), lr=0.03, weight_decay=0.001)
-    loader = DataLoader(TensorDataset(x, y), batch_size=10, shuffle=False)
-    for _ in range(epochs):
-        for xb, yb in loader:
-            opt.zero_grad()
-            loss = 0.5 * ((model(xb) - yb) ** 2).mean()
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
-            losses = (float(0.5 * ((model(x) - y) ** 2).mean()), float(0.5 * ((model(xt) - yt) ** 2).mean()))
-    assert all(v == v for v in losses)
-    return time.perf_counter() - start
+    """Seconds for one run of the tutorial loop (:func:`_common.hand_written_loop`)."""
+    return hand_written_loop(data, HAND_ACTS[activation], epochs, seed)
 
 
 def timed(fn) -> float:
