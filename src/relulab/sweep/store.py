@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -47,19 +48,33 @@ class SweepStore:
                 raise FileNotFoundError(f"no sweep database at {self.path!r}")
             p.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            if create:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")
-                self.db.executescript(SCHEMA)
-            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as e:
-            self.db.close()
-            raise ValueError(f"{self.path!r} is not a sweep database: {e}") from None
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                tables = self._prepare(create)
+                break
+            except sqlite3.OperationalError as e:
+                # Two sweeps creating one database: switching it to WAL can answer "locked" at once,
+                # without waiting for the busy timeout; the set-up is idempotent, so try again.
+                if "locked" in str(e) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                self.db.close()
+                raise ValueError(f"{self.path!r} is not a sweep database: {e}") from None
+            except sqlite3.DatabaseError as e:
+                self.db.close()
+                raise ValueError(f"{self.path!r} is not a sweep database: {e}") from None
         if "runs" not in tables:
             self.db.close()
             raise ValueError(f"{self.path!r} is not a sweep database (no 'runs' table)")
+
+    def _prepare(self, create: bool) -> set[str]:
+        self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if create:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.executescript(SCHEMA)
+        return {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
     def close(self) -> None:
         self.db.close()
