@@ -33,6 +33,14 @@ class History:
         self.train_acc.append(s.train_acc)
         self.test_acc.append(s.test_acc)
 
+    def extend(self, first_epoch: int, train_loss: list[float], test_loss: list[float],
+               train_acc: list[float | None], test_acc: list[float | None]) -> None:
+        """Whole columns at once, for epochs ``first_epoch, first_epoch + 1, …`` (as many appends)."""
+        self.epoch.extend(range(first_epoch, first_epoch + len(train_loss)))
+        for mine, new in ((self.train_loss, train_loss), (self.test_loss, test_loss),
+                          (self.train_acc, train_acc), (self.test_acc, test_acc)):
+            mine.extend(new)
+
     def last(self) -> EpochStats:
         i = len(self.epoch) - 1
         return EpochStats(self.epoch[i], self.train_loss[i], self.test_loss[i], self.train_acc[i], self.test_acc[i])

@@ -166,9 +166,12 @@ class CompiledEngine:
         left, status = cfg.epochs - trainer.epoch, RUNNING
         while left > 0 and status == RUNNING:
             done, status = self._call(self.order, hyper, min(chunk, left), stats)
-            for row in stats[:done]:
-                trainer.epoch += 1
-                trainer.history.append(epoch_stats(trainer.epoch, row, trainer.classification, len(self.test[0])))
+            tl, vl, ta, va = stats[:done].T.tolist()
+            none = [None] * done
+            acc = trainer.classification
+            trainer.history.extend(trainer.epoch + 1, tl, vl, ta if acc else none,
+                                   va if acc and len(self.test[0]) else none)
+            trainer.epoch += done
             left -= done
         self._store(trainer)
         if status == DIVERGED:

@@ -1,4 +1,4 @@
-r"""The compiled kernels: SGD (plain or momentum) on small MLPs, one scalar loop, float64, numba.
+r"""The compiled kernels: SGD (plain or momentum) on small MLPs, float64, numba: the per-number arithmetic.
 
 Parameters of one model live in one flat array ``P``: layer ``k`` holds ``W_k`` ``(out, in)``
 row-major at ``woff[k]`` and ``b_k`` at ``boff[k]``. The arithmetic is the fused torch engine's,
@@ -96,22 +96,35 @@ def dact(kind, x, h, p0, p1):
 
 
 @njit(cache=True)
-def forward(P, woff, boff, widths, acts, ap, x, a, b):
-    """Logits of one input ``x`` into ``a[:out]`` (``b`` is scratch); returns the output width."""
-    L = widths.shape[0] - 1
-    for j in range(widths[0]):
-        a[j] = x[j]
-    for k in range(L):
-        din, dout, wo, bo = widths[k], widths[k + 1], woff[k], boff[k]
-        for o in range(dout):
-            s = 0.0
-            for j in range(din):
-                s += a[j] * P[wo + o * din + j]
-            z = s + P[bo + o]
-            b[o] = act(acts[k], z, ap[k, 0], ap[k, 1]) if k < L - 1 else z
-        for o in range(dout):
-            a[o] = b[o]
-    return widths[L]
+def act_row(kind, z, h, n, p0, p1):
+    """``h[:n] = f(z[:n])``: the kind is chosen once per row, so the common activations vectorise."""
+    if kind == RELU:
+        for i in range(n):
+            x = z[i]
+            h[i] = x if x > 0.0 else 0.0
+    elif kind == TANH:
+        for i in range(n):
+            h[i] = math.tanh(z[i])
+    elif kind == IDENTITY:
+        for i in range(n):
+            h[i] = z[i]
+    else:
+        for i in range(n):
+            h[i] = act(kind, z[i], p0, p1)
+
+
+@njit(cache=True)
+def dact_row(kind, z, h, d, n, p0, p1):
+    """``d[:n] *= f'(z[:n])`` given ``h = f(z)`` (relu keeps the product's zero: ``0·d``, as torch)."""
+    if kind == RELU:
+        for i in range(n):
+            d[i] = d[i] * (1.0 if z[i] > 0.0 else 0.0)
+    elif kind == TANH:
+        for i in range(n):
+            d[i] = d[i] * (1.0 - h[i] * h[i])
+    elif kind != IDENTITY:
+        for i in range(n):
+            d[i] = d[i] * dact(kind, z[i], h[i], p0, p1)
 
 
 @njit(cache=True)
@@ -169,18 +182,3 @@ def decide(mode, z, m):
         if z[o] > z[best]:
             best = o
     return 2.0 * best - 1.0 if mode == ARGMAX_PM1 else float(best)
-
-
-@njit(cache=True)
-def evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, a, b):
-    """Mean loss and accuracy over the rows of ``X`` (nan for an empty set or no accuracy)."""
-    n = X.shape[0]
-    if n == 0:
-        return math.nan, math.nan
-    total, hits = 0.0, 0
-    for i in range(n):
-        m = forward(P, woff, boff, widths, acts, ap, X[i], a, b)
-        total += loss_value(loss, a, T[i], m)
-        if mode != NO_ACCURACY and decide(mode, a, m) == Y[i]:
-            hits += 1
-    return total / n, (hits / n if mode != NO_ACCURACY else math.nan)
