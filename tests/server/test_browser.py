@@ -91,9 +91,9 @@ def test_relu_on_circle_trains_and_shows_regions(tab):
     wait_state(tab, "window.relulab.state.config.hidden.length === 3")
     tab.select_option("#sel-speed", "5")
     tab.check("#chk-regions")
+    wait_state(tab, "Number(document.getElementById('epoch').textContent.replace(/,/g, '')) === 0")
+    start_epoch, start_loss = 0, float(tab.inner_text("#test-loss"))  # untrained: read before play, not raced
     tab.click("#btn-play")
-    wait_state(tab, "Number(document.getElementById('epoch').textContent.replace(/,/g, '')) >= 5")
-    start_epoch, start_loss = epoch(tab), float(tab.inner_text("#test-loss"))
     wait_state(tab, f"Number(document.getElementById('epoch').textContent.replace(/,/g, '')) >= {start_epoch + 150}",
                timeout=30_000)
     later_loss = float(tab.inner_text("#test-loss"))
