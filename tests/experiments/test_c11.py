@@ -31,6 +31,19 @@ def test_spec_is_the_yaml_narrowed():
     assert len(full.configs()) == 5 * 3 * 1 * 10
 
 
+def test_the_spec_ships_inside_the_package_and_equals_the_example():
+    """A wheel install has no examples/ folder: the claim reads the package's copy, which must stay the
+    repository's examples/sweeps/c11.yaml byte for byte, and be named as package data."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    assert c11.SPEC.is_file() and c11.SPEC.is_relative_to(Path(c11.__file__).resolve().parent)
+    assert c11.SPEC.read_bytes() == (root / "examples" / "sweeps" / "c11.yaml").read_bytes()
+    data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["relulab"]
+    assert any(c11.SPEC.relative_to(root / "src" / "relulab").match(glob) for glob in data), data
+
+
 @pytest.mark.slow
 def test_quick_run_follows_its_data():
     r = run_claim("C11", quick=True, seed=1)
