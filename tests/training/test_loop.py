@@ -119,3 +119,23 @@ def test_k_class_spiral_with_cross_entropy_learns_something():
     k = run.data.num_classes
     assert k >= 3
     assert run.history.train_acc[-1] > 1.5 / k
+
+
+@pytest.mark.parametrize("engine", ["compiled", "fused"])
+def test_continue_from_goes_on_from_the_history_and_keeps_frozen_links(engine):
+    cfg = RunConfig(dataset="xor", hidden=(4,), epochs=6, n_points=60, regularization="l1", reg_rate=0.3,
+                    lr=0.3, engine=engine)
+    first = Trainer(cfg)
+    for _ in range(3):
+        first.step_epoch()
+    assert any(bool(d.any()) for d in first.dead)  # a strong L1 froze some links
+    second = Trainer(cfg.model_copy(update={"lr": 0.1}), data=first.data, model=first.model)
+    frozen = [d.clone() for d in first.dead]
+    assert not any(bool(d.any()) for d in second.dead)  # a new trainer starts with none frozen
+    second.continue_from(first.history, first.dead)
+    assert second.epoch == 3 and second.history is first.history
+    assert all(torch.equal(a, b) for a, b in zip(second.dead, frozen, strict=True))
+    stats = second.step_epoch()
+    assert stats.epoch == 4 and second.history.epoch == [0, 1, 2, 3, 4]
+    for d, w in zip(frozen, second.weights, strict=True):
+        assert bool((w.detach()[d] == 0).all())  # what was frozen stays zero

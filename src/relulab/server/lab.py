@@ -106,9 +106,7 @@ class Lab:
         if hot and old is not None:
             data = data if data is not None else old.data
             trainer = self._trainer(mcfg, data, old.model, perceptron)
-            trainer.epoch, trainer.history = old.epoch, old.history
-            if data is old.data and hasattr(old, "dead"):
-                trainer.dead = old.dead  # L1's frozen links stay frozen
+            trainer.continue_from(old.history, old.dead if data is old.data else None)  # L1's frozen links
             initial = self.initial
         else:
             if data is None:
@@ -121,7 +119,7 @@ class Lab:
             trainer = self._trainer(mcfg, data, model, perceptron)
             initial = copy.deepcopy(trainer.model.state_dict())
             if history is not None and history.epoch:  # an imported run goes on from where it stopped
-                trainer.history, trainer.epoch = history, history.epoch[-1]
+                trainer.continue_from(history)
         # everything built: commit
         self.cfg, self.custom, self.perceptron, self.speed = cfg, custom, perceptron, speed
         self.trainer, self.initial = trainer, initial

@@ -51,3 +51,18 @@ class History:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> History:
         return cls(**d)
+
+
+class Resumable:
+    """What a step-by-step trainer shares: going on from a history (a hot edit in the playground, an
+    imported run) instead of from epoch 0."""
+
+    epoch: int
+    history: History
+    dead: list[Any]
+
+    def continue_from(self, history: History, dead: list[Any] | None = None) -> None:
+        """Go on from ``history``'s last epoch; ``dead``: L1's frozen links to keep frozen."""
+        self.history, self.epoch = history, history.epoch[-1]
+        if dead is not None:
+            self.dead = dead

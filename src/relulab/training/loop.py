@@ -23,7 +23,7 @@ from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, Loss
 from .build import DTYPES, build_model, make_dataset
 from .compiled import compiled_engine
 from .fused import FusedNet, fusable
-from .history import EpochStats, History
+from .history import EpochStats, History, Resumable
 from .run import Run
 from .step import TrainingDiverged, Update, autograd_gradients, divergence_message, metrics_from_logits
 
@@ -40,7 +40,7 @@ def encode(data: Dataset, loss: Loss, dtype: torch.dtype) -> tuple[Tensor, Tenso
             data.test_inputs.to(dtype), loss.targets(cast(data.y_test), k))
 
 
-class Trainer:
+class Trainer(Resumable):
     """One run, advanced an epoch at a time. ``model`` may be any module taking the feature inputs."""
 
     def __init__(self, cfg: RunConfig, *, data: Dataset | None = None, model: nn.Module | None = None) -> None:

@@ -34,11 +34,11 @@ from ..data import Dataset
 from ..models import MLP
 from ..models.perceptron import perceptron_epoch
 from .build import DTYPES, make_dataset
-from .history import EpochStats, History
+from .history import EpochStats, History, Resumable
 from .run import Run
 
 
-class PerceptronTrainer:
+class PerceptronTrainer(Resumable):
     """One step unit trained with the perceptron rule, an epoch at a time (see the module doc)."""
 
     engine = "perceptron"
