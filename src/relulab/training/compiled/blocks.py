@@ -18,7 +18,7 @@ from .kernels import BCE, CROSS_ENTROPY, MSE_LINEAR, MSE_TANH, NO_ACCURACY, SIGN
 BLOCK = 64  # points per block when evaluating
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def layers_forward(P, woff, boff, widths, acts, ap, H, Z, nb):
     """``Z[k, :, :nb]`` and ``H[k + 1, :, :nb]`` for every layer from the inputs in ``H[0, :, :nb]``."""
     L = widths.shape[0] - 1
@@ -39,7 +39,7 @@ def layers_forward(P, woff, boff, widths, acts, ap, H, Z, nb):
                 act_row(acts[k], z, H[k + 1, o], nb, ap[k, 0], ap[k, 1])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def load_rows(X, rows, start, nb, H0):
     """``H0[:, i] = X[rows[start + i]]`` (``rows`` None: consecutive rows from ``start``)."""
     for i in range(nb):
@@ -48,7 +48,7 @@ def load_rows(X, rows, start, nb, H0):
             H0[j, i] = X[r, j]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def output_grads(loss, Zl, T, rows, start, nb, m, mean, dz, col, g):
     """``dz[:m, :nb]``: ∂ℓ/∂z of each point of the batch, divided by ``nb`` when ``mean``."""
     if m == 1 and loss <= MSE_LINEAR:  # the playground's ½(tanh z − t)²: a vectorisable row
@@ -73,7 +73,7 @@ def output_grads(loss, Zl, T, rows, start, nb, m, mean, dz, col, g):
                 dz[o, i] = dz[o, i] / nb
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def block_metrics(loss, mode, Zl, T, Y, start, nb, m, col):
     """The summed loss and the number of right decisions over the block's points ``start…start+nb``."""
     total, hits = 0.0, 0
@@ -100,7 +100,7 @@ def block_metrics(loss, mode, Zl, T, Y, start, nb, m, col):
     return total, hits
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, H, Z, col):
     """Mean loss and accuracy over the rows of ``X`` (nan for an empty set or no accuracy), in blocks of
     ``H.shape[2]`` points (``H``, ``Z``: ``(L, widest, block)`` scratch, ``col``: ``(widest,)``)."""

@@ -34,7 +34,7 @@ REG_NONE, REG_L1, REG_L2 = 0, 1, 2
 RUNNING, DIVERGED, TARGET = 0, 1, 2
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def act(kind, x, p0, p1):
     if kind == RELU:
         return x if x > 0.0 else 0.0
@@ -63,7 +63,7 @@ def act(kind, x, p0, p1):
     return 1.0 if x > 0.0 else 0.0  # STEP
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dact(kind, x, h, p0, p1):
     """f'(x) given ``h = f(x)``: the closed forms of the activation registry (autograd's choice at the
     kinks). tanh and sigmoid reuse ``h``: the same number the registry's formula recomputes."""
@@ -95,7 +95,7 @@ def dact(kind, x, h, p0, p1):
     return 0.0  # STEP
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def act_row(kind, z, h, n, p0, p1):
     """``h[:n] = f(z[:n])``: the kind is chosen once per row, so the common activations vectorise."""
     if kind == RELU:
@@ -113,7 +113,7 @@ def act_row(kind, z, h, n, p0, p1):
             h[i] = act(kind, z[i], p0, p1)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dact_row(kind, z, h, d, n, p0, p1):
     """``d[:n] *= f'(z[:n])`` given ``h = f(z)`` (relu keeps the product's zero: ``0·d``, as torch)."""
     if kind == RELU:
@@ -127,7 +127,7 @@ def dact_row(kind, z, h, d, n, p0, p1):
             d[i] = d[i] * dact(kind, z[i], h[i], p0, p1)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def loss_value(loss, z, t, m):
     """The per-sample loss of logits ``z[:m]`` against target row ``t``."""
     if loss <= MSE_LINEAR:  # MSE_TANH or MSE_LINEAR
@@ -148,7 +148,7 @@ def loss_value(loss, z, t, m):
     return -(z[int(t[0])] - mx - math.log(s))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def loss_grad(loss, z, t, m, out):
     """∂ℓ/∂z of one sample into ``out[:m]``."""
     if loss == MSE_TANH:
@@ -173,7 +173,7 @@ def loss_grad(loss, z, t, m, out):
         out[int(t[0])] -= 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def decide(mode, z, m):
     if mode == SIGN:
         return 1.0 if z[0] >= 0.0 else -1.0

@@ -18,7 +18,7 @@ from .blocks import BLOCK, evaluate, layers_forward, load_rows, output_grads
 from .kernels import DIVERGED, FUSED_SGD, MOMENTUM, REG_L1, REG_L2, REG_NONE, RUNNING, TARGET, dact_row
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, loss, mean, H, Z, dz, dzp, col, g):
     """Gradients of the batch ``idx[start:start + nb]`` into ``G``: summed, or averaged when ``mean``.
 
@@ -56,7 +56,7 @@ def batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, lo
             dz, dzp = dzp, dz
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg):
     """One optimizer step plus the penalty, exactly as the torch engines order them."""
     L = widths.shape[0] - 1
@@ -103,7 +103,7 @@ def update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg):
                 P[p] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def train_run(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, idx, loss, mode,
               hyper, modes, epochs, stats):
     """``epochs`` epochs of one model (batches in the order ``idx``), stats after each epoch.
@@ -136,7 +136,7 @@ def train_run(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, idx, l
     return epochs, RUNNING
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def train_models(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, off, offt, data_of, loss, mode,
                  hyper, modes, epochs, stats, done, status):
     """``epochs`` more epochs of E models at once (``prange``), each on its data set ``data_of[e]``.
@@ -158,7 +158,7 @@ def train_models(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, off
         status[e] = st
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def evaluate_models(P, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, off, offt, data_of, loss, mode, out):
     """``out[e] = (train loss, test loss, train acc, test acc)`` of each model on its data set."""
     wmax, L = widths.max(), widths.shape[0] - 1
