@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 
 import pytest
 import torch
@@ -221,6 +222,8 @@ def test_import_is_validated_whole_before_anything_is_built(wire, client, body, 
     ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 2}\n" for i in range(40)), "classification", 2),  # scikit-learn's 0/1
     ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 3}\n" for i in range(40)), "classification", 3),
     ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 3 + 1}\n" for i in range(40)), "regression", 0),
+    ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 6}\n" for i in range(60)), "classification", 6),  # no 6-class set
+    ("".join(f"{i % 7 - 3},{i % 5 - 2},{i % 10}\n" for i in range(60)), "classification", 10),
 ])
 def test_csv_labels_follow_the_one_rule(wire, client, rows, problem, classes):
     with client.websocket_connect("/ws") as ws:
@@ -232,6 +235,11 @@ def test_csv_labels_follow_the_one_rule(wire, client, rows, problem, classes):
         assert st["data"]["num_classes"] == classes
         if classes == 2:
             assert set(st["data"]["train"]["y"]) == {-1.0, 1.0}
+        if classes > 2:  # one output per class, trained with cross-entropy, and frames keep coming
+            assert st["config"]["loss"] == "cross_entropy" and st["network"]["outputs"] == classes, st["network"]
+            wire.send(ws, 1, type="control", action="step")
+            frame = wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 1)
+            assert frame["epoch"] == 1 and math.isfinite(frame["train_loss"])
 
 
 def test_csv_coordinates_out_of_range_are_refused(wire, client):

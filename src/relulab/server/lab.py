@@ -99,7 +99,9 @@ class Lab:
         spec = DATASETS.get(cfg.dataset)
         points = len(data.x_train) + (0 if data.x_test is data.x_train else len(data.x_test)) if data is not None \
             else len(custom.x) if custom is not None else cfg.num_points()
-        outputs = spec.num_classes if spec.num_classes > 2 and cfg.loss == "cross_entropy" else 1
+        classes = (data.num_classes if data is not None else custom.num_classes if custom is not None
+                   else spec.num_classes)
+        outputs = classes if classes > 2 and cfg.loss == "cross_entropy" else 1
         self.settings.check(cfg, points=points, epochs_per_frame=speed, outputs=outputs)
         mcfg = self._model_cfg(cfg, perceptron)
         old = getattr(self, "trainer", None)

@@ -176,6 +176,9 @@ def _base_dataset(problem: str, input_dim: int, classes: int) -> str:
     for n, s in DATASETS.items():
         if s.problem == problem and s.input_dim == input_dim and s.num_classes == want:
             return n
+    for n, s in DATASETS.items():  # k classes with no set of its own: any k-class set (cross-entropy, k outputs)
+        if want > 2 and s.problem == problem and s.input_dim == input_dim and s.num_classes > 2:
+            return n
     raise ValueError(f"no {input_dim}-D {problem} data set{f' of {classes} classes' if classes else ''} "
                      "to base uploaded points on")
 

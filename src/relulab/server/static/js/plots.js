@@ -2,7 +2,8 @@
 // neuron thumbnails, the loss curve and the region-count chart. Pure functions of their arguments.
 
 const STOPS = [[245, 147, 34], [232, 234, 235], [8, 119, 189]]; // orange (-1), grey (0), blue (+1)
-export const CLASS_COLOURS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+export const CLASS_COLOURS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                               "#bcbd22", "#17becf"];  // one per class, up to the 10 a CSV may have
 
 // 256-entry RGB lookup for a byte b: value v = b / 127.5 - 1 in [-1, 1].
 export const LUT = (() => {
