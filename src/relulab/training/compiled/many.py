@@ -7,25 +7,28 @@ trains on its own, exactly as :class:`~relulab.training.Trainer` would (tested t
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 
+import numba
 import numpy as np
 import torch
 
 from ...config import RunConfig
 from ...data import Dataset
-from ...models import init_stack
+from ...models import MLP, init_stack
 from ...objectives import LOSSES
 from ..build import build_model, make_dataset
 from ..history import History
 from ..run import Run
 from ..step import divergence_message
 from . import group_unsupported
-from .engine import WORK_PER_CALL, Layout, hyper_row, modes_row, split_arrays
-from .loops import evaluate_models
-from .loops import train_models as _train_models_kernel
+from .engine import RUNNING, Layout, hyper_row, modes_row, split_arrays
+from .lanes import train_blocks
 
+LANES = 32  # models per block of the lanes kernel (at most)
+LANE_WORK_PER_CALL = 2e8  # lane multiply-adds per kernel call (about 0.1 s): Ctrl-C and progress respond
+_NO_DRAWS = torch.Generator()  # init 'zero' draws nothing
+PADDING = 3  # the status of a lane that pads the last block
 DATA_FIELDS = ("dataset", "n_points", "noise", "train_ratio", "features", "data_seed", "formula")
 
 
@@ -49,16 +52,13 @@ def _datasets(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None) -> tup
     return unique, [keys[tuple(repr(getattr(c, f)) for f in DATA_FIELDS)] for c in cfgs]
 
 
-def _stack(datas: list[Dataset], split: str, loss_name: str) -> tuple[np.ndarray, ...]:
+def _arrays(d: Dataset, loss_name: str) -> tuple[np.ndarray, ...]:
+    """``(X, T, Y, Xt, Tt, Yt)`` of one data set as the kernels read them (:func:`split_arrays`)."""
     loss = LOSSES.get(loss_name)
-    parts = []
-    for d in datas:
-        x = d.train_inputs if split == "train" else d.test_inputs
-        y = d.y_train if split == "train" else d.y_test
-        parts.append(split_arrays(x, loss.targets(y.to(torch.float64) if y.is_floating_point() else y,
-                                                  d.num_classes), y))
-    off = np.cumsum([0] + [len(p[0]) for p in parts]).astype(np.int64)
-    return (*(np.ascontiguousarray(np.concatenate([p[i] for p in parts])) for i in range(3)), off)
+    out: list[np.ndarray] = []
+    for x, y in ((d.train_inputs, d.y_train), (d.test_inputs, d.y_test)):
+        out += split_arrays(x, loss.targets(y.to(torch.float64) if y.is_floating_point() else y, d.num_classes), y)
+    return tuple(out)
 
 
 def _initial_weights(cfgs: Sequence[RunConfig], widths: tuple[int, ...], lay: Layout) -> np.ndarray:
@@ -73,6 +73,49 @@ def _initial_weights(cfgs: Sequence[RunConfig], widths: tuple[int, ...], lay: La
             P[rows, lay.woff[k]:lay.boff[k]] = ws[k].reshape(len(rows), -1).numpy()
             P[rows, lay.boff[k]:lay.boff[k] + lay.widths[k + 1]] = bs[k].numpy()
     return P
+
+
+def _lanes(count: int) -> int:
+    """Lanes per block for ``count`` models: at most LANES, and enough blocks for every core."""
+    per_core = -(-count // max(1, numba.get_num_threads()))
+    return max(1, min(LANES, -(-per_core // 8) * 8 if per_core > 8 else per_core))
+
+
+class _Part:
+    """Models that share batch size, optimizer path, penalty kind and number of points, in blocks of
+    ``B`` lanes (the last block padded with copies of its first model, which no one reads)."""
+
+    def __init__(self, idx: list[int], sets: list[tuple[np.ndarray, ...]], set_of: list[int], P: np.ndarray,
+                 hyper: np.ndarray, epochs: int) -> None:
+        self.idx, self.B = idx, _lanes(len(idx))
+        nblk = -(-len(idx) // self.B)
+        lanes = [[idx[k] if k < len(idx) else idx[b * self.B] for k in range(b * self.B, (b + 1) * self.B)]
+                 for b in range(nblk)]
+        self.P = np.ascontiguousarray(np.stack([P[row].T for row in lanes]))
+        self.V, self.Pf = np.zeros_like(self.P), np.zeros_like(self.P)
+        self.D = np.zeros(self.P.shape, dtype=np.uint8)
+        self.hyper = np.ascontiguousarray(np.stack([hyper[row].T for row in lanes]))
+        shared = len({set_of[e] for e in idx}) == 1
+        blocks = lanes[:1] if shared else lanes
+        self.data = [np.ascontiguousarray(np.stack([np.stack([sets[set_of[e]][a] for e in row], axis=-1)
+                                                    for row in blocks])) for a in range(6)]
+        self.set_of = np.zeros(nblk, dtype=np.int64) if shared else np.arange(nblk, dtype=np.int64)
+        self.stats = np.empty((nblk, self.B, epochs + 1, 4))
+        self.done = np.zeros((nblk, self.B), dtype=np.int64)
+        self.status = np.full((nblk, self.B), RUNNING, dtype=np.int64)
+        real = np.arange(nblk * self.B).reshape(nblk, self.B) < len(idx)
+        self.status[~real] = PADDING
+        self.real = real
+
+    def results(self) -> list[tuple[int, np.ndarray, np.ndarray, int]]:
+        """``(model index, flat weights, stats rows, status)`` of each model of the part."""
+        out = []
+        for k, e in enumerate(self.idx):
+            b, l = divmod(k, self.B)
+            st = int(self.status[b, l])
+            flat = (self.P if st == RUNNING else self.Pf)[b, :, l]
+            out.append((e, flat.copy(), self.stats[b, l, :self.done[b, l]], st))
+        return out
 
 
 def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None, *,
@@ -92,33 +135,36 @@ def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = No
     classification = d0.problem == "classification"
     template = build_model(first, d0)
     lay = Layout.of(first, template.widths, classification, max(d.num_classes for d in unique))
-    E, epochs = len(cfgs), first.epochs
+    epochs = first.epochs
     P = _initial_weights(cfgs, template.widths, lay)
-    V, D = np.zeros_like(P), np.zeros(P.shape, dtype=np.uint8)
-    X, T, Y, off = _stack(unique, "train", first.loss)
-    Xt, Tt, Yt, offt = _stack(unique, "test", first.loss)
-    ids = np.array(data_of, dtype=np.int64)
+    sets = [_arrays(d, first.loss) for d in unique]
     hyper = np.array([hyper_row(c) for c in cfgs])
-    modes = np.array([modes_row(c) for c in cfgs], dtype=np.int64)
-    stats = np.empty((E, epochs + 1, 4))
+    parts: dict[tuple, list[int]] = {}
+    for e, c in enumerate(cfgs):
+        s = sets[data_of[e]]
+        parts.setdefault((*modes_row(c), len(s[0]), len(s[3])), []).append(e)
+    blocks = [(_Part(idx, sets, data_of, P, hyper, epochs), key) for key, idx in parts.items()]
     net = (lay.woff, lay.boff, lay.widths, lay.acts, lay.ap)
-    evaluate_models(P, *net, X, T, Y, Xt, Tt, Yt, off, offt, ids, lay.loss, lay.mode, stats[:, 0])
-    done, status = np.ones(E, dtype=np.int64), np.zeros(E, dtype=np.int64)
-    work = E * max(1, off[-1] // len(unique)) * lay.size * 3
-    chunk = max(1, min(epochs, int(WORK_PER_CALL // work)))
+    work = sum(p.P.shape[0] * p.B * max(1, key[3]) for p, key in blocks) * lay.size * 3
+    chunk = max(1, min(epochs, int(LANE_WORK_PER_CALL // work)))
     for start in range(0, epochs, chunk):
         k = min(chunk, epochs - start)
-        _train_models_kernel(P, V, D, *net, X, T, Y, Xt, Tt, Yt, off, offt, ids, lay.loss, lay.mode, hyper,
-                             modes, k, stats, done, status)
+        for part, (opt, reg, bs, _, _) in blocks:
+            train_blocks(part.P, part.V, part.D, part.Pf, *net, *part.data, part.set_of, lay.loss, lay.mode,
+                         part.hyper, opt, reg, bs, k, start == 0, part.stats, part.done, part.status)
         if on_epoch is not None:
             on_epoch(k)
-    return [_run(c, unique[data_of[e]], template, lay, P[e], stats[e, :done[e]], int(status[e]), classification)
-            for e, c in enumerate(cfgs)]
+    runs: list[Run | None] = [None] * len(cfgs)
+    for part, _ in blocks:
+        for e, flat, stats, status in part.results():
+            runs[e] = _run(cfgs[e], unique[data_of[e]], template, lay, flat, stats, status, classification)
+    return runs  # type: ignore[return-value]
 
 
 def _run(cfg: RunConfig, data: Dataset, template: torch.nn.Module, lay: Layout, flat: np.ndarray,
          stats: np.ndarray, status: int, classification: bool) -> Run:
-    model = copy.deepcopy(template)
+    model = MLP(template.widths[0], cfg.hidden, template.widths[-1], template.activation_names,
+                activation_params=cfg.activation_params, init="zero", generator=_NO_DRAWS)
     with torch.no_grad():
         for p, src in zip(model.parameters(), lay.views(flat), strict=True):
             p.copy_(torch.from_numpy(src))
