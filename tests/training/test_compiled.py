@@ -206,8 +206,11 @@ def test_train_group_takes_the_compiled_engine_for_small_plain_groups():
     datas = [make_dataset(c) for c in cfgs]
     assert choose_engine(cfgs, datas) == "compiled"
     assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas) == "stacked"
-    many = [base.model_copy(update={"weight_seed": s}) for s in range(49)]
-    assert choose_engine(many, [datas[0]] * 49) == "stacked"  # large groups: the torch stack vectorizes
+    many = [base.model_copy(update={"weight_seed": s}) for s in range(1000)]
+    assert choose_engine(many, [datas[0]] * 1000) == "compiled"  # the lanes kernel: any number of models
+    wide = [c.model_copy(update={"hidden": (32, 32)}) for c in cfgs]  # 1,201 parameters: torch's matmuls
+    assert "more than 1000 parameters" in group_unsupported(wide, datas)
+    assert choose_engine(wide, datas) == "stacked"
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_run(run, train(cfg.model_copy(update={"engine": "fused"})))
 

@@ -35,10 +35,10 @@ LOSS_KERNELS: dict[tuple[str, bool], int] = {("mse", True): 0, ("mse", False): 1
 OPTIMIZERS = ("sgd", "momentum")
 PENALTIES = {"none": 0, "l1": 1, "l2": 2}
 MAX_PARAMS = 20_000  # auto: above this the per-call overhead of torch no longer dominates
-# auto, groups: the compiled loop costs each model its full time (a scalar loop per model, one per
-# core), the torch stack mostly a fixed cost per step (vectorized over the models); on the 2-3-3-3-1
-# circle net (benchmarks/train_speed.py) the stack is faster from about 45 models on.
-MAX_GROUP = 48
+# auto, groups: the lanes kernel (.lanes: blocks of models, the model axis vectorised) beats the torch
+# stack at every group size on small nets (1 to 1,000 models, 2-3-3-3-1 up to 2-16-16-1: 1.6-11x);
+# from 2-32-32-1 (about 1,200 parameters) on, the stack's matmuls win on small groups.
+MAX_GROUP_PARAMS = 1_000
 GROUP_FIELDS = ("hidden", "activation", "activation_params", "loss", "dtype", "epochs")  # shared by a group
 
 
@@ -107,11 +107,8 @@ def group_unsupported(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], *, au
     if auto and first.engine == "auto":
         from ...objectives import LOSSES
 
-        if len(cfgs) > MAX_GROUP:
-            return f"auto trains groups of more than {MAX_GROUP} models as a torch stack, got {len(cfgs)}"
-
         widths = (len(d0.features), *first.hidden, LOSSES.get(first.loss).out_dim(d0.num_classes))
         size = sum(a * b + b for a, b in zip(widths[:-1], widths[1:], strict=True))
-        if size > MAX_PARAMS:
-            return f"auto leaves nets of more than {MAX_PARAMS} parameters to torch, got {size}"
+        if size > MAX_GROUP_PARAMS:
+            return f"auto trains groups of nets of more than {MAX_GROUP_PARAMS} parameters on torch, got {size}"
     return None

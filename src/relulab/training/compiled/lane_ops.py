@@ -1,8 +1,8 @@
 r"""Per-lane building blocks of the lanes kernel (:mod:`.lanes`): activations, their derivatives,
 losses and decisions, each applied to one row of ``B`` models.
 
-Every function takes rows of the model axis (``z[l]`` is model ``l``'s number) and runs its ``kind``
-dispatch once, outside a branch-free loop over the lanes that LLVM vectorises. The arithmetic is
+Every function takes rows of ``points x lanes`` numbers (``z[i * B + l]``: point ``i`` of model ``l``)
+and runs its ``kind`` dispatch once, outside one branch-free loop over the row that LLVM vectorises. The arithmetic is
 :mod:`.kernels`' scalar arithmetic, operation for operation, with :mod:`.vmath`'s functions in place
 of libm's (a few ulp apart).
 """
@@ -36,187 +36,181 @@ FAST = dict(cache=True, error_model="numpy")  # numpy's error model: no zero-div
 
 
 @njit(**FAST)
-def act_rows(kind, z, h, p0, p1):
-    """``h[l] = f(z[l])`` for every lane."""
-    B = z.shape[0]
+def act_rows(kind, z, h, B, p0, p1):
+    """``h[q] = f(z[q])`` for ``q < B``."""
     if kind == RELU:
-        for l in range(B):
-            h[l] = z[l] if z[l] > 0.0 else 0.0
+        for q in range(B):
+            h[q] = z[q] if z[q] > 0.0 else 0.0
     elif kind == TANH:
-        for l in range(B):
-            h[l] = vtanh(z[l])
+        for q in range(B):
+            h[q] = vtanh(z[q])
     elif kind == IDENTITY:
-        for l in range(B):
-            h[l] = z[l]
+        for q in range(B):
+            h[q] = z[q]
     elif kind == LEAKY_RELU:
-        for l in range(B):
-            h[l] = z[l] if z[l] > 0.0 else z[l] * p0
+        for q in range(B):
+            h[q] = z[q] if z[q] > 0.0 else z[q] * p0
     elif kind == SIGMOID:
-        for l in range(B):
-            h[l] = vsigmoid(z[l])
+        for q in range(B):
+            h[q] = vsigmoid(z[q])
     elif kind == ELU:
-        for l in range(B):
-            h[l] = z[l] if z[l] > 0.0 else p0 * vexpm1(z[l])
+        for q in range(B):
+            h[q] = z[q] if z[q] > 0.0 else p0 * vexpm1(z[q])
     elif kind == SOFTPLUS:
-        for l in range(B):
-            x = z[l]
-            h[l] = x if x * p0 > 20.0 else vlog1p(vexp(p0 * x)) / p0
+        for q in range(B):
+            x = z[q]
+            h[q] = x if x * p0 > 20.0 else vlog1p(vexp(p0 * x)) / p0
     elif kind == SOFTSIGN:
-        for l in range(B):
-            h[l] = z[l] / (1.0 + abs(z[l]))
+        for q in range(B):
+            h[q] = z[q] / (1.0 + abs(z[q]))
     elif kind == RELU6:
-        for l in range(B):
-            h[l] = min(max(z[l], 0.0), 6.0)
+        for q in range(B):
+            h[q] = min(max(z[q], 0.0), 6.0)
     elif kind == HARDTANH:
-        for l in range(B):
-            h[l] = min(max(z[l], p0), p1)
+        for q in range(B):
+            h[q] = min(max(z[q], p0), p1)
     elif kind == HARDSIGMOID:
-        for l in range(B):
-            h[l] = min(max(z[l] + 3.0, 0.0), 6.0) / 6.0
+        for q in range(B):
+            h[q] = min(max(z[q] + 3.0, 0.0), 6.0) / 6.0
     elif kind == ABS:
-        for l in range(B):
-            h[l] = abs(z[l])
+        for q in range(B):
+            h[q] = abs(z[q])
     else:  # STEP
-        for l in range(B):
-            h[l] = 1.0 if z[l] > 0.0 else 0.0
+        for q in range(B):
+            h[q] = 1.0 if z[q] > 0.0 else 0.0
 
 
 @njit(**FAST)
-def dact_mul(kind, z, h, g, p0, p1):
-    """``g[l] = g[l] · f'(z[l])`` given ``h = f(z)`` (the closed forms of :func:`.kernels.dact`)."""
-    B = z.shape[0]
+def dact_mul(kind, z, h, g, B, p0, p1):
+    """``g[q] = g[q] · f'(z[q])`` for ``q < B``, given ``h = f(z)`` (the closed forms of
+    :func:`.kernels.dact`)."""
     if kind == RELU:
-        for l in range(B):
-            g[l] = g[l] * (1.0 if z[l] > 0.0 else 0.0)
+        for q in range(B):
+            g[q] = g[q] * (1.0 if z[q] > 0.0 else 0.0)
     elif kind == TANH:
-        for l in range(B):
-            g[l] = g[l] * (1.0 - h[l] * h[l])
+        for q in range(B):
+            g[q] = g[q] * (1.0 - h[q] * h[q])
     elif kind == IDENTITY:
-        for l in range(B):
-            g[l] = g[l] * 1.0
+        for q in range(B):
+            g[q] = g[q] * 1.0
     elif kind == LEAKY_RELU:
-        for l in range(B):
-            g[l] = g[l] * (1.0 if z[l] > 0.0 else p0)
+        for q in range(B):
+            g[q] = g[q] * (1.0 if z[q] > 0.0 else p0)
     elif kind == SIGMOID:
-        for l in range(B):
-            g[l] = g[l] * (h[l] * (1.0 - h[l]))
+        for q in range(B):
+            g[q] = g[q] * (h[q] * (1.0 - h[q]))
     elif kind == ELU:
-        for l in range(B):
-            g[l] = g[l] * (1.0 if z[l] > 0.0 else p0 * vexp(min(z[l], 0.0)))
+        for q in range(B):
+            g[q] = g[q] * (1.0 if z[q] > 0.0 else p0 * vexp(min(z[q], 0.0)))
     elif kind == SOFTPLUS:
-        for l in range(B):
-            g[l] = g[l] * (1.0 / (1.0 + vexp(-(p0 * z[l]))))
+        for q in range(B):
+            g[q] = g[q] * (1.0 / (1.0 + vexp(-(p0 * z[q]))))
     elif kind == SOFTSIGN:
-        for l in range(B):
-            d = 1.0 + abs(z[l])
-            g[l] = g[l] * (1.0 / (d * d))
+        for q in range(B):
+            d = 1.0 + abs(z[q])
+            g[q] = g[q] * (1.0 / (d * d))
     elif kind == RELU6:
-        for l in range(B):
-            g[l] = g[l] * (1.0 if 0.0 < z[l] < 6.0 else 0.0)
+        for q in range(B):
+            g[q] = g[q] * (1.0 if 0.0 < z[q] < 6.0 else 0.0)
     elif kind == HARDTANH:
-        for l in range(B):
-            g[l] = g[l] * (1.0 if p0 < z[l] < p1 else 0.0)
+        for q in range(B):
+            g[q] = g[q] * (1.0 if p0 < z[q] < p1 else 0.0)
     elif kind == HARDSIGMOID:
-        for l in range(B):
-            g[l] = g[l] * (1.0 / 6.0 if -3.0 < z[l] < 3.0 else 0.0)
+        for q in range(B):
+            g[q] = g[q] * (1.0 / 6.0 if -3.0 < z[q] < 3.0 else 0.0)
     elif kind == ABS:
-        for l in range(B):
-            g[l] = g[l] * (1.0 if z[l] > 0.0 else (-1.0 if z[l] < 0.0 else 0.0))
+        for q in range(B):
+            g[q] = g[q] * (1.0 if z[q] > 0.0 else (-1.0 if z[q] < 0.0 else 0.0))
     else:  # STEP
-        for l in range(B):
-            g[l] = g[l] * 0.0
+        for q in range(B):
+            g[q] = g[q] * 0.0
 
 
 @njit(**FAST)
-def _max_rows(z, m, mx):
-    B = z.shape[1]
-    for l in range(B):
-        mx[l] = z[0, l]
+def _max_rows(z, m, B, mx):
+    for q in range(B):
+        mx[q] = z[0, q]
     for o in range(1, m):
-        for l in range(B):
-            mx[l] = max(mx[l], z[o, l])
+        for q in range(B):
+            mx[q] = max(mx[q], z[o, q])
 
 
 @njit(**FAST)
-def loss_grad_rows(loss, z, t, m, out, tmp):
-    """``out[o, l] = ∂ℓ/∂z[o, l]`` of one sample in every lane (``tmp``: two scratch rows)."""
-    B = z.shape[1]
+def loss_grad_rows(loss, z, t, t0, m, B, out, tmp):
+    """``out[o, q] = ∂ℓ/∂z[o, q]`` for ``q < B``, against targets ``t[:, t0 + q]`` (``tmp``: scratch rows)."""
     if loss == MSE_TANH:
         for o in range(m):
-            for l in range(B):
-                y = vtanh(z[o, l])
-                out[o, l] = (y - t[o, l]) * (1.0 - y * y)
+            for q in range(B):
+                y = vtanh(z[o, q])
+                out[o, q] = (y - t[o, t0 + q]) * (1.0 - y * y)
     elif loss == MSE_LINEAR:
         for o in range(m):
-            for l in range(B):
-                out[o, l] = z[o, l] - t[o, l]
+            for q in range(B):
+                out[o, q] = z[o, q] - t[o, t0 + q]
     elif loss == BCE:
-        for l in range(B):
-            out[0, l] = 1.0 / (1.0 + vexp(-z[0, l])) - t[0, l]
+        for q in range(B):
+            out[0, q] = 1.0 / (1.0 + vexp(-z[0, q])) - t[0, t0 + q]
     else:  # CROSS_ENTROPY: softmax, minus one at the target class
         mx, s = tmp[0], tmp[1]
-        _max_rows(z, m, mx)
-        for l in range(B):
-            s[l] = 0.0
+        _max_rows(z, m, B, mx)
+        for q in range(B):
+            s[q] = 0.0
         for o in range(m):
-            for l in range(B):
-                out[o, l] = vexp(z[o, l] - mx[l])
-                s[l] += out[o, l]
+            for q in range(B):
+                out[o, q] = vexp(z[o, q] - mx[q])
+                s[q] += out[o, q]
         for o in range(m):
-            for l in range(B):
-                q = out[o, l] / s[l]
-                out[o, l] = q - 1.0 if t[0, l] == o else q
+            for q in range(B):
+                r = out[o, q] / s[q]
+                out[o, q] = r - 1.0 if t[0, t0 + q] == o else r
 
 
 @njit(**FAST)
-def loss_add(loss, z, t, m, total, tmp):
-    """``total[l] += ℓ(z[:, l], t[:, l])`` in every lane (``tmp``: three scratch rows)."""
-    B = z.shape[1]
+def loss_rows(loss, z, t, t0, m, B, v, tmp):
+    """``v[q] = ℓ(z[:, q], t[:, t0 + q])`` for ``q < B`` (``tmp``: scratch rows)."""
     if loss <= MSE_LINEAR:
-        s = tmp[0]
-        for l in range(B):
-            s[l] = 0.0
+        for q in range(B):
+            v[q] = 0.0
         for o in range(m):
-            for l in range(B):
-                d = (vtanh(z[o, l]) if loss == MSE_TANH else z[o, l]) - t[o, l]
-                s[l] += d * d
-        for l in range(B):
-            total[l] += 0.5 * s[l]
+            for q in range(B):
+                d = (vtanh(z[o, q]) if loss == MSE_TANH else z[o, q]) - t[o, t0 + q]
+                v[q] += d * d
+        for q in range(B):
+            v[q] = 0.5 * v[q]
     elif loss == BCE:
-        for l in range(B):
-            x = z[0, l]
-            total[l] += (1.0 - t[0, l]) * x - (min(x, 0.0) - vlog1p(vexp(-abs(x))))
+        for q in range(B):
+            x = z[0, q]
+            v[q] = (1.0 - t[0, t0 + q]) * x - (min(x, 0.0) - vlog1p(vexp(-abs(x))))
     else:
         mx, s, zt = tmp[0], tmp[1], tmp[2]
-        _max_rows(z, m, mx)
-        for l in range(B):
-            s[l] = 0.0
-            zt[l] = 0.0
+        _max_rows(z, m, B, mx)
+        for q in range(B):
+            s[q] = 0.0
+            zt[q] = 0.0
         for o in range(m):
-            for l in range(B):
-                s[l] += vexp(z[o, l] - mx[l])
-                zt[l] = z[o, l] if t[0, l] == o else zt[l]
-        for l in range(B):
-            total[l] += -(zt[l] - mx[l] - vlog(s[l]))
+            for q in range(B):
+                s[q] += vexp(z[o, q] - mx[q])
+                zt[q] = z[o, q] if t[0, t0 + q] == o else zt[q]
+        for q in range(B):
+            v[q] = -(zt[q] - mx[q] - vlog(s[q]))
 
 
 @njit(**FAST)
-def hits_add(mode, z, y, m, hits, tmp):
-    """``hits[l] += 1`` where lane ``l`` decides label ``y[l]`` (:func:`.kernels.decide`)."""
-    B = z.shape[1]
+def hit_rows(mode, z, y, y0, m, B, v, tmp):
+    """``v[q] = 1`` where column ``q`` decides label ``y[y0 + q]`` (:func:`.kernels.decide`), else 0."""
     if mode == SIGN:
-        for l in range(B):
-            hits[l] += 1.0 if (1.0 if z[0, l] >= 0.0 else -1.0) == y[l] else 0.0
+        for q in range(B):
+            v[q] = 1.0 if (1.0 if z[0, q] >= 0.0 else -1.0) == y[y0 + q] else 0.0
         return
     best, top = tmp[0], tmp[1]
-    for l in range(B):
-        best[l] = 0.0
-        top[l] = z[0, l]
+    for q in range(B):
+        best[q] = 0.0
+        top[q] = z[0, q]
     for o in range(1, m):
-        for l in range(B):
-            up = z[o, l] > top[l]
-            best[l] = o if up else best[l]
-            top[l] = z[o, l] if up else top[l]
-    for l in range(B):
-        label = 2.0 * best[l] - 1.0 if mode == ARGMAX_PM1 else best[l]
-        hits[l] += 1.0 if label == y[l] else 0.0
+        for q in range(B):
+            up = z[o, q] > top[q]
+            best[q] = o if up else best[q]
+            top[q] = z[o, q] if up else top[q]
+    for q in range(B):
+        label = 2.0 * best[q] - 1.0 if mode == ARGMAX_PM1 else best[q]
+        v[q] = 1.0 if label == y[y0 + q] else 0.0

@@ -23,30 +23,35 @@ import numpy as np
 from numba import njit, prange
 
 from .kernels import DIVERGED, FUSED_SGD, MOMENTUM, NO_ACCURACY, REG_L1, REG_L2, REG_NONE, RUNNING, TARGET
-from .lane_ops import FAST, act_rows, dact_mul, hits_add, loss_add, loss_grad_rows
+from .lane_ops import FAST, act_rows, dact_mul, hit_rows, loss_grad_rows, loss_rows
+
+EVAL_POINTS = 16  # points per forward pass when evaluating (at least)
 
 
 @njit(**FAST)
 def forward(P, woff, boff, widths, acts, ap, X, start, nb, H, Z):
-    """``Z[k, i]`` and ``H[k, i]`` of the points ``start:start + nb`` of ``X``, all lanes."""
+    """``Z[k, o]`` and ``H[k, j]`` (rows ``i * B + l``) of the points ``start:start + nb`` of ``X``."""
     L, B = widths.shape[0] - 1, P.shape[1]
-    for i in range(nb):
-        for j in range(widths[0]):
-            for l in range(B):
-                H[0, i, j, l] = X[start + i, j, l]
+    c0, c = start * B, nb * B
+    for j in range(widths[0]):
+        for q in range(c):
+            H[0, j, q] = X[j, c0 + q]
     for k in range(L):
         din, dout, wo, bo = widths[k], widths[k + 1], woff[k], boff[k]
-        for i in range(nb):
-            for o in range(dout):
+        for o in range(dout):
+            for i in range(nb):
                 for l in range(B):
-                    Z[k, i, o, l] = 0.0
-                for j in range(din):
+                    Z[k, o, i * B + l] = 0.0 + H[k, 0, i * B + l] * P[wo + o * din, l]
+            for j in range(1, din):
+                p = wo + o * din + j
+                for i in range(nb):
                     for l in range(B):
-                        Z[k, i, o, l] += H[k, i, j, l] * P[wo + o * din + j, l]
+                        Z[k, o, i * B + l] += H[k, j, i * B + l] * P[p, l]
+            for i in range(nb):
                 for l in range(B):
-                    Z[k, i, o, l] = Z[k, i, o, l] + P[bo + o, l]
-                if k < L - 1:
-                    act_rows(acts[k], Z[k, i, o], H[k + 1, i, o], ap[k, 0], ap[k, 1])
+                    Z[k, o, i * B + l] = Z[k, o, i * B + l] + P[bo + o, l]
+            if k < L - 1:
+                act_rows(acts[k], Z[k, o], H[k + 1, o], c, ap[k, 0], ap[k, 1])
 
 
 @njit(**FAST)
@@ -54,37 +59,38 @@ def gradients(P, G, woff, boff, widths, acts, ap, X, T, start, nb, loss, mean, H
     """Gradients of the batch ``start:start + nb`` into ``G``: summed, or averaged when ``mean``."""
     L, B = widths.shape[0] - 1, P.shape[1]
     forward(P, woff, boff, widths, acts, ap, X, start, nb, H, Z)
-    m = widths[L]
-    for i in range(nb):
-        loss_grad_rows(loss, Z[L - 1, i], T[start + i], m, dz[i], tmp)
-        if mean:
-            for o in range(m):
-                for l in range(B):
-                    dz[i, o, l] = dz[i, o, l] / nb
+    m, c = widths[L], nb * B
+    loss_grad_rows(loss, Z[L - 1], T, start * B, m, c, dz, tmp)
+    if mean:
+        for o in range(m):
+            for q in range(c):
+                dz[o, q] = dz[o, q] / nb
     for k in range(L - 1, -1, -1):
         din, dout, wo, bo = widths[k], widths[k + 1], woff[k], boff[k]
         for o in range(dout):
             for j in range(din):
                 p = wo + o * din + j
                 for l in range(B):
-                    G[p, l] = 0.0
+                    G[p, l] = 0.0 + dz[o, l] * H[k, j, l]
+                for i in range(1, nb):
+                    for l in range(B):
+                        G[p, l] += dz[o, i * B + l] * H[k, j, i * B + l]
+            for l in range(B):
+                G[bo + o, l] = 0.0 + dz[o, l]
+            for i in range(1, nb):
+                for l in range(B):
+                    G[bo + o, l] += dz[o, i * B + l]
+        if k > 0:
+            for j in range(din):
                 for i in range(nb):
                     for l in range(B):
-                        G[p, l] += dz[i, o, l] * H[k, i, j, l]
-            for l in range(B):
-                G[bo + o, l] = 0.0
-            for i in range(nb):
-                for l in range(B):
-                    G[bo + o, l] += dz[i, o, l]
-        if k > 0:
-            for i in range(nb):
-                for j in range(din):
-                    for l in range(B):
-                        dzp[i, j, l] = 0.0
-                    for o in range(dout):
+                        dzp[j, i * B + l] = 0.0 + dz[0, i * B + l] * P[wo + j, l]
+                for o in range(1, dout):
+                    p = wo + o * din + j
+                    for i in range(nb):
                         for l in range(B):
-                            dzp[i, j, l] += dz[i, o, l] * P[wo + o * din + j, l]
-                    dact_mul(acts[k - 1], Z[k - 1, i, j], H[k, i, j], dzp[i, j], ap[k - 1, 0], ap[k - 1, 1])
+                            dzp[j, i * B + l] += dz[o, i * B + l] * P[p, l]
+                dact_mul(acts[k - 1], Z[k - 1, j], H[k, j], dzp[j], c, ap[k - 1, 0], ap[k - 1, 1])
             dz, dzp = dzp, dz
 
 
@@ -140,8 +146,9 @@ def update(P, G, V, D, W0, woff, boff, widths, nb, hyper, opt, reg, tmp):
 
 @njit(**FAST)
 def evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, H, Z, tmp, out_loss, out_acc):
-    """Mean loss and accuracy of every lane over the rows of ``X`` (nan: an empty set, no accuracy)."""
-    L, B, n = widths.shape[0] - 1, P.shape[1], X.shape[0]
+    """Mean loss and accuracy of every lane over the points of ``X`` (nan: an empty set, no accuracy)."""
+    L, B = widths.shape[0] - 1, P.shape[1]
+    n = X.shape[1] // B
     for l in range(B):
         out_loss[l] = 0.0
         out_acc[l] = 0.0
@@ -149,14 +156,19 @@ def evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, H, Z, tmp, ou
         out_loss[:] = math.nan
         out_acc[:] = math.nan
         return
-    m, step = widths[L], H.shape[1]
+    m, step, v = widths[L], H.shape[2] // B, tmp[3]
     for start in range(0, n, step):
         nb = min(step, n - start)
         forward(P, woff, boff, widths, acts, ap, X, start, nb, H, Z)
-        for i in range(nb):
-            loss_add(loss, Z[L - 1, i], T[start + i], m, out_loss, tmp)
-            if mode != NO_ACCURACY:
-                hits_add(mode, Z[L - 1, i], Y[start + i], m, out_acc, tmp)
+        loss_rows(loss, Z[L - 1], T, start * B, m, nb * B, v, tmp)
+        for i in range(nb):  # point after point, as the scalar loop sums
+            for l in range(B):
+                out_loss[l] += v[i * B + l]
+        if mode != NO_ACCURACY:
+            hit_rows(mode, Z[L - 1], Y, start * B, m, nb * B, v, tmp)
+            for i in range(nb):
+                for l in range(B):
+                    out_acc[l] += v[i * B + l]
     for l in range(B):
         out_loss[l] = out_loss[l] / n
         out_acc[l] = out_acc[l] / n if mode != NO_ACCURACY else math.nan
@@ -188,15 +200,16 @@ def _record(P, V, Pf, ev, hyper, epoch_row, stats, done, status):
 def train_block(P, V, D, Pf, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, loss, mode, hyper, opt, reg, bs,
                 epochs, first, stats, done, status):
     """``epochs`` epochs of one block (row 0 first when ``first``); see the module's docstring."""
-    L, B, n = widths.shape[0] - 1, P.shape[1], X.shape[0]
-    wmax, nbuf = widths.max(), max(1, min(bs, max(n, 1)))
-    H = np.empty((L, nbuf, wmax, B))
-    Z = np.empty((L, nbuf, wmax, B))
-    dz = np.empty((nbuf, wmax, B))
-    dzp = np.empty((nbuf, wmax, B))
+    L, B = widths.shape[0] - 1, P.shape[1]
+    n = X.shape[1] // B
+    wmax, nbuf = widths.max(), max(EVAL_POINTS, min(bs, n))
+    H = np.empty((L, wmax, nbuf * B))
+    Z = np.empty((L, wmax, nbuf * B))
+    dz = np.empty((wmax, nbuf * B))
+    dzp = np.empty((wmax, nbuf * B))
     G = np.empty_like(P)
     W0 = np.empty_like(P) if reg != REG_NONE else np.empty((0, B))
-    tmp = np.empty((3, B))
+    tmp = np.empty((4, nbuf * B))
     ev = np.empty((4, B))
     if first:
         evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, H, Z, tmp, ev[0], ev[2])

@@ -61,6 +61,15 @@ def _arrays(d: Dataset, loss_name: str) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
+def _lane_rows(arrays: list[np.ndarray]) -> np.ndarray:
+    """One array ``(points, cols)`` (or ``(points,)``) per lane as the lanes kernel reads them:
+    ``(cols, points * B)`` (or ``(points * B,)``), point ``i`` of lane ``l`` at column ``i * B + l``."""
+    a = np.stack(arrays, axis=-1)  # (points, [cols,] B)
+    if a.ndim == 2:
+        return np.ascontiguousarray(a.reshape(-1))
+    return np.ascontiguousarray(a.transpose(1, 0, 2).reshape(a.shape[1], -1))
+
+
 def _initial_weights(cfgs: Sequence[RunConfig], widths: tuple[int, ...], lay: Layout) -> np.ndarray:
     """``(E, size)``: the weights :func:`build_model` draws for each config (:func:`init_stack`)."""
     P = np.empty((len(cfgs), lay.size))
@@ -76,9 +85,12 @@ def _initial_weights(cfgs: Sequence[RunConfig], widths: tuple[int, ...], lay: La
 
 
 def _lanes(count: int) -> int:
-    """Lanes per block for ``count`` models: at most LANES, and enough blocks for every core."""
-    per_core = -(-count // max(1, numba.get_num_threads()))
-    return max(1, min(LANES, -(-per_core // 8) * 8 if per_core > 8 else per_core))
+    """Lanes per block for ``count`` models: blocks of at most LANES, as many blocks as a multiple of the
+    cores (so that every core gets as much work), their lanes as even as can be."""
+    cores = max(1, numba.get_num_threads())
+    blocks = -(-count // LANES)
+    blocks = -(-blocks // cores) * cores
+    return -(-count // blocks)
 
 
 class _Part:
@@ -97,8 +109,7 @@ class _Part:
         self.hyper = np.ascontiguousarray(np.stack([hyper[row].T for row in lanes]))
         shared = len({set_of[e] for e in idx}) == 1
         blocks = lanes[:1] if shared else lanes
-        self.data = [np.ascontiguousarray(np.stack([np.stack([sets[set_of[e]][a] for e in row], axis=-1)
-                                                    for row in blocks])) for a in range(6)]
+        self.data = [np.stack([_lane_rows([sets[set_of[e]][a] for e in row]) for row in blocks]) for a in range(6)]
         self.set_of = np.zeros(nblk, dtype=np.int64) if shared else np.arange(nblk, dtype=np.int64)
         self.stats = np.empty((nblk, self.B, epochs + 1, 4))
         self.done = np.zeros((nblk, self.B), dtype=np.int64)
