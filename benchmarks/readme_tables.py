@@ -28,8 +28,10 @@ def training(r: dict) -> str:
         rows.append(f"| one run, {act} | hand-written loop | {hand} epochs/s | 1 | |")
     for act in ("relu", "tanh"):
         s = r[f"seeds_{act}"]
-        for k, name in (("compiled_many", "compiled, all models at once"), ("torch_stack", "torch stack")):
+        for k, name, engine in (("compiled_many", "compiled lanes, all models at once", "compiled"),
+                                ("torch_stack", "torch stack", "stacked")):
             ratio = s["ratio_vs_hand_written"][k]
+            name += " (auto)" if s.get("auto_picks") == engine else ""
             rows.append(f"| {s['seeds']:,} seeds × {s['epochs']} epochs, {act} | {name} | {_n(s['seconds'][k])} s | "
                         f"{ratio:.0f} | {ratio / mid['seeds']:.1f} |")
         rows.append(f"| {s['seeds']:,} seeds × {s['epochs']} epochs, {act} | hand-written loop | "

@@ -7,9 +7,10 @@ nn.Sequential + DataLoader + optim.SGD (weight_decay=0.001) in float32, one thre
 its float64 engines with their own semantics. Three kinds of work:
 
 - one run (``EPOCHS`` epochs): compiled (``train``, engine auto), fused torch, hand-written;
-- 1,000 seeds x 200 epochs: compiled many-model (``train_models``: numba ``prange`` over the models,
-  all cores), the torch stack (engine "fused"; what ``train_group`` picks for groups this large),
-  hand-written -- timed on a sample of seeds and extrapolated to 1,000, which the output says;
+- 1,000 seeds x 200 epochs: compiled many-model (``train_models``: the lanes kernel, blocks of models
+  with the model axis vectorised, a ``prange`` over the blocks; what ``train_group`` picks, printed as
+  "auto picks"), the torch stack (engine "fused"), hand-written -- timed on a sample of seeds and
+  extrapolated to 1,000, which the output says;
 - ``relulab compare``'s work, 3 activations (linear, tanh, relu) x 20 seeds x 300 epochs: what the
   command runs (``train_many`` per activation), and the hand-written loop on a sample, extrapolated.
 
@@ -140,7 +141,7 @@ def main() -> None:
             print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} {k:14s} {r['seconds'][k]:7.1f} s  "
                   f"{implied(v, 'seeds')}", flush=True)
         print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} hand-written   {r['seconds']['hand_written']:7.1f} s "
-              f"({r['hand_written_extrapolated']})", flush=True)
+              f"({r['hand_written_extrapolated']}); auto picks {r['auto_picks']}", flush=True)
     r = compare_work(4 if q else 20, 30 if q else 300, 1 if q else 2)
     result["compare"] = r
     print(f"compare 3 x {r['seeds']} x {r['epochs']}: relulab {r['relulab_s']:.2f} s, hand-written "

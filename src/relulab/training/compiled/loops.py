@@ -1,4 +1,4 @@
-"""The compiled training loop: one batch step, whole runs of epochs, and many models in parallel.
+"""The compiled training loop: one batch step and whole runs of epochs (many models: :mod:`.lanes`).
 
 ``hyper`` rows are ``(lr, momentum, reg_rate, target_loss)`` (target nan: none), ``modes`` rows are
 ``(optimizer path, penalty, batch size)``; see :mod:`.kernels` for the ids and the arithmetic.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .blocks import BLOCK, evaluate, layers_forward, load_rows, output_grads
 from .kernels import DIVERGED, FUSED_SGD, MOMENTUM, REG_L1, REG_L2, REG_NONE, RUNNING, TARGET, dact_row
@@ -134,39 +134,3 @@ def train_run(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, idx, l
         if stats[e, 0] <= target:  # false for a nan target
             return e + 1, TARGET
     return epochs, RUNNING
-
-
-@njit(cache=True, parallel=True, error_model="numpy")
-def train_models(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, off, offt, data_of, loss, mode,
-                 hyper, modes, epochs, stats, done, status):
-    """``epochs`` more epochs of E models at once (``prange``), each on its data set ``data_of[e]``.
-
-    Data set ``s`` is rows ``off[s]:off[s + 1]`` of ``X, T, Y`` (train) and ``offt[s]:offt[s + 1]`` of
-    ``Xt, Tt, Yt`` (test). Models whose ``status`` is not RUNNING are skipped; ``done[e]`` counts the
-    epochs each model has trained, ``stats[e, done[e] - 1]`` is its latest row.
-    """
-    for e in prange(P.shape[0]):
-        if status[e] != RUNNING:
-            continue
-        s = data_of[e]
-        lo, hi, lot, hit = off[s], off[s + 1], offt[s], offt[s + 1]
-        idx = np.arange(hi - lo)
-        k, st = train_run(P[e], V[e], D[e], woff, boff, widths, acts, ap, X[lo:hi], T[lo:hi], Y[lo:hi],
-                          Xt[lot:hit], Tt[lot:hit], Yt[lot:hit], idx, loss, mode, hyper[e], modes[e], epochs,
-                          stats[e, done[e]:done[e] + epochs])
-        done[e] += k
-        status[e] = st
-
-
-@njit(cache=True, parallel=True, error_model="numpy")
-def evaluate_models(P, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, off, offt, data_of, loss, mode, out):
-    """``out[e] = (train loss, test loss, train acc, test acc)`` of each model on its data set."""
-    wmax, L = widths.max(), widths.shape[0] - 1
-    for e in prange(P.shape[0]):
-        H, Z, col = np.empty((L, wmax, BLOCK)), np.empty((L, wmax, BLOCK)), np.empty(wmax)
-        s = data_of[e]
-        lo, hi, lot, hit = off[s], off[s + 1], offt[s], offt[s + 1]
-        out[e, 0], out[e, 2] = evaluate(P[e], woff, boff, widths, acts, ap, X[lo:hi], T[lo:hi], Y[lo:hi],
-                                        loss, mode, H, Z, col)
-        out[e, 1], out[e, 3] = evaluate(P[e], woff, boff, widths, acts, ap, Xt[lot:hit], Tt[lot:hit],
-                                        Yt[lot:hit], loss, mode, H, Z, col)
