@@ -138,7 +138,7 @@ def main() -> None:
         r = many_seeds(act, 50 if q else 1000, 20 if q else 200, 2 if q else 10, torch_stack=True)
         result[f"seeds_{act}"] = r
         for k, v in r["ratio_vs_hand_written"].items():
-            print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} {k:14s} {r['seconds'][k]:7.1f} s  "
+            print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} {k:14s} {r['seconds'][k]:7.2f} s  "
                   f"{implied(v, 'seeds')}", flush=True)
         print(f"{r['seeds']} seeds x {r['epochs']} {act:5s} hand-written   {r['seconds']['hand_written']:7.1f} s "
               f"({r['hand_written_extrapolated']}); auto picks {r['auto_picks']}", flush=True)

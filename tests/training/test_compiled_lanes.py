@@ -121,6 +121,7 @@ def test_per_model_data_sets_and_progress_in_small_kernel_calls(monkeypatch):
 @pytest.mark.parametrize(("count", "lanes"), [(1, 1), (4, 2), (20, 10), (64, 32), (100, 25), (1000, 32)])
 def test_blocks_are_even_and_give_every_core_work(monkeypatch, count, lanes):
     monkeypatch.setattr(many_module.numba, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(many_module, "LANES", 32)
     assert _lanes(count) == lanes
 
 

@@ -25,7 +25,7 @@ from . import group_unsupported
 from .engine import RUNNING, Layout, hyper_row, modes_row, split_arrays
 from .lanes import train_blocks
 
-LANES = 32  # models per block of the lanes kernel (at most)
+LANES = 64  # models per block of the lanes kernel (at most)
 LANE_WORK_PER_CALL = 2e8  # lane multiply-adds per kernel call (about 0.1 s): Ctrl-C and progress respond
 _NO_DRAWS = torch.Generator()  # init 'zero' draws nothing
 PADDING = 3  # the status of a lane that pads the last block
