@@ -1,11 +1,14 @@
 r"""The lanes kernel: blocks of ``B`` models trained together, the model axis innermost.
 
 Every array of a block carries the models last: parameters ``P[p, l]`` (the flat layout of
-:mod:`.kernels`, one column per model), layer inputs and pre-activations ``H[k, i, j, l]``,
-``Z[k, i, o, l]``, the data ``X[r, j, l]``. Each step of the scalar loop (:mod:`.loops`) becomes a
-loop over the ``B`` lanes, contiguous and branch-free, which LLVM turns into AVX instructions; the
-per-model arithmetic and its order are the scalar loop's, so each model trains exactly as
-``loops.train_run`` trains it (the math functions of :mod:`.vmath` are a few ulp from libm's).
+:mod:`.kernels`, one column per model); layer inputs and pre-activations ``H[k, j, i * B + l]``,
+``Z[k, o, i * B + l]`` and the data ``X[j, r * B + l]`` hold, per unit, a row of points x lanes. A
+layer's multiply-adds are loops over the ``B`` lanes; activations, their derivatives and the loss run
+once per unit over the whole row (:mod:`.lane_ops`): contiguous, branch-free loops that LLVM turns
+into AVX instructions. Each model's arithmetic and its order are the scalar loop's (:mod:`.kernels`),
+so each model trains exactly as it does alone (the math functions of :mod:`.vmath` are a few ulp
+from libm's). On the playground's 2-3-3-3-1 circle net: 9 µs per model-epoch relu, 12 µs tanh (2
+cores, 1,000 models): per core 3.7x (relu) and 5x (tanh) the single-run loop (:mod:`.loops`).
 
 The models of a block share what steers control flow: optimizer path, penalty kind, batch size and
 their number of points. Per lane they have their own data, ``hyper[:, l] = (lr, momentum, reg rate,
