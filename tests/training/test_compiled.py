@@ -208,6 +208,9 @@ def test_train_group_takes_the_compiled_engine_for_small_plain_groups():
     assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas) == "stacked"
     many = [base.model_copy(update={"weight_seed": s}) for s in range(1000)]
     assert choose_engine(many, [datas[0]] * 1000) == "compiled"  # the lanes kernel: any number of models
+    assert choose_engine(cfgs[:1], datas[:1]) == "sequential"  # one run alone: its own (single-run) engine
+    (alone,) = train_group(cfgs[:1])
+    assert_same_run(alone, train(cfgs[0]), tol=0.0)
     wide = [c.model_copy(update={"hidden": (32, 32)}) for c in cfgs]  # 1,201 parameters: torch's matmuls
     assert "more than 1000 parameters" in group_unsupported(wide, datas)
     assert choose_engine(wide, datas) == "stacked"

@@ -105,6 +105,8 @@ GROUP_ENGINES: dict[str, GroupEngine] = {"compiled": _compiled, "stacked": train
 
 def choose_engine(cfgs: Sequence[RunConfig], datas: Sequence[Dataset]) -> str:
     """The engine for one group: the single place where a group's engine is picked."""
+    if len(cfgs) == 1:
+        return "sequential"  # one run alone: train() picks its own engine (the single-run loop is faster)
     if group_unsupported(cfgs, datas) is None:
         return "compiled"
     return "stacked" if stackable(cfgs, datas) else "sequential"

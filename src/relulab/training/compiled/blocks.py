@@ -1,10 +1,11 @@
-r"""A network over a block of points, a layer at a time, the points innermost: forward passes and metrics.
+r"""One network over a block of points, a layer at a time, the points innermost: the single-run kernel's rows.
 
 Activations live in ``H[k, unit, point]`` (the input of layer ``k``) and pre-activations in
 ``Z[k, unit, point]``. Each step is a loop over a row of points with the unit's weight held in a
-register, so LLVM vectorises it; the kind of activation, loss and decision is chosen once per row,
-not once per number. Every sum adds its terms in the order of the one-point-at-a-time formulas of
-:mod:`.kernels` (``z = Σ_j h_j·w_j``, then ``+ b``), so the numbers are theirs bit for bit.
+register, so LLVM vectorises it; activations, their derivatives, losses and decisions are the lanes
+kernel's row functions (:mod:`.lane_ops`, here with one model and the points along the row). Every
+sum adds its terms in the order of the scalar formulas of :mod:`.kernels` (``z = Σ_j h_j·w_j``, then
+``+ b``; the loss point after point).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import math
 
 from numba import njit
 
-from .kernels import BCE, CROSS_ENTROPY, MSE_LINEAR, MSE_TANH, NO_ACCURACY, SIGN, act_row, decide, loss_grad, loss_value
+from .kernels import NO_ACCURACY
+from .lane_ops import FAST, act_rows, hit_rows, loss_grad_rows, loss_rows
 
 BLOCK = 64  # points per block when evaluating
 
 
-@njit(cache=True, error_model="numpy")
+@njit(**FAST)
 def layers_forward(P, woff, boff, widths, acts, ap, H, Z, nb):
     """``Z[k, :, :nb]`` and ``H[k + 1, :, :nb]`` for every layer from the inputs in ``H[0, :, :nb]``."""
     L = widths.shape[0] - 1
@@ -36,10 +38,10 @@ def layers_forward(P, woff, boff, widths, acts, ap, H, Z, nb):
             for i in range(nb):
                 z[i] += b
             if k < L - 1:
-                act_row(acts[k], z, H[k + 1, o], nb, ap[k, 0], ap[k, 1])
+                act_rows(acts[k], z, H[k + 1, o], nb, ap[k, 0], ap[k, 1])
 
 
-@njit(cache=True, error_model="numpy")
+@njit(**FAST)
 def load_rows(X, rows, start, nb, H0):
     """``H0[:, i] = X[rows[start + i]]`` (``rows`` None: consecutive rows from ``start``)."""
     for i in range(nb):
@@ -48,71 +50,38 @@ def load_rows(X, rows, start, nb, H0):
             H0[j, i] = X[r, j]
 
 
-@njit(cache=True, error_model="numpy")
-def output_grads(loss, Zl, T, rows, start, nb, m, mean, dz, col, g):
-    """``dz[:m, :nb]``: ∂ℓ/∂z of each point of the batch, divided by ``nb`` when ``mean``."""
-    if m == 1 and loss <= MSE_LINEAR:  # the playground's ½(tanh z − t)²: a vectorisable row
-        z = Zl[0]
-        for i in range(nb):
-            t = T[rows[start + i], 0]
-            if loss == MSE_TANH:
-                y = math.tanh(z[i])
-                dz[0, i] = (y - t) * (1.0 - y * y)
-            else:
-                dz[0, i] = z[i] - t
-    else:
-        for i in range(nb):
-            for o in range(m):
-                col[o] = Zl[o, i]
-            loss_grad(loss, col, T[rows[start + i]], m, g)
-            for o in range(m):
-                dz[o, i] = g[o]
+@njit(**FAST)
+def output_grads(loss, Zl, T, rows, start, nb, m, mean, dz, Tb, tmp):
+    """``dz[:m, :nb]``: ∂ℓ/∂z of each point of the batch, divided by ``nb`` when ``mean`` (``Tb``: the
+    batch's targets, one row per target column; ``tmp``: scratch rows)."""
+    load_rows(T, rows, start, nb, Tb)
+    loss_grad_rows(loss, Zl, Tb, 0, m, nb, dz, tmp)
     if mean:
         for o in range(m):
             for i in range(nb):
                 dz[o, i] = dz[o, i] / nb
 
 
-@njit(cache=True, error_model="numpy")
-def block_metrics(loss, mode, Zl, T, Y, start, nb, m, col):
-    """The summed loss and the number of right decisions over the block's points ``start…start+nb``."""
-    total, hits = 0.0, 0
-    if m == 1 and loss != CROSS_ENTROPY and mode in (SIGN, NO_ACCURACY):  # rows, no calls per point
-        z = Zl[0]
-        for i in range(nb):
-            x, t = z[i], T[start + i, 0]
-            if loss == BCE:
-                total += (1.0 - t) * x - (min(x, 0.0) - math.log1p(math.exp(-abs(x))))
-            else:
-                d = (math.tanh(x) if loss == MSE_TANH else x) - t
-                total += 0.5 * (d * d)
-        if mode == SIGN:
-            for i in range(nb):
-                if (1.0 if z[i] >= 0.0 else -1.0) == Y[start + i]:
-                    hits += 1
-        return total, hits
-    for i in range(nb):
-        for o in range(m):
-            col[o] = Zl[o, i]
-        total += loss_value(loss, col, T[start + i], m)
-        if mode != NO_ACCURACY and decide(mode, col, m) == Y[start + i]:
-            hits += 1
-    return total, hits
-
-
-@njit(cache=True, error_model="numpy")
-def evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, H, Z, col):
+@njit(**FAST)
+def evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, H, Z, Tb, tmp):
     """Mean loss and accuracy over the rows of ``X`` (nan for an empty set or no accuracy), in blocks of
-    ``H.shape[2]`` points (``H``, ``Z``: ``(L, widest, block)`` scratch, ``col``: ``(widest,)``)."""
-    n, L = X.shape[0], widths.shape[0] - 1
+    ``H.shape[2]`` points (``H``, ``Z``: ``(L, widest, block)``, ``Tb``: ``(target columns, block)``,
+    ``tmp``: ``(4, block)`` scratch)."""
+    n, L, m = X.shape[0], widths.shape[0] - 1, widths[-1]
     if n == 0:
         return math.nan, math.nan
-    total, hits = 0.0, 0
+    total, hits = 0.0, 0.0
+    v = tmp[3]
     for start in range(0, n, H.shape[2]):
         nb = min(H.shape[2], n - start)
         load_rows(X, None, start, nb, H[0])
         layers_forward(P, woff, boff, widths, acts, ap, H, Z, nb)
-        s, h = block_metrics(loss, mode, Z[L - 1], T, Y, start, nb, widths[L], col)
-        total += s
-        hits += h
+        load_rows(T, None, start, nb, Tb)
+        loss_rows(loss, Z[L - 1], Tb, 0, m, nb, v, tmp)
+        for i in range(nb):
+            total += v[i]
+        if mode != NO_ACCURACY:
+            hit_rows(mode, Z[L - 1], Y, start, m, nb, v, tmp)
+            for i in range(nb):
+                hits += v[i]
     return total / n, (hits / n if mode != NO_ACCURACY else math.nan)

@@ -3,8 +3,8 @@ decisions over rows of ``points x lanes`` numbers (``z[i * B + l]``: point ``i``
 
 Every function runs its ``kind`` dispatch once, outside one branch-free loop over the first ``B``
 numbers of a row (here ``B`` counts numbers, not models), which LLVM vectorises. The arithmetic is
-:mod:`.kernels`' scalar arithmetic, operation for operation, with :mod:`.vmath`'s functions in place
-of libm's (a few ulp apart).
+the one :mod:`.kernels` describes, with :mod:`.vmath`'s functions in place of libm's (a few ulp apart).
+The single-run loop (:mod:`.blocks`) calls the same functions on rows of one model's points.
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ def act_rows(kind, z, h, B, p0, p1):
 
 @njit(**FAST)
 def dact_mul(kind, z, h, g, B, p0, p1):
-    """``g[q] = g[q] · f'(z[q])`` for ``q < B``, given ``h = f(z)`` (the closed forms of
-    :func:`.kernels.dact`)."""
+    """``g[q] = g[q] · f'(z[q])`` for ``q < B``, given ``h = f(z)`` (the registry's closed forms,
+    autograd's choice at the kinks)."""
     if kind == RELU:
         for q in range(B):
             g[q] = g[q] * (1.0 if z[q] > 0.0 else 0.0)
@@ -197,7 +197,7 @@ def loss_rows(loss, z, t, t0, m, B, v, tmp):
 
 @njit(**FAST)
 def hit_rows(mode, z, y, y0, m, B, v, tmp):
-    """``v[q] = 1`` where column ``q`` decides label ``y[y0 + q]`` (:func:`.kernels.decide`), else 0."""
+    """``v[q] = 1`` where column ``q`` decides label ``y[y0 + q]`` (sign of output 0, or argmax), else 0."""
     if mode == SIGN:
         for q in range(B):
             v[q] = 1.0 if (1.0 if z[0, q] >= 0.0 else -1.0) == y[y0 + q] else 0.0

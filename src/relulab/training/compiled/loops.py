@@ -15,20 +15,21 @@ import numpy as np
 from numba import njit
 
 from .blocks import BLOCK, evaluate, layers_forward, load_rows, output_grads
-from .kernels import DIVERGED, FUSED_SGD, MOMENTUM, REG_L1, REG_L2, REG_NONE, RUNNING, TARGET, dact_row
+from .kernels import DIVERGED, FUSED_SGD, MOMENTUM, REG_L1, REG_L2, REG_NONE, RUNNING, TARGET
+from .lane_ops import FAST, dact_mul
 
 
-@njit(cache=True, error_model="numpy")
-def batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, loss, mean, H, Z, dz, dzp, col, g):
+@njit(**FAST)
+def batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, loss, mean, H, Z, dz, dzp, Tb, tmp):
     """Gradients of the batch ``idx[start:start + nb]`` into ``G``: summed, or averaged when ``mean``.
 
     A layer at a time over the batch's points (:mod:`.blocks`): ``H``, ``Z`` ``(L, widest, batch)``,
-    ``dz``, ``dzp`` ``(widest, batch)``, ``col``, ``g`` ``(widest,)`` scratch.
+    ``dz``, ``dzp`` ``(widest, batch)``, ``Tb`` ``(target columns, batch)``, ``tmp`` ``(4, batch)`` scratch.
     """
     L = widths.shape[0] - 1
     load_rows(X, idx, start, nb, H[0])
     layers_forward(P, woff, boff, widths, acts, ap, H, Z, nb)
-    output_grads(loss, Z[L - 1], T, idx, start, nb, widths[L], mean, dz, col, g)
+    output_grads(loss, Z[L - 1], T, idx, start, nb, widths[L], mean, dz, Tb, tmp)
     for k in range(L - 1, -1, -1):
         din, dout, wo, bo = widths[k], widths[k + 1], woff[k], boff[k]
         for o in range(dout):
@@ -52,11 +53,11 @@ def batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, lo
                     w, d = P[wo + o * din + j], dz[o]
                     for i in range(nb):
                         e[i] += d[i] * w
-                dact_row(acts[k - 1], Z[k - 1, j], H[k, j], e, nb, ap[k - 1, 0], ap[k - 1, 1])
+                dact_mul(acts[k - 1], Z[k - 1, j], H[k, j], e, nb, ap[k - 1, 0], ap[k - 1, 1])
             dz, dzp = dzp, dz
 
 
-@njit(cache=True, error_model="numpy")
+@njit(**FAST)
 def update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg):
     """One optimizer step plus the penalty, exactly as the torch engines order them."""
     L = widths.shape[0] - 1
@@ -103,7 +104,7 @@ def update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg):
                 P[p] = 0.0
 
 
-@njit(cache=True, error_model="numpy")
+@njit(**FAST)
 def train_run(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, idx, loss, mode,
               hyper, modes, epochs, stats):
     """``epochs`` epochs of one model (batches in the order ``idx``), stats after each epoch.
@@ -118,17 +119,19 @@ def train_run(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, idx, l
     H, Z = np.empty((L, wmax, nbmax)), np.empty((L, wmax, nbmax))
     dz, dzp = np.empty((wmax, nbmax)), np.empty((wmax, nbmax))
     HE, ZE = np.empty((L, wmax, BLOCK)), np.empty((L, wmax, BLOCK))
-    col, g = np.empty(wmax), np.empty(wmax)
+    Tb, TE = np.empty((T.shape[1], nbmax)), np.empty((T.shape[1], BLOCK))
+    tmp = np.empty((4, max(nbmax, BLOCK)))
     G = np.empty_like(P)
     W0 = np.empty_like(P)
     for e in range(epochs):
         for start in range(0, n, bs):
             nb = min(bs, n - start)
             batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, loss, opt != FUSED_SGD,
-                            H, Z, dz, dzp, col, g)
+                            H, Z, dz, dzp, Tb, tmp)
             update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg)
-        stats[e, 0], stats[e, 2] = evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, HE, ZE, col)
-        stats[e, 1], stats[e, 3] = evaluate(P, woff, boff, widths, acts, ap, Xt, Tt, Yt, loss, mode, HE, ZE, col)
+        stats[e, 0], stats[e, 2] = evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, HE, ZE, TE, tmp)
+        stats[e, 1], stats[e, 3] = evaluate(P, woff, boff, widths, acts, ap, Xt, Tt, Yt, loss, mode, HE, ZE, TE,
+                                            tmp)
         if not math.isfinite(stats[e, 0]):
             return e + 1, DIVERGED
         if stats[e, 0] <= target:  # false for a nan target
