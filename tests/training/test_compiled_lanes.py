@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import torch
 
 from relulab.config import RunConfig
 from relulab.training import train
@@ -14,20 +13,9 @@ from relulab.training.build import make_dataset
 from relulab.training.compiled import ACTIVATION_KERNELS
 from relulab.training.compiled import many as many_module
 from relulab.training.compiled.many import _lanes, train_models
+from tests.training.runs_alike import assert_same_run
 
 BASE = dict(dataset="circle", hidden=(3, 4), n_points=46, batch_size=7, epochs=6, lr=0.05)
-
-
-def assert_same_run(a, b, tol=1e-12):
-    """Same weights and losses (to ``tol``, relative beyond 1), accuracy exactly, same status and message."""
-    for p, q in zip(a.model.parameters(), b.model.parameters(), strict=True):
-        torch.testing.assert_close(p, q, atol=tol, rtol=tol)
-    assert a.history.epoch == b.history.epoch
-    for key in ("train_loss", "test_loss"):
-        assert getattr(a.history, key) == pytest.approx(getattr(b.history, key), abs=tol, rel=tol, nan_ok=True)
-    assert a.history.train_acc == b.history.train_acc
-    assert a.history.test_acc == b.history.test_acc
-    assert (a.status, a.message) == (b.status, b.message)
 
 
 def assert_each_alone(cfgs, runs, engines=("compiled", "fused"), datas=None):
