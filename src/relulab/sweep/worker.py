@@ -13,6 +13,7 @@ import socket
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from importlib import metadata
 from typing import Any
 
@@ -28,7 +29,9 @@ def init_worker() -> None:
     torch.set_num_threads(1)
 
 
+@cache
 def versions() -> dict[str, str]:
+    """relulab's and torch's versions (read once per process: the package metadata is slow to read)."""
     try:
         rl = metadata.version("relulab")
     except metadata.PackageNotFoundError:  # a source checkout on PYTHONPATH

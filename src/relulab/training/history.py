@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -46,7 +47,11 @@ class History:
         return EpochStats(self.epoch[i], self.train_loss[i], self.test_loss[i], self.train_acc[i], self.test_acc[i])
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain lists (copies), as ``dataclasses.asdict`` gives, without its per-number deep copy (the
+        columns hold numbers and None; a sweep stores a thousand of these at a time)."""
+        return {"epoch": list(self.epoch), "train_loss": list(self.train_loss), "test_loss": list(self.test_loss),
+                "train_acc": list(self.train_acc), "test_acc": list(self.test_acc),
+                "extra": copy.deepcopy(self.extra)}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> History:
