@@ -1,10 +1,13 @@
-"""Print the README's "Measured" tables for training speed and exact regions from the benchmarks' JSON.
+"""Print the README's "Measured" tables for training speed and exact regions from the benchmarks' JSON,
+and, given a claims run's ``claims.json``, its verdict table and the reasons for every caveat.
 
-    python benchmarks/readme_tables.py        # after train_speed.py and regions_speed.py
+    python benchmarks/readme_tables.py                             # after train_speed.py and regions_speed.py
+    python benchmarks/readme_tables.py --claims out/claims/claims.json  # after `relulab claims --out out/claims`
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -55,7 +58,35 @@ def regions(r: dict) -> str:
     return "\n".join(rows)
 
 
+def _cell(text: str, limit: int = 160) -> str:
+    text = text if len(text) <= limit else text[:limit - 1] + "…"
+    return text.replace("|", "\\|")
+
+
+def claims(doc: dict) -> str:
+    """The verdict table (two key numbers per claim) and one line per verdict that is not a plain *holds*."""
+    from relulab.experiments.result import format_value
+
+    rows = ["| id | claim | verdict | key numbers |", "|---|---|---|---|"]
+    why = []
+    for c in doc["claims"]:
+        from relulab.experiments.registry import CLAIMS
+
+        title = CLAIMS.get(c["id"]).title if c["id"] in CLAIMS else c["claim"]
+        nums = "; ".join(_cell(f"{m['name']}: {format_value(m['value'], m['unit'])}") for m in c["measurements"][:2])
+        rows.append(f"| {c['id']} | {title} | **{c['verdict']}** | {nums} |")
+        if c["caveats"]:
+            why.append(f"- **{c['id']}**: " + "; ".join(c["caveats"]))
+    return "\n".join(rows) + "\n\nWhy the verdicts that are not a plain *holds*:\n\n" + "\n".join(why)
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", type=Path, help="a claims run's claims.json: print its README table instead")
+    args = ap.parse_args()
+    if args.claims is not None:
+        print(claims(json.loads(args.claims.read_text())))
+        return
     tr = json.loads((RESULTS / "train_speed.json").read_text())
     rg = json.loads((RESULTS / "regions_speed.json").read_text())
     print(f"Training ({tr['machine']}, {tr['cpus']} cores, numba threads {tr['numba_threads']}):\n")
