@@ -101,10 +101,16 @@ def modes_row(cfg: RunConfig) -> list[int]:
     return [opt, PENALTIES[cfg.regularization], cfg.batch_size]
 
 
+def stat_columns(stats: np.ndarray, classification: bool, n_test: int) -> tuple[list, list, list, list]:
+    """A kernel's ``(epochs, 4)`` stats as History's columns: accuracies None for regression, and the test
+    accuracy None when there are no test points (the kernel writes nan there)."""
+    tl, vl, ta, va = stats.T.tolist()
+    none = [None] * len(tl)
+    return tl, vl, ta if classification else none, va if classification and n_test > 0 else none
+
+
 def epoch_stats(epoch: int, row: np.ndarray, classification: bool, n_test: int) -> EpochStats:
-    tl, vl, ta, va = (float(v) for v in row)
-    return EpochStats(epoch, tl, vl, ta if classification else None,
-                      va if classification and n_test > 0 else None)
+    return EpochStats(epoch, *(c[0] for c in stat_columns(row[None], classification, n_test)))
 
 
 class CompiledEngine:
@@ -166,11 +172,8 @@ class CompiledEngine:
         left, status = cfg.epochs - trainer.epoch, RUNNING
         while left > 0 and status == RUNNING:
             done, status = self._call(self.order, hyper, min(chunk, left), stats)
-            tl, vl, ta, va = stats[:done].T.tolist()
-            none = [None] * done
-            acc = trainer.classification
-            trainer.history.extend(trainer.epoch + 1, tl, vl, ta if acc else none,
-                                   va if acc and len(self.test[0]) else none)
+            trainer.history.extend(trainer.epoch + 1, *stat_columns(stats[:done], trainer.classification,
+                                                                    len(self.test[0])))
             trainer.epoch += done
             left -= done
         self._store(trainer)

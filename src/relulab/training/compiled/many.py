@@ -26,7 +26,7 @@ from ..history import History
 from ..run import Run
 from ..step import divergence_message
 from . import group_unsupported
-from .engine import RUNNING, Layout, hyper_row, modes_row, split_arrays
+from .engine import DIVERGED, RUNNING, TARGET, Layout, hyper_row, modes_row, split_arrays, stat_columns
 from .lanes import train_blocks
 
 LANES = 64  # models per block of the lanes kernel (at most)
@@ -183,14 +183,12 @@ def _run(cfg: RunConfig, data: Dataset, template: torch.nn.Module, lay: Layout, 
     with torch.no_grad():
         for p, src in zip(model.parameters(), lay.views(flat), strict=True):
             p.copy_(torch.from_numpy(src))
-    tl, vl, ta, va = stats.T.tolist()
-    no_test = len(data.x_test) == 0
-    hist = History(list(range(len(tl))), tl, vl, ta if classification else [None] * len(tl),
-                   va if classification and not no_test else [None] * len(tl))
+    tl, vl, ta, va = stat_columns(stats, classification, len(data.x_test))
+    hist = History(list(range(len(tl))), tl, vl, ta, va)
     last = len(tl) - 1
-    if status == 1:
+    if status == DIVERGED:
         return Run(cfg, model, data, hist, "diverged", divergence_message(cfg, last, tl[-1]))
-    if status == 2:
+    if status == TARGET:
         return Run(cfg, model, data, hist, "target_loss", f"train loss reached {cfg.target_loss} at epoch {last}")
     return Run(cfg, model, data, hist)
 
