@@ -23,19 +23,11 @@ from ...training.compiled import notice as _notice  # noqa: F401  (says so on a 
 
 
 @njit(cache=True)
-def _grow_f(a, need):
+def _grow(a, need):
+    """``a`` itself when it holds ``need`` items, else a copy in a buffer at least twice as long."""
     if need <= a.shape[0]:
         return a
-    b = np.empty(max(need, 2 * a.shape[0]))
-    b[: a.shape[0]] = a
-    return b
-
-
-@njit(cache=True)
-def _grow_i(a, need):
-    if need <= a.shape[0]:
-        return a
-    b = np.empty(max(need, 2 * a.shape[0]), np.int64)
+    b = np.empty(max(need, 2 * a.shape[0]), a.dtype)
     b[: a.shape[0]] = a
     return b
 
@@ -122,7 +114,7 @@ def cut_layer(vx, vy, start, count, Z, bp, slopes, icpt, pat, Lu, Lv, tol, min_a
     for r in range(R0):
         s0, c0 = start[r], count[r]
         if c0 > lx.shape[0]:  # (each grow is behind a test: a call that returns an array costs refcounts)
-            lx, ly = _grow_f(lx, c0), _grow_f(ly, c0)
+            lx, ly = _grow(lx, c0), _grow(ly, c0)
         xmin, xmax, ymin, ymax = vx[s0], vx[s0], vy[s0], vy[s0]
         for i in range(c0):
             lx[i], ly[i] = vx[s0 + i], vy[s0 + i]
@@ -149,7 +141,7 @@ def cut_layer(vx, vy, start, count, Z, bp, slopes, icpt, pat, Lu, Lv, tol, min_a
                 for p in range(nl):
                     st, cn = lst[p], lcn[p]
                     if cn > sb.shape[0]:
-                        sb, gb = _grow_f(sb, cn), _grow_i(gb, cn)
+                        sb, gb = _grow(sb, cn), _grow(gb, cn)
                     gmax, gmin = -1, 1
                     for i in range(cn):
                         s = lx[st + i] * a + ly[st + i] * b + cb
@@ -159,21 +151,21 @@ def cut_layer(vx, vy, start, count, Z, bp, slopes, icpt, pat, Lu, Lv, tol, min_a
                     if gmax < 1 or gmin > -1:
                         continue
                     if nv + 2 * cn + 2 > lx.shape[0]:
-                        lx, ly = _grow_f(lx, nv + 2 * cn + 2), _grow_f(ly, nv + 2 * cn + 2)
+                        lx, ly = _grow(lx, nv + 2 * cn + 2), _grow(ly, nv + 2 * cn + 2)
                     npos = _split(lx, ly, st, cn, sb, gb, nv, 1)
                     nneg = _split(lx, ly, st, cn, sb, gb, nv + npos, -1)
                     if min(_area(lx, ly, nv, npos), _area(lx, ly, nv + npos, nneg)) > min_area:
                         if nl + 1 > lst.shape[0]:
-                            lst, lcn = _grow_i(lst, nl + 1), _grow_i(lcn, nl + 1)
+                            lst, lcn = _grow(lst, nl + 1), _grow(lcn, nl + 1)
                         lst[p], lcn[p] = nv, npos
                         lst[nl], lcn[nl] = nv + npos, nneg
                         nl += 1
                         nv += npos + nneg
         # the ancestor's pieces into the new pool, each with its piece index and map
         if nvo + nv > ox.shape[0]:
-            ox, oy = _grow_f(ox, nvo + nv), _grow_f(oy, nvo + nv)
+            ox, oy = _grow(ox, nvo + nv), _grow(oy, nvo + nv)
         if nr + nl > ost.shape[0]:
-            ost, ocn, org = _grow_i(ost, nr + nl), _grow_i(ocn, nr + nl), _grow_i(org, nr + nl)
+            ost, ocn, org = _grow(ost, nr + nl), _grow(ocn, nr + nl), _grow(org, nr + nl)
             H, P = _grow_rows(H, nr + nl), _grow_rows(P, nr + nl)
         for p in range(nl):
             st, cn = lst[p], lcn[p]
