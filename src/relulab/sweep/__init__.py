@@ -1,5 +1,6 @@
 """Sweeps: a grid over RunConfig fields x seeds, run as stacks on a process pool or a Dask cluster,
-stored run by run in SQLite (resumable), summarised with t and Wilson intervals.
+stored run by run in SQLite (resumable), summarised with t and Wilson intervals; activations compared
+pairwise, cell by cell, by :func:`compare_paired` (paired bootstrap / Newcombe, Holm-corrected).
 
 ``relulab.sweep`` is itself callable -- ``rl.sweep(spec, db=...)`` is :func:`run_sweep` -- and
 ``rl.load_sweep(db)`` reads a database back as records.
@@ -12,6 +13,8 @@ import types
 from pathlib import Path
 from typing import Any
 
+from .paired import PairedDiff as PairedDiff
+from .paired import compare_paired as compare_paired
 from .records import SweepRecord as SweepRecord
 from .records import SweepRecords as SweepRecords
 from .runner import SweepIncomplete as SweepIncomplete

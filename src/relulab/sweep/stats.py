@@ -2,7 +2,8 @@ r"""Summary statistics of a sweep: mean with a Student-t interval, success rate 
 
 Both are closed forms (no scipy needed). Student's t CDF for integer :math:`\nu` is a finite series in
 :math:`\theta = \arctan(t/\sqrt\nu)` (Abramowitz & Stegun 26.7.3-4), inverted by bisection; above
-:math:`\nu = 2000` the Cornish-Fisher expansion (A&S 26.7.5) is exact to ~1e-10.
+:math:`\nu = 2000` the Cornish-Fisher expansion (A&S 26.7.5) is exact to ~1e-10. Paired comparisons
+between activations (bootstrap, Newcombe, Holm) are in :mod:`relulab.sweep.paired`.
 
 >>> round(t_quantile(0.975, 9), 4), round(t_quantile(0.975, 19), 4)
 (2.2622, 2.093)
