@@ -1,7 +1,7 @@
 // The controls: built from the server's registries, set from each state message, and every change
 // sent as a message. The page keeps no training state of its own.
+// Elements are looked up with app.$ (inside the page's root, see main.js).
 import { drawPreview } from "./plots.js";
-const $ = (id) => document.getElementById(id);
 const LRS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const SPEEDS = [1, 2, 5, 10, 20, 50];
@@ -19,7 +19,7 @@ function choose(sel, value) { // select value, adding it when a link brought one
 export class Controls {
   constructor(app) {
     this.app = app;
-    const reg = app.registries;
+    const reg = app.registries, $ = app.$;
     fill($("sel-lr"), LRS);
     fill($("sel-regrate"), REG_RATES);
     fill($("sel-activation"), reg.activations.map((a) => a.name));
@@ -61,6 +61,7 @@ export class Controls {
   }
 
   buildDatasets() {
+    const $ = this.app.$;
     const groups = [["playground", (d) => d.playground], ["relulab extras (2-D)", (d) => !d.playground && d.input_dim === 2],
       ["1-D lab: fit a function of x", (d) => d.input_dim === 1]];
     this.dsButtons = {}; this.groupHeads = [];
@@ -87,6 +88,7 @@ export class Controls {
 
   // A data set, with a loss that fits it and the features its dimension allows.
   pickDataset(name) {
+    const $ = this.app.$;
     const reg = this.app.registries, d = reg.datasets.find((x) => x.name === name), cfg = this.app.state.config;
     const fits = (l) => l.problems.includes(d.problem) && (l.max_classes === null || d.num_classes <= l.max_classes);
     const change = { dataset: name };
@@ -120,6 +122,7 @@ export class Controls {
 
   // One input per parameter of the activations in use (leaky slope, ELU alpha, PReLU's initial slope...).
   setParams(state) {
+    const $ = this.app.$;
     const reg = this.app.registries, names = new Set(state.network.activations), params = {};
     for (const a of reg.activations) if (names.has(a.name)) Object.assign(params, a.params);
     const root = $("act-params"), key = Object.keys(params).join(",");
@@ -139,7 +142,7 @@ export class Controls {
   }
 
   set(state) {
-    const c = state.config, d = state.data;
+    const c = state.config, d = state.data, $ = this.app.$;
     choose($("sel-lr"), c.lr); choose($("sel-regrate"), c.reg_rate);
     const acts = typeof c.activation === "string" ? null : c.activation;
     const uniform = !acts || acts.every((a) => a === acts[0]);
