@@ -23,7 +23,8 @@ def open_session(ws, wire) -> str:
 
 def test_page_and_registries(client):
     page = client.get("/")
-    assert page.status_code == 200 and "/static/js/browser.js" in page.text and "http" not in page.text.split("<body>")[1]
+    assert page.status_code == 200 and "/static/js/browser.js" in page.text
+    assert "http" not in page.text.split("<body>")[1]
     assert client.get("/static/js/main.js").status_code == 200
     reg = client.get("/api/registries").json()
     assert [a["name"] for a in reg["activations"]] == activation_names()
