@@ -97,10 +97,15 @@ def _percent(x: float) -> str:
     return repr(x * 100)  # pragma: no cover - 17 digits always round-trip
 
 
+def link_fragment(url: str) -> str:
+    """The state part of a link: after ``#`` in a full URL or ``#hash``; a bare ``key=value&...`` itself."""
+    text = url.strip()
+    return urlsplit(text).fragment if "#" in text else text.lstrip("?")
+
+
 def read_link(url: str) -> LinkFields:
     """Read a playground link (full URL, ``#hash`` or bare ``key=value&...``) into field values."""
-    text = url.strip()
-    frag = urlsplit(text).fragment if "#" in text else text.lstrip("?")
+    frag = link_fragment(url)
     raw = dict(parse_qsl(frag, keep_blank_values=True))
     if not (set(PAGE_KEYS) | set(RELULAB_KEYS)) & set(raw):
         raise ValueError(f"not a playground link: {url[:80]!r}; expected '#activation=relu&learningRate=0.03&...'")

@@ -32,8 +32,21 @@ def test_claim_text_and_out(tmp_path):
     assert (tmp_path / "c1" / "index.html").is_file()
 
 
+def test_part_shows_one_part_of_a_claim_in_parts():
+    res = runner.invoke(app, ["claim", "C2", "--quick", "--part", "not_additive", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert (d["id"], d["key"], d["verdict"]) == ("C2", "not_additive", "holds")
+    assert d["kind"] == "theorem, checked numerically"
+    assert d["command"] == "relulab claim C2 --quick --part not_additive" and d["numbers"]["relu_additivity"] > 1e-6
+    res = runner.invoke(app, ["claim", "C2", "--quick", "--part", "not_homogeneous"])
+    assert res.exit_code == 0 and res.stdout.startswith("C2.not_homogeneous  holds with caveats")
+    assert "the whole claim: holds with caveats (relulab claim C2 --quick)" in res.stdout
+
+
 @pytest.mark.parametrize("args", [["claim", "C99"], ["claim", "X4"], ["claims", "--only", "C1,C15"],
-                                  ["claims", "--only", ","], ["claim", "C1", "--device", "tpu"]])
+                                  ["claims", "--only", ","], ["claim", "C1", "--device", "tpu"],
+                                  ["claim", "C2", "--part", "nope"], ["claim", "C10", "--part", "x"]])
 def test_bad_input_is_one_line_and_exit_2(args, tmp_path):
     res = runner.invoke(app, [*args, *(["--out", str(tmp_path / "r")] if args[0] == "claims" else [])])
     assert res.exit_code == 2, res.output

@@ -58,3 +58,30 @@ def test_every_interface_prints_a_warning_and_allow_host_reaches_the_settings(mo
     assert "0.0.0.0" not in served[0].allowed_hosts()
     r = runner.invoke(app, ["playground", "--port", "0", "--no-browser"])
     assert "warning" not in r.output
+
+
+def test_open_starts_the_page_at_the_links_setting(monkeypatch):
+    served, opened = [], []
+    monkeypatch.setattr("relulab.server.serve.serve", lambda settings, sock: served.append(sock.getsockname()))
+    monkeypatch.setattr("threading.Timer", lambda delay, fn, args: type("T", (), {"start": lambda self: fn(*args)})())
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url))
+    link = "http://127.0.0.1:8000/#activation=relu&learningRate=3&networkShape=8,8&dataset=circle"
+    r = runner.invoke(app, ["playground", "--port", "0", "--open", link])
+    assert r.exit_code == 0, r.output
+    port = served[0][1]
+    assert opened == [f"http://127.0.0.1:{port}/#activation=relu&learningRate=3&networkShape=8,8&dataset=circle"]
+    r = runner.invoke(app, ["playground", "--port", "0", "--no-browser", "--open", "#activation=tanh"])
+    assert r.exit_code == 0 and f"http://127.0.0.1:{served[1][1]}/#activation=tanh" in r.output
+
+
+@pytest.mark.parametrize(("link", "fragment"), [
+    ("http://127.0.0.1:8000/#learningRate=fast", "learningRate"),
+    ("#activation=nope", "activation"),
+    ("http://127.0.0.1:8000/", "not a playground link"),
+])
+def test_open_refuses_a_bad_link_with_one_line(monkeypatch, link, fragment):
+    monkeypatch.setattr("relulab.server.serve.serve", lambda settings, sock: pytest.fail("served a bad link"))
+    r = runner.invoke(app, ["playground", "--port", "0", "--no-browser", "--open", link])
+    assert r.exit_code == 2, r.output
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0]

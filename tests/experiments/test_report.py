@@ -47,9 +47,14 @@ def test_page_is_self_contained(report):
     srcs = re.findall(r'src="([^"]*)"', page)
     assert len(srcs) == sum(len(r.figures) for r in results) and all(s.startswith("data:image/png;base64,")
                                                                      for s in srcs)
-    # the only http(s) text is the playground link, an <a> the reader may follow, never a load
-    assert [m.start() for m in re.finditer("https?://", page)] == \
-        [m.start() for m in re.finditer('https://playground.tensorflow.org/#dataset=circle', page)]
+    # the only http(s) text is the local playground link: in the copyable command and in an <a> the reader
+    # may follow with a playground running -- never another site, never a load
+    links = [m.start() for m in re.finditer("https?://", page)]
+    assert len(links) == 3 and links == [m.start() for m in re.finditer(r"http://127\.0\.0\.1:8000/#dataset=circle",
+                                                                        page)]
+    assert "relulab playground --open 'http://127.0.0.1:8000/#dataset=circle'" in page
+    assert set(re.findall(r'href="([^"#]*)#', page)) == {"", "http://127.0.0.1:8000/"}
+    assert page.count("<code>relulab claim C1 --quick</code>") == 1  # each claim says how to reproduce it
     for r in results:  # the verdict table links to each claim's section
         assert f'href="#{r.id.lower()}"' in page and f'id="{r.id.lower()}"' in page
     assert "RuntimeError: boom" in page and "because" in page
@@ -87,6 +92,8 @@ def test_page_in_chromium_loads_every_figure_and_requests_nothing_outside(report
             assert len(widths) == sum(len(r.figures) for r in results) and all(w > 0 for w in widths), widths
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"the page is {overflow}px wider than a {viewport['width']}px screen"
+            hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
+            assert hrefs and all(h.startswith(("#", "http://127.0.0.1:8000/#")) for h in hrefs), hrefs
             page.click('a[href="#c10"]')
             assert page.evaluate("location.hash") == "#c10"
         finally:

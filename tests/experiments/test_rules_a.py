@@ -25,14 +25,19 @@ def test_c1(diff, excess, verdict):
     assert v is verdict and bool(why) == (verdict is F)
 
 
-@pytest.mark.parametrize(("relu", "ident", "pos", "verdict"), [
-    (2e-6, 0.0, 1e-3, H), (2e-6, 0.0, 1e-12, C), (2e-6, 0.0, 0.0, C), (2e-6, 1e-13, 2e-12, H),
-    (1e-6, 0.0, 0.0, F), (5.0, 1e-12, 0.0, F)])
-def test_c2(relu, ident, pos, verdict):
-    v, why = c02.decide({"relu_additivity": relu, "identity_additivity": ident, "relu_positive_homogeneity": pos})
+@pytest.mark.parametrize(("relu", "ident", "hom", "pos", "verdict", "parts"), [
+    (2e-6, 0.0, 1.0, 1e-3, H, (H, H)), (2e-6, 0.0, 1.0, 1e-12, C, (H, C)), (2e-6, 0.0, 1.0, 0.0, C, (H, C)),
+    (2e-6, 1e-13, 1.0, 2e-12, H, (H, H)), (1e-6, 0.0, 1.0, 0.0, C, (F, C)), (5.0, 1e-12, 1.0, 1.0, C, (F, H)),
+    (5.0, 0.0, 1e-6, 1.0, C, (H, F)), (0.0, 0.0, 0.0, 0.0, F, (F, F))])
+def test_c2(relu, ident, hom, pos, verdict, parts):
+    m = {"relu_additivity": relu, "identity_additivity": ident, "relu_homogeneity": hom,
+         "relu_positive_homogeneity": pos}
+    v, why = c02.decide(m)
     assert v is verdict
-    if verdict is C:
-        assert "positively homogeneous" in why[0]
+    assert tuple(p.judge(m).verdict for p in c02.PARTS) == parts
+    assert all(p.kind.value == "theorem, checked numerically" for p in c02.PARTS)
+    if parts[1] is C:
+        assert "positively homogeneous" in c02.PARTS[1].judge(m).reasons[0]
 
 
 def _c3(linear=0.6, tanh=0.95, relu=0.99, sides=6):

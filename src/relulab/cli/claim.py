@@ -32,7 +32,8 @@ def _err():
 def _style(verdict) -> str:
     from ..experiments.result import Verdict
 
-    return {Verdict.HOLDS: "green", Verdict.CAVEATS: "yellow", Verdict.FAILS: "red", Verdict.ERROR: "magenta"}[verdict]
+    return {Verdict.HOLDS: "green", Verdict.CAVEATS: "yellow", Verdict.FAILS: "red", Verdict.INCONCLUSIVE: "blue",
+            Verdict.ERROR: "magenta"}[verdict]
 
 
 def parse_ids(only: str | None) -> list[str]:
@@ -96,16 +97,35 @@ def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, sh
 def verdict_table(results: list[ClaimResult], title: str) -> Table:
     from rich.table import Table
 
-    from ..experiments.result import format_value
-
     table = Table(title=title)
     for col in ("claim", "verdict", "key number", "s"):
         table.add_column(col)
     for r in results:
-        m = r.measurements[0] if r.measurements else None
-        key = r.error or (f"{m.name}: {format_value(m.value, m.unit)}" if m else "")
-        table.add_row(r.id, f"[{_style(r.verdict)}]{r.verdict.value}[/]", str(key)[:80], f"{r.seconds:.1f}")
+        table.add_row(r.id, f"[{_style(r.verdict)}]{r.verdict.value}[/]", r.key_number()[:80], f"{r.seconds:.1f}")
     return table
+
+
+def check_part(cid: str, part: str) -> None:
+    from ..experiments import get_claim
+
+    keys = [p.key for p in get_claim(cid).parts]
+    if part not in keys:
+        allowed = ", ".join(keys) if keys else f"none: {cid} is not a claim in parts"
+        raise ValueError(f"{cid} has no part {part!r}; allowed: {allowed}")
+
+
+def show_part(result: ClaimResult, key: str, json_output: bool) -> None:
+    """One part of a claim's result: its verdict, kind, rule and numbers (the claim's verdict beside it)."""
+    p = next(p for p in result.parts if p.key == key)
+    if json_output:
+        print_json({"id": result.id, "claim_verdict": result.verdict.value, "command": f"{result.command} --part {key}",
+                    **p.to_dict()})
+        return
+    lines = [f"{result.id}.{p.key}  {p.verdict.value}  [{p.kind.value}]  --  {p.statement}", f"  rule: {p.rule}"]
+    lines += [f"  numbers: {p.number_text()}"] if p.numbers else []
+    lines += [f"  why: {r}" for r in p.reasons]
+    lines.append(f"  the whole claim: {result.verdict.value} ({result.command})")
+    typer.echo("\n".join(lines))
 
 
 def register(app: typer.Typer) -> None:
@@ -117,6 +137,7 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="write result.json, the figures and index.html here"),
         json_output: bool = typer.Option(False, "--json", help="print the result as JSON"),
         device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
+        part: str = typer.Option(None, "--part", help="show only this part of a claim in parts, e.g. extrapolates"),
     ) -> None:
         """Run one claim's experiment and print its numbers and the verdict its rule gives."""
         from ..experiments import claim_id
@@ -126,7 +147,12 @@ def register(app: typer.Typer) -> None:
         with bad_input():
             cid = claim_id(claim)
             _check_device(device)
+            if part is not None:
+                check_part(cid, part)
         [result] = run_with_progress([cid], quick=quick, seed=seed, device=device, show=not json_output)
+        if part is not None and result.verdict is not Verdict.ERROR:
+            show_part(result, part, json_output)
+            return
         if out is not None:
             result.save(out)
             write_report([result], out, quick=quick, seconds=result.seconds)

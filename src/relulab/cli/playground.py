@@ -14,6 +14,15 @@ from .common import bad_input
 _DEFAULT = ServerSettings()
 
 
+def link_state(link: str) -> str:
+    """The state (hash) of a playground link, checked: a link the page could not open is bad input."""
+    from ..config import RunConfig
+    from ..playground_url import link_fragment
+
+    RunConfig.from_playground_url(link)  # raises, naming the key, on a link that is not a valid setting
+    return link_fragment(link)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("playground")
     def playground(
@@ -31,6 +40,8 @@ def register(app: typer.Typer) -> None:
                                                                       f"(default {_DEFAULT.max_sessions})"),
         allow_host: list[str] = typer.Option(None, "--allow-host", help="a host name browsers use to reach this "
                                              "server (repeatable); loopback and --host are always allowed"),
+        open_link: str = typer.Option(None, "--open", help="a playground link ('http://127.0.0.1:8000/#...', "
+                                      "'#...', or a TensorFlow Playground link): open the page at that setting"),
     ) -> None:
         """TensorFlow Playground in Python: train live in the browser, plus exact linear regions and more."""
         from ..server.serve import address, bind_socket, serve
@@ -43,9 +54,13 @@ def register(app: typer.Typer) -> None:
             settings = ServerSettings(**given)
             if not settings.host.strip():
                 raise ValueError("--host must not be empty; use 127.0.0.1 (this machine only)")
+            state = link_state(open_link) if open_link is not None else ""
             sock = bind_socket(settings.host, settings.port)
         url = address(sock, settings.host)
         typer.echo(f"relulab playground running at {url}  (Ctrl+C stops it)")
+        if state:
+            url += "#" + state
+            typer.echo(f"opening the setting of the link: {url}")
         if settings.host in ANY_ADDRESS:
             typer.echo(f"warning: --host {settings.host or repr('')} listens on every network interface: anyone who "
                        "can reach this machine can train networks on it. Browsers must use a name this server "

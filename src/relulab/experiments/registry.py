@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..registry import Registry
+from .parts import PartRule, decide_parts, rule_text
 from .result import ClaimResult, Measurement, Verdict
 
 Progress = Callable[[float], None]
@@ -33,13 +34,16 @@ class Claim:
     rule: str
     run: Callable[..., ClaimResult]  # run(quick=False, seed=0, device="cpu", progress=None)
     decide: Decide
+    parts: tuple[PartRule, ...] = ()  # a claim in parts: its verdict follows from theirs
 
     def result(self, m: dict, measurements: list[Measurement], **fields: Any) -> ClaimResult:
-        """A ClaimResult for this claim whose verdict and caveats come from ``decide(m)`` (context that does
-        not change the verdict goes in ``notes=``)."""
+        """A ClaimResult for this claim whose verdict and caveats come from ``decide(m)`` -- for a claim in
+        parts, from its parts, each judged on ``m`` (context that does not change the verdict goes in
+        ``notes=``)."""
         verdict, caveats = self.decide(m)
+        parts = [p.judge(m) for p in self.parts]
         return ClaimResult(self.id, self.text, verdict, self.rule, measurements, caveats=list(caveats),
-                           rule_inputs=dict(m), **fields)
+                           rule_inputs=dict(m), parts=parts, **fields)
 
 
 CLAIMS: Registry[Claim] = Registry("claim")
@@ -69,14 +73,26 @@ def get_claim(text: str) -> Claim:
     return CLAIMS.get(claim_id(text))
 
 
-def register_claim(id: str, title: str, text: str, rule: str, decide: Decide) -> Callable:
-    """Decorator on a claim module's ``run``: registers it as :class:`Claim` ``id`` and returns ``run``."""
+def register_claim(id: str, title: str, text: str, rule: str | None = None, decide: Decide | None = None, *,
+                   parts: tuple[PartRule, ...] | list[PartRule] = ()) -> Callable:
+    """Decorator on a claim module's ``run``: registers it as :class:`Claim` ``id`` and returns ``run``.
+    A claim has either one ``rule`` and ``decide``, or ``parts`` (its rule and decide then come from them)."""
+    if bool(parts) == (rule is not None or decide is not None):
+        raise ValueError(f"claim {id}: give either rule and decide, or parts")
+    if parts:
+        rule, decide = rule_text(parts), decide_parts(parts)
 
     def deco(run: Callable[..., ClaimResult]) -> Callable[..., ClaimResult]:
-        CLAIMS.register(id, Claim(id, title, text, rule, run, decide))
+        CLAIMS.register(id, Claim(id, title, text, rule, run, decide, tuple(parts)))
         return run
 
     return deco
+
+
+def command(id: str, *, quick: bool = False, seed: int = 0, device: str = "cpu") -> str:
+    """The command line that reproduces a claim's result."""
+    return " ".join(["relulab claim", id, *(["--quick"] if quick else []), *([f"--seed {seed}"] if seed else []),
+                     *([f"--device {device}"] if device != "cpu" else [])])
 
 
 def run_claim(id: str, *, quick: bool = False, seed: int = 0, device: str = "cpu",
@@ -92,6 +108,7 @@ def run_claim(id: str, *, quick: bool = False, seed: int = 0, device: str = "cpu
         result = ClaimResult(claim.id, claim.text, Verdict.ERROR, claim.rule, [],
                              error=f"{type(e).__name__}: {e}{where}")
     result.quick = quick
+    result.command = command(claim.id, quick=quick, seed=seed, device=device)
     result.seconds = time.perf_counter() - t0
     if progress is not None:
         progress(1.0)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from .result import ClaimResult, Verdict, format_value, verdict_class
+from .result import ClaimResult, Verdict, verdict_class
 
 CSS = """
 *{box-sizing:border-box}
@@ -36,6 +36,9 @@ th,td{border-bottom:1px solid #ddd;padding:0.3rem 0.4rem;text-align:left;vertica
 .verdict{display:inline-block;padding:0.05rem 0.5rem;border-radius:0.8rem;font-weight:600;white-space:nowrap}
 .holds{background:#d9f2dd;color:#0b5e1b}.caveats{background:#fff1c2;color:#6b4f00}
 .fails{background:#fbd5d5;color:#8a1111}.error{background:#e4e4e4;color:#333}
+.inconclusive{background:#dfe8f7;color:#1f3f73}
+div.part{border-left:3px solid #ddd;padding:0 0 0 0.6rem;margin:0.6rem 0}div.part p{margin:0.25rem 0}
+.kind{color:#666;font-size:0.85rem}code{font-size:0.85rem;background:#f3f3f3;padding:0 0.2rem;overflow-wrap:anywhere}
 section.claim{border-top:2px solid #eee;margin-top:1.2rem}
 figure{margin:0.6rem 0}img{max-width:100%;height:auto;display:block}
 figcaption{font-size:0.85rem;color:#555}
@@ -60,12 +63,7 @@ def _title(r: ClaimResult) -> str:
 
 
 def _key_number(r: ClaimResult) -> str:
-    if r.error:
-        return r.error.splitlines()[0][:120]
-    if not r.measurements:
-        return ""
-    m = r.measurements[0]
-    return f"{m.name}: {format_value(m.value, m.unit)}"[:160]
+    return r.key_number()[:200]
 
 
 def report_html(results: Sequence[ClaimResult], *, title: str = "relulab: the claims, measured",

@@ -23,12 +23,47 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+PLAYGROUND = "http://127.0.0.1:8000/"  # where `relulab playground` listens by default
+# Every English label of the HTML (one place, for translations); values are trusted HTML.
+WORDS = {"rule": "Rule:", "reproduce": "Reproduce:", "error": "Error:", "numbers": "Numbers:", "measured": "measured",
+         "value": "value", "note": "note", "caveats": "Caveats:", "notes": "Notes:", "quick": "quick run",
+         "full": "full run", "playground": "Playground:", "configs": "configs and seeds",
+         "running": "or, with <code>relulab playground</code> already running:"}
+
 
 class Verdict(StrEnum):
     HOLDS = "holds"
     CAVEATS = "holds with caveats"
     FAILS = "does not hold here"
+    INCONCLUSIVE = "inconclusive"  # the experiment cannot tell (an interval straddles its margin)
     ERROR = "error"  # the claim failed to run; the message is in ClaimResult.error
+
+
+class Kind(StrEnum):
+    """What a part of a claim is: an experiment, or mathematics whose consequence the lab checks in numbers."""
+
+    MEASURED = "measured"
+    THEOREM = "theorem, checked numerically"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One statement of a claim with its own kind, rule, the numbers that rule read, and its verdict."""
+
+    key: str  # short and stable: "extrapolates", "tanh_vanishes"
+    statement: str
+    kind: Kind
+    rule: str
+    verdict: Verdict
+    reasons: tuple[str, ...] = ()  # why it is not a plain "holds"
+    numbers: dict = field(default_factory=dict)  # rule input -> value
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "statement": self.statement, "kind": self.kind.value, "rule": self.rule,
+                "verdict": self.verdict.value, "reasons": list(self.reasons), "numbers": _jsonable(self.numbers)}
+
+    def number_text(self) -> str:
+        return "; ".join(f"{k} = {format_value(v)}" for k, v in self.numbers.items())
 
 
 @dataclass(frozen=True)
@@ -117,12 +152,32 @@ class ClaimResult:
     error: str | None = None
     notes: list[str] = field(default_factory=list)  # context that does not change the verdict
     rule_inputs: dict = field(default_factory=dict)  # the numbers the rule was applied to (``decide``'s input)
+    parts: list[Part] = field(default_factory=list)  # the claim's statements, each judged by its own rule
+    command: str = ""  # the command line that reproduces this result
+    key: str = ""  # the one number that sums the claim up (empty: the first measurement)
+
+    def key_number(self) -> str:
+        """The claim's chosen key number, else its parts' verdicts, else its first measurement."""
+        if self.error:
+            return self.error.splitlines()[0][:120]
+        if self.key:
+            return self.key
+        if self.parts:
+            return ", ".join(f"{p.key}: {p.verdict.value}" for p in self.parts)
+        m = self.measurements[0] if self.measurements else None
+        return f"{m.name}: {format_value(m.value, m.unit)}"[:160] if m else ""
 
     # ---- text -------------------------------------------------------------------------------------
     def to_text(self) -> str:
         lines = [f"{self.id}  {self.verdict.value}  --  {self.claim}", f"  rule: {self.rule}"]
         if self.error:
             lines.append(f"  error: {self.error}")
+        for p in self.parts:
+            lines.append(f"  part {p.key} [{p.kind.value}]: {p.verdict.value} -- {p.statement}")
+            lines.append(f"    rule: {p.rule}")
+            if p.numbers:
+                lines.append(f"    numbers: {p.number_text()}")
+            lines += [f"    why: {r}" for r in p.reasons]
         for m in self.measurements:
             note = f"  ({m.note})" if m.note else ""
             lines.append(f"  {m.name}: {format_value(m.value, m.unit)}{note}")
@@ -133,7 +188,9 @@ class ClaimResult:
         if self.seeds:
             lines.append(f"  seeds: {_seed_text(self.seeds)}")
         if self.playground_url:
-            lines.append(f"  playground: {self.playground_url}")
+            lines.append(f"  playground: relulab playground --open '{local_link(self.playground_url)}'")
+        if self.command:
+            lines.append(f"  reproduce: {self.command}")
         mode = "quick" if self.quick else "full"
         lines.append(f"  ({mode} run, {self.seconds:.1f} s)")
         return "\n".join(lines)
@@ -157,6 +214,7 @@ class ClaimResult:
             "configs": _jsonable(self.configs),
             "seeds": list(self.seeds), "playground_url": self.playground_url, "quick": self.quick,
             "seconds": round(self.seconds, 3), "error": self.error, "rule_inputs": _jsonable(self.rule_inputs),
+            "parts": [p.to_dict() for p in self.parts], "command": self.command, "key_number": self.key_number(),
         }
 
     def to_json(self, figure_paths: dict[str, str] | None = None) -> str:
@@ -164,39 +222,51 @@ class ClaimResult:
 
     # ---- HTML -------------------------------------------------------------------------------------
     def to_html(self, heading_level: int = 3) -> str:
-        """An HTML fragment (no scripts, no external resources): verdict, rule, numbers, figures."""
-        e = html.escape
+        """An HTML fragment (no scripts, no external resources): verdict, rule, parts, numbers, figures, the
+        command that reproduces it and, for a playground setting, a link to a local playground."""
+        e, w = html.escape, WORDS
         h = f"h{heading_level}"
-        parts = [f'<section class="claim" id="{e(self.id.lower())}">',
-                 f"<{h}>{e(self.id)}: {e(self.claim)}</{h}>",
-                 f'<p><span class="verdict {verdict_class(self.verdict)}">{e(self.verdict.value)}</span> '
-                 f'<span class="mode">({"quick" if self.quick else "full"} run, {self.seconds:.1f} s)</span></p>',
-                 f'<p class="rule"><b>Rule:</b> {e(self.rule)}</p>']
+        out = [f'<section class="claim" id="{e(self.id.lower())}">',
+               f"<{h}>{e(self.id)}: {e(self.claim)}</{h}>",
+               f'<p>{_badge(self.verdict)} <span class="mode">({w["quick"] if self.quick else w["full"]}, '
+               f'{self.seconds:.1f} s)</span></p>',
+               f'<p class="rule"><b>{w["rule"]}</b> {e(self.rule)}</p>']
+        if self.command:
+            out.append(f'<p class="cmd"><b>{w["reproduce"]}</b> <code>{e(self.command)}</code></p>')
         if self.error:
-            parts.append(f'<p class="error"><b>Error:</b> {e(self.error)}</p>')
+            out.append(f'<p class="error"><b>{w["error"]}</b> {e(self.error)}</p>')
+        for p in self.parts:
+            out.append(f'<div class="part" id="{e(self.id.lower())}-{e(p.key)}"><p>{_badge(p.verdict)} '
+                       f'<b>{e(p.statement)}</b> <span class="kind">({e(p.kind.value)})</span></p>'
+                       f'<p class="rule"><b>{w["rule"]}</b> {e(p.rule)}</p>'
+                       + (f'<p><b>{w["numbers"]}</b> {e(p.number_text())}</p>' if p.numbers else "")
+                       + "".join(f"<p>{e(r)}</p>" for r in p.reasons)
+                       + (f'<p class="cmd"><b>{w["reproduce"]}</b> <code>{e(self.command)} --part {e(p.key)}</code>'
+                          "</p>" if self.command else "") + "</div>")
         if self.measurements:
             rows = "".join(f"<tr><td>{e(m.name)}</td><td>{e(format_value(m.value, m.unit))}</td>"
                            f"<td>{e(m.note)}</td></tr>" for m in self.measurements)
-            parts.append('<div class="scroll"><table class="numbers"><thead><tr><th>measured</th><th>value</th>'
-                         f"<th>note</th></tr></thead><tbody>{rows}</tbody></table></div>")
+            out.append(f'<div class="scroll"><table class="numbers"><thead><tr><th>{w["measured"]}</th>'
+                       f'<th>{w["value"]}</th><th>{w["note"]}</th></tr></thead><tbody>{rows}</tbody></table></div>')
         if self.caveats:
-            parts.append("<p><b>Caveats:</b></p><ul>" + "".join(f"<li>{e(c)}</li>" for c in self.caveats) + "</ul>")
+            out.append(f'<p><b>{w["caveats"]}</b></p><ul>' + "".join(f"<li>{e(c)}</li>" for c in self.caveats)
+                       + "</ul>")
         if self.notes:
-            parts.append('<p class="notes"><b>Notes:</b></p><ul>' + "".join(f"<li>{e(n)}</li>" for n in self.notes)
-                         + "</ul>")
+            out.append(f'<p class="notes"><b>{w["notes"]}</b></p><ul>'
+                       + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")
         for f in self.figures:
-            parts.append(f'<figure><img src="{f.data_uri()}" alt="{e(f.caption)}" style="max-width:100%;'
-                         f'height:auto"><figcaption>{e(f.caption)}</figcaption></figure>')
+            out.append(f'<figure><img src="{f.data_uri()}" alt="{e(f.caption)}" style="max-width:100%;'
+                       f'height:auto"><figcaption>{e(f.caption)}</figcaption></figure>')
         if self.playground_url:
-            url = e(self.playground_url)
-            parts.append(f'<p><b>Playground:</b> <a href="{url}">{url}</a> '
-                         "(open with <code>relulab playground</code> running)</p>")
+            link = e(local_link(self.playground_url))
+            out.append(f'<p class="cmd"><b>{w["playground"]}</b> <code>relulab playground --open \'{link}\'</code>'
+                       f'</p><p>{w["running"]} <a href="{link}">{link}</a></p>')
         if self.configs or self.seeds:
             cfg = e(json.dumps(_jsonable(self.configs), indent=1))
-            parts.append(f"<details><summary>configs and seeds ({_seed_text(self.seeds)})</summary>"
-                         f"<pre>{cfg}</pre></details>")
-        parts.append("</section>")
-        return "\n".join(parts)
+            out.append(f"<details><summary>{w['configs']} ({_seed_text(self.seeds)})</summary>"
+                       f"<pre>{cfg}</pre></details>")
+        out.append("</section>")
+        return "\n".join(out)
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -215,9 +285,19 @@ class ClaimResult:
         return target
 
 
+def _badge(v: Verdict) -> str:
+    return f'<span class="verdict {verdict_class(v)}">{html.escape(v.value)}</span>'
+
+
+def local_link(url: str) -> str:
+    """The same playground setting on a relulab playground on this machine (the state is the link's hash)."""
+    return PLAYGROUND + "#" + url.partition("#")[2]
+
+
 def verdict_class(v: Verdict) -> str:
     """CSS class of a verdict badge."""
-    return {Verdict.HOLDS: "holds", Verdict.CAVEATS: "caveats", Verdict.FAILS: "fails"}.get(v, "error")
+    return {Verdict.HOLDS: "holds", Verdict.CAVEATS: "caveats", Verdict.FAILS: "fails",
+            Verdict.INCONCLUSIVE: "inconclusive"}.get(v, "error")
 
 
 def _seed_text(seeds: list[int]) -> str:
