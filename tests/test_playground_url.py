@@ -65,12 +65,12 @@ def test_round_trip_through_a_link():
 
 
 def test_messy_links_are_accepted_with_notes():
-    link = parse_playground_url("#activation=sigmoid&noise=80&percTrainData=5&tutorial=xyz")
+    link = parse_playground_url("#activation=sigmoid&noise=80&percTrainData=5&colour=xyz")
     assert link.config.noise == 0.5 and link.config.train_ratio == 0.1
     text = " | ".join(link.notes)
     assert "noise=80 is outside 0..50: clamped to 50" in text
     assert "percTrainData=5 is outside 10..90: clamped to 10" in text
-    assert "ignored keys" in text and "tutorial" in text
+    assert "ignored keys" in text and "colour" in text
     assert "missing keys took the playground's defaults" in text
     assert "no seed in the link" in text
     assert link.config.hidden == (4, 2)  # the page's default shape
@@ -197,3 +197,113 @@ def test_ten_layers_of_eight_are_accepted():
     shape = ",".join(["8"] * 10)
     c = RunConfig.from_playground_url(f"#networkShape={shape}&seed=1")
     assert c.hidden == (8,) * 10
+
+
+# ---- link fidelity: both data sets, without the page state -------------------------------------------
+# Links as people share them (the playground's own "share" output, the issue's classroom link, links of
+# both problem types with a non-default data set of the other type, old links without some keys).
+REAL_LINKS = [
+    ISSUE_LINK,
+    "#dataset=gauss&regDataset=reg-gauss",
+    "#activation=relu&dataset=xor&networkShape=4&problem_hide=true&regularization_hide=true&dataset_hide=true"
+    "&hideText=true",
+    "#activation=tanh&batchSize=10&dataset=spiral&regDataset=reg-gauss&learningRate=0.03&regularizationRate=0"
+    "&noise=0&networkShape=8,8,8,8,8,8&seed=0.86436&showTestData=false&discretize=false&percTrainData=50&x=true"
+    "&y=true&xTimesY=true&xSquared=true&ySquared=true&cosX=false&sinX=true&cosY=false&sinY=true"
+    "&collectStats=false&problem=classification&initZero=false&hideText=false",
+    "#activation=sigmoid&batchSize=10&dataset=xor&regDataset=reg-gauss&learningRate=0.3&regularizationRate=0"
+    "&noise=0&networkShape=3&seed=0.1&percTrainData=50&x=true&y=true&problem=regression",
+    "#activation=linear&batchSize=3&dataset=circle&regDataset=reg-plane&learningRate=0.001&noise=15"
+    "&networkShape=&seed=0.7&problem=regression&regularization=L1&regularizationRate=0.01",
+    "#activation=relu&dataset=spiral&regDataset=reg-gauss&networkShape=4,2&seed=0.5&problem=classification"
+    "&tutorial=dp-reducing-a-model&x_hide=true&y_hide=true&learningRate_hide=true",
+    "#activation=relu&dataset=gauss&regDataset=reg-plane&problem=regression&seed=2",
+]
+
+
+@pytest.mark.parametrize("url", REAL_LINKS)
+def test_a_real_link_round_trips_with_both_data_sets(url):
+    from urllib.parse import parse_qsl
+
+    given = dict(parse_qsl(url.split("#", 1)[1], keep_blank_values=True))
+    link = read_link(url)
+    cfg = RunConfig(**link.fields)
+    hidden = {f"{n}_hide": True for n in link.hidden}
+    back = _keys(cfg.to_playground_url(ui={**link.ui, **link.page, **hidden}))
+    for key in ("dataset", "regDataset"):
+        assert back[key] == given.get(key, {"dataset": "circle", "regDataset": "reg-plane"}[key]), key
+    # with the config alone (the library: RunConfig.from_playground_url(...).to_playground_url()) as well
+    alone = _keys(RunConfig.from_playground_url(url).to_playground_url())
+    for key in ("dataset", "regDataset"):
+        assert alone[key] == back[key], key
+    assert RunConfig.from_playground_url(cfg.to_playground_url()) == cfg  # the config's own link reads back
+    for key, value in given.items():  # every key the page knows comes back as it was given
+        if key.endswith("_hide") or key in ("tutorial", "hideText") or key in back and key not in (
+                "activation", "regularization", "problem", "seed"):
+            assert back.get(key) == value or (value, back.get(key)) in {("false", None)}, (key, value, back.get(key))
+
+
+def test_the_issues_reg_dataset_example_keeps_reg_gauss():
+    url = RunConfig.from_playground_url("#dataset=gauss&regDataset=reg-gauss").to_playground_url()
+    assert _keys(url)["regDataset"] == "reg-gauss" and _keys(url)["dataset"] == "gauss"
+    cfg = RunConfig.from_playground_url("#problem=regression&dataset=xor&regDataset=reg-gauss")
+    assert cfg.dataset == "reg-gauss" and cfg.other_dataset == "xor"
+    assert _keys(cfg.to_playground_url())["dataset"] == "xor"
+    assert RunConfig.from_playground_url(RunConfig().to_playground_url()) == RunConfig()  # default: None
+
+
+def test_an_unknown_other_data_set_is_a_note_and_a_bad_one_in_a_config_is_refused():
+    link = read_link("#dataset=xor&regDataset=reg-nope&seed=1")
+    assert "other_dataset" not in link.fields
+    assert any("regDataset='reg-nope' is not one of the page's data sets" in n for n in link.notes)
+    with pytest.raises(ValidationError, match="other_dataset` must be one of the playground's data sets"):
+        RunConfig(other_dataset="moons")
+
+
+# ---- classroom links: every key of the page's state.ts, and relulab's own hide keys --------------------
+from relulab.playground_url import HIDABLE, HIDABLE_CONTROLS, HIDABLE_FEATURES, RELULAB_HIDABLE  # noqa: E402
+
+# TensorFlow Playground's src/state.ts: its State.PROPS, and the names its playground.ts may hide
+STATE_TS_PROPS = ("activation", "regularization", "batchSize", "dataset", "regDataset", "learningRate",
+                  "regularizationRate", "noise", "networkShape", "seed", "showTestData", "discretize",
+                  "percTrainData", "x", "y", "xTimesY", "xSquared", "ySquared", "cosX", "sinX", "cosY", "sinY",
+                  "collectStats", "tutorial", "problem", "initZero", "hideText")
+STATE_TS_HIDABLE = ("showTestData", "discretize", "playButton", "stepButton", "resetButton", "learningRate",
+                    "activation", "regularization", "regularizationRate", "problem", "dataset", "percTrainData",
+                    "noise", "batchSize", "numHiddenLayers")
+STATE_TS_FEATURES = ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY", "cosX", "cosY")
+
+
+def test_every_state_ts_key_is_known_and_none_is_ignored():
+    url = "#" + "&".join(f"{k}=" + {"activation": "relu", "regularization": "L2", "dataset": "xor",
+                                     "regDataset": "reg-gauss", "problem": "classification", "networkShape": "3",
+                                     "seed": "0.3", "tutorial": "x"}.get(k, "1") for k in STATE_TS_PROPS)
+    link = read_link(url)
+    assert not [n for n in link.notes if n.startswith("ignored keys")], link.notes
+    assert set(HIDABLE_CONTROLS) == set(STATE_TS_HIDABLE) and set(HIDABLE_FEATURES) == set(STATE_TS_FEATURES)
+
+
+@pytest.mark.parametrize("name", HIDABLE)
+def test_each_hide_key_hides_exactly_its_control_and_is_written_back(name):
+    other = "noise" if name != "noise" else "batchSize"  # a hide key set to false hides nothing
+    link = read_link(f"#activation=relu&seed=1&{name}_hide=true&{other}_hide=false")
+    assert link.hidden == (name,)
+    assert not [n for n in link.notes if n.startswith("ignored keys")]
+    back = _keys(RunConfig(**link.fields).to_playground_url(ui={f"{n}_hide": True for n in link.hidden}))
+    assert {k for k in back if k.endswith("_hide")} == {f"{name}_hide"} and back[f"{name}_hide"] == "true"
+
+
+def test_hide_values_are_read_as_the_page_reads_them():
+    # the page hides only for the exact value "true" (unlike its other booleans); hideText is a normal boolean
+    link = read_link("#seed=1&x_hide=TRUE&y_hide=1&noise_hide=true&hideText=1")
+    assert link.hidden == ("noise",) and link.ui["hideText"] is True
+    assert read_link("#seed=1&hideText=false").ui["hideText"] is False
+    odd = read_link("#seed=1&colour_hide=true")
+    assert odd.hidden == () and any("colour_hide" in n for n in odd.notes)
+    assert set(RELULAB_HIDABLE).isdisjoint(STATE_TS_HIDABLE)
+
+
+def test_the_tutorial_key_is_kept_as_given():
+    link = read_link("#seed=1&tutorial=dp-Reducing-A-Model")
+    assert link.page == {"tutorial": "dp-Reducing-A-Model"}
+    assert _keys(RunConfig(**link.fields).to_playground_url(ui=link.page))["tutorial"] == "dp-Reducing-A-Model"

@@ -27,7 +27,7 @@ from .activations import ACTIVATIONS
 from .data import DATASETS, FEATURES, parse_formula
 from .models import INITS
 from .objectives import LOSSES, OPTIMIZERS, REGULARIZERS
-from .playground_url import read_link, write_link
+from .playground_url import PAGE_DATASETS, read_link, write_link
 
 MAX_WIDTH = 1024
 MAX_LAYERS = 64
@@ -55,6 +55,8 @@ class RunConfig(BaseModel):
                                             "gives the same points as the page")
     formula: str | None = Field(None, description="with --dataset formula: a function of x such as "
                                                   "'sin(2*x) + x^2/4' (parsed, never evaluated as code)")
+    other_dataset: str | None = Field(None, description="a playground link's data set of the other problem type "
+                                                        "(the page keeps one of each; training uses --dataset)")
     # model
     hidden: tuple[int, ...] = Field((4, 2), description="widths of the hidden layers, comma-separated, e.g. "
                                                         "3,3,3 ('' for a linear model)")
@@ -160,6 +162,10 @@ class RunConfig(BaseModel):
             feat = FEATURES.get(f)
             if feat.needs_x2 and ds.input_dim < 2:
                 raise ValueError(f"feature {f!r} needs a 2-D data set, got {self.dataset!r} (1-D)")
+        page_sets = [n for names in PAGE_DATASETS.values() for n in names]
+        if self.other_dataset is not None and self.other_dataset not in page_sets:
+            raise ValueError(f"`other_dataset` must be one of the playground's data sets {page_sets}, "
+                             f"got {self.other_dataset!r}")
         for kind, registry in REGISTRIES.items():
             registry.check(getattr(self, kind))
         loss = LOSSES.get(self.loss)

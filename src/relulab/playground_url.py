@@ -15,6 +15,13 @@ experiment where it can. What relulab adds travels under its own keys, which the
 ``cos_x1``/``cos_x2`` (the page's state has ``cosX``/``cosY``, but its network has no cos input), and
 the fields the page has no key for, under their own names (``weight_seed``, ``optimizer``, ...).
 
+Classroom links hide controls: ``<name>_hide=true`` for a name of the page's ``HIDABLE_CONTROLS``, of
+its input features (the feature's node is removed from the drawing), or of relulab's own controls and
+panels (:data:`RELULAB_HIDABLE`); ``hideText=true`` hides the page's text. They come back in
+:attr:`LinkFields.hidden` and are written back by ``write_link(..., ui={"<name>_hide": True})``. A
+link keeps both of the page's data sets: the one of the other problem type is the config's
+``other_dataset`` (``None`` while it is the page's default).
+
 >>> link = read_link("#activation=relu&networkShape=3,3,3&learningRate=0.1&noise=80")
 >>> link.fields["activation"], link.fields["hidden"], link.fields["lr"], link.fields["noise"]
 ('relu', '3,3,3', 0.1, 0.5)
@@ -51,6 +58,17 @@ PLAYGROUND_DEFAULTS = {"activation": "tanh", "learningRate": "0.03", "regulariza
                        "problem": "classification", "x": "true", "y": "true"}
 PAGE_KEYS = (*PLAYGROUND_DEFAULTS, *PAGE_FEATURES, *UI_KEYS, *NO_INPUT, "seed", "initZero")
 OMITTED_BY_PAGE = ("regularization",)  # the page writes no key for "none"
+# what a classroom link can hide: the page's HIDABLE_CONTROLS, its input features, relulab's own parts
+HIDABLE_CONTROLS = ("showTestData", "discretize", "playButton", "stepButton", "resetButton", "learningRate",
+                    "activation", "regularization", "regularizationRate", "problem", "dataset", "percTrainData",
+                    "noise", "batchSize", "numHiddenLayers")
+HIDABLE_FEATURES = (*PAGE_FEATURES, *NO_INPUT)  # x_hide ... cosY_hide: the feature's node is removed
+RELULAB_HIDABLE = ("optimizer", "loss", "init", "speed", "activationParams", "seeds", "points", "regenerate",
+                   "newWeights", "addPoints", "perceptron", "regions", "link", "lessons", "share", "language",
+                   "regionsPanel", "unitsPanel", "accuracyPanel", "collapsePanel", "exportPanel")
+HIDABLE = (*HIDABLE_CONTROLS, *HIDABLE_FEATURES, *RELULAB_HIDABLE)
+HIDE_SUFFIX = "_hide"
+PAGE_STATE_KEYS = ("tutorial",)  # the page's state keys that relulab keeps as they are
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,8 @@ class LinkFields:
     ui: dict[str, bool] = field(default_factory=dict)  # display toggles: showTestData, discretize, ...
     notes: list[str] = field(default_factory=list)  # what was clamped, defaulted or ignored
     page: dict[str, str] = field(default_factory=dict)  # page state the config does not use: the other
-    # one of dataset / regDataset, written back by ``write_link(..., ui={**ui, **page})``
+    # one of dataset / regDataset, ``tutorial``; written back by ``write_link(..., ui={**ui, **page})``
+    hidden: tuple[str, ...] = ()  # the controls a classroom link hides (``<name>_hide=true``), in HIDABLE order
 
 
 def _number(key: str, value: str) -> float:
@@ -107,10 +126,12 @@ def read_link(url: str) -> LinkFields:
     """Read a playground link (full URL, ``#hash`` or bare ``key=value&...``) into field values."""
     frag = link_fragment(url)
     raw = dict(parse_qsl(frag, keep_blank_values=True))
-    if not (set(PAGE_KEYS) | set(RELULAB_KEYS)) & set(raw):
+    if not (set(PAGE_KEYS) | set(RELULAB_KEYS) | {f"{n}{HIDE_SUFFIX}" for n in HIDABLE}) & set(raw):
         raise ValueError(f"not a playground link: {url[:80]!r}; expected '#activation=relu&learningRate=0.03&...'")
     notes: list[str] = []
-    ignored = sorted(k for k in raw if k not in PAGE_KEYS and k not in RELULAB_KEYS)
+    hide_keys = {f"{n}{HIDE_SUFFIX}" for n in HIDABLE}
+    known = {*PAGE_KEYS, *RELULAB_KEYS, *PAGE_STATE_KEYS, *hide_keys}
+    ignored = sorted(k for k in raw if k not in known)
     if ignored:
         notes.append(f"ignored keys the playground has no use for: {ignored}")
     given = {k for k, v in raw.items() if v.strip() != ""}  # the page's hasKey: an empty value is no value
@@ -163,9 +184,18 @@ def read_link(url: str) -> LinkFields:
     for k in EXTRA_FIELDS:
         if k in raw:
             fields[k] = dict(_pair(p) for p in raw[k].split(",") if p) if k == "activation_params" else raw[k]
+    other = raw.get(unused, "") if unused in given else ""
+    if other in PAGE_DATASETS["regression" if used == "dataset" else "classification"]:
+        if other != PLAYGROUND_DEFAULTS[unused]:
+            fields["other_dataset"] = other
+    elif other:
+        allowed = list(PAGE_DATASETS["regression" if used == "dataset" else "classification"])
+        notes.append(f"{unused}={other!r} is not one of the page's data sets {allowed}: ignored")
     ui = {k: flag(k, v) for k, v in UI_KEYS.items()}
     keep = (unused, used) if "relulab_dataset" in given else (unused,)
-    return LinkFields(fields, ui, notes, {k: raw[k] for k in keep if k in given})
+    page = {k: raw[k] for k in (*keep, *PAGE_STATE_KEYS) if k in given}
+    hidden = tuple(n for n in HIDABLE if raw.get(f"{n}{HIDE_SUFFIX}") == "true")  # the page: only "true" hides
+    return LinkFields(fields, ui, notes, page, hidden)
 
 
 def _default_features(fields: dict[str, Any], notes: list[str]) -> None:
@@ -197,6 +227,10 @@ def write_link(values: Mapping[str, Any], defaults: Mapping[str, Any],
     act = act if isinstance(act, str) else ",".join(act)
     page_act = {v: k for k, v in PAGE_ACTIVATIONS.items()}.get(PAGE_ACTIVATIONS.get(act, act))
     sets = {"dataset": ui.pop("dataset", "circle"), "regDataset": ui.pop("regDataset", "reg-plane")}
+    kept = {k: ui.pop(k) for k in PAGE_STATE_KEYS if k in ui}
+    other = values.get("other_dataset")
+    if other is not None and other not in PAGE_DATASETS[problem]:  # the config's other one wins
+        sets["dataset" if problem == "regression" else "regDataset"] = other
     page_set = dataset in PAGE_DATASETS[problem]
     if page_set:
         sets["regDataset" if problem == "regression" else "dataset"] = dataset
@@ -205,10 +239,10 @@ def write_link(values: Mapping[str, Any], defaults: Mapping[str, Any],
         "learningRate": _text(values["lr"]), "regularizationRate": _text(values["reg_rate"]),
         "noise": _percent(values["noise"]), "networkShape": ",".join(map(str, values["hidden"])),
         "seed": values["data_seed"],
-        **{k: str(v).lower() for k, v in {**UI_KEYS, **ui}.items()},
+        **{k: str(v).lower() for k, v in {**UI_KEYS, **ui}.items() if not k.endswith(HIDE_SUFFIX)},
         "percTrainData": _percent(values["train_ratio"]),
         **{k: str(f in feats).lower() for k, f in PAGE_FEATURES.items()},
-        "problem": problem, "initZero": str(values["init"] == "zero").lower(),
+        "problem": problem, "initZero": str(values["init"] == "zero").lower(), **kept,
     }
     if values["regularization"] != "none":
         parts["regularization"] = {v: k for k, v in REGULARIZATION.items()}[values["regularization"]]
@@ -222,4 +256,6 @@ def write_link(values: Mapping[str, Any], defaults: Mapping[str, Any],
         if (k == "init" and v in ("playground", "zero")) or v == defaults[k]:
             continue
         parts[k] = ",".join(f"{a}:{_text(b)}" for a, b in v.items()) if k == "activation_params" else v
+    parts.update({k: "true" for k, v in ui.items() if k.endswith(HIDE_SUFFIX) and v and k.removesuffix(
+        HIDE_SUFFIX) in HIDABLE})
     return base.split("#")[0] + "#" + "&".join(f"{k}={quote(str(v), safe=',.:-_')}" for k, v in parts.items())

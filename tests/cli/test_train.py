@@ -9,6 +9,7 @@ import torch
 from typer.testing import CliRunner
 
 from relulab.cli import app
+from relulab.config import RunConfig
 from relulab.training import load_run
 from tests.test_playground_url import ISSUE_LINK
 
@@ -121,3 +122,13 @@ def test_bad_csv_exits_2(tmp_path, content, needle):
     res = runner.invoke(app, ["train", "--data-csv", str(csv), "--epochs", "1"])
     assert res.exit_code == 2, res.output
     assert needle in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_from_url_keeps_the_links_other_data_set(tmp_path):
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["train", "--from-url", "#dataset=gauss&regDataset=reg-gauss&seed=1", "--epochs", "1",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    cfg = RunConfig.load(out / "config.json")
+    assert cfg.dataset == "gauss" and cfg.other_dataset == "reg-gauss"
+    assert "regDataset=reg-gauss" in cfg.to_playground_url()

@@ -131,6 +131,28 @@ def test_a_links_unused_dataset_comes_back_in_the_pages_link(session):
     assert keys["dataset"] == "gauss" and keys["regDataset"] == "reg-gauss"
 
 
+def test_switching_the_problem_type_keeps_the_other_data_set(session):
+    session.handle_text(json.dumps({"type": "url", "url": "#dataset=xor&regDataset=reg-gauss&seed=0.1"}))
+    session.handle_text(json.dumps({"type": "config", "config": {"dataset": "reg-plane", "loss": "mse"}}))
+    keys = dict(p.split("=", 1) for p in session.state()["hash"].split("&"))
+    assert not errors(session) and keys["dataset"] == "xor" and keys["regDataset"] == "reg-plane"
+    session.handle_text(json.dumps({"type": "config", "config": {"dataset": "spiral"}}))
+    keys = dict(p.split("=", 1) for p in session.state()["hash"].split("&"))
+    assert keys["dataset"] == "spiral" and keys["regDataset"] == "reg-plane" and keys["problem"] == "classification"
+
+
+def test_a_classroom_links_hidden_controls_come_back_in_the_pages_link(session):
+    url = ("#activation=relu&dataset=xor&networkShape=4&problem_hide=true&regularization_hide=true"
+           "&dataset_hide=true&hideText=true&seed=1")
+    session.handle_text(json.dumps({"type": "url", "url": url}))
+    out = session.drain()
+    assert not errors(session) and not [m for m in out if m["type"] == "notes" and "ignored" in str(m)]
+    keys = dict(p.split("=", 1) for p in session.state()["hash"].split("&"))
+    assert {k for k, v in keys.items() if k.endswith("_hide") and v == "true"} == {
+        "problem_hide", "regularization_hide", "dataset_hide"}
+    assert keys["hideText"] == "true"
+
+
 def test_nested_brackets_are_an_error_and_the_session_lives_on(session):
     session.drain()
     session.handle_text("[" * 30000 + "]" * 30000)

@@ -27,7 +27,8 @@ class Link:
     discretize: bool = False
     regions: bool = False
     notes: list[str] = field(default_factory=list)
-    page: dict[str, str] = field(default_factory=dict)  # the link's dataset/regDataset the config does not use
+    page: dict[str, str] = field(default_factory=dict)  # page state the config does not use: the link's other
+    # data set, its hidden controls (``<name>_hide``), ``hideText``, ``tutorial``
 
 
 def read(url: str, settings: ServerSettings) -> Link:
@@ -40,9 +41,12 @@ def read(url: str, settings: ServerSettings) -> Link:
     speed = page.get("speed", "1")
     if not speed.isdigit() or not 1 <= int(speed) <= settings.max_epochs_per_frame:
         raise ValueError(f"link key speed={speed[:20]!r}; allowed: 1..{settings.max_epochs_per_frame}")
+    kept = {**link.page, **{f"{n}_hide": "true" for n in link.hidden}}  # a classroom link's hidden controls
+    if link.ui.get("hideText"):
+        kept["hideText"] = "true"
     return Link(RunConfig(**link.fields), page.get("perceptron") == "true", int(speed),
                 link.ui.get("showTestData", False), link.ui.get("discretize", False), page.get("regions") == "true",
-                list(link.notes), dict(link.page))
+                list(link.notes), kept)
 
 
 def write(lab: Any, display: Any, page: dict[str, str] | None = None) -> str:

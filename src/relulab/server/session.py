@@ -23,6 +23,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import RunConfig, config_error_message
+from ..data import DATASETS
+from ..playground_url import PAGE_DATASETS
 from ..training import TrainingDiverged
 from . import links, overlay, panels, pictures
 from .lab import Lab
@@ -132,7 +134,11 @@ class Session:
     def handle(self, msg: Message) -> None:
         lab = self.lab
         if isinstance(msg, ConfigMsg):
-            lab.set_config(RunConfig.model_validate({**lab.cfg.model_dump(), **msg.config}))
+            new = {**lab.cfg.model_dump(), **msg.config}
+            if "dataset" in msg.config and new["dataset"] in DATASETS and DATASETS.get(new["dataset"]).problem != \
+                    lab.cfg.problem and lab.cfg.dataset in PAGE_DATASETS[lab.cfg.problem]:
+                new["other_dataset"] = lab.cfg.dataset  # the page keeps one data set of each problem type
+            lab.set_config(RunConfig.model_validate(new))
         elif isinstance(msg, ControlMsg):
             self.control(msg.action)
             return
