@@ -89,3 +89,23 @@ def test_bad_input(call, message):
     with pytest.raises(ValueError, match=None) as e:
         call()
     assert message in str(e.value)
+
+
+def _fit(w, b, c) -> Fit:
+    net = torch.nn.Sequential(torch.nn.Linear(1, len(w)), torch.nn.ReLU(), torch.nn.Linear(len(w), 1)).double()
+    with torch.no_grad():
+        net[0].weight[:, 0] = torch.tensor(w, dtype=torch.float64)
+        net[0].bias[:] = torch.tensor(b, dtype=torch.float64)
+        net[2].weight[0] = torch.tensor(c, dtype=torch.float64)
+        net[2].bias.zero_()
+    return Fit("t", "trained", len(w), net, 0.0, 0.0, 0.0)
+
+
+def test_bend_is_the_distance_to_the_final_line_between_edge_and_kink():
+    # one unit relu(x - 6) with weight 2: kink at 6; on [4, 6] the net is 0, the final line 2(x - 6): gap 4 at x = 4
+    f = _fit([1.0, 1.0], [-6.0, 10.0], [2.0, 0.0])
+    assert f.kinks().tolist() == [6.0]
+    assert f.bend((-4.0, 4.0)) == pytest.approx((0.0, 4.0))
+    assert f.affine_gap() < 1e-12
+    inside = Fit("sin", "constructed", 8, interpolant(torch.sin, 8), 0, 0, 0)
+    assert inside.bend((-4.0, 4.0)) == (0.0, 0.0) and inside.affine_gap() < 1e-12

@@ -146,6 +146,41 @@ class Fit:
         bend = (c * w).abs() > tol
         return torch.sort(-b[bend] / w[bend]).values
 
+    def _tail(self, x0: float, direction: int, reach: float) -> tuple[Tensor, Tensor]:
+        """Points from ``x0`` outward and the straight line through the net's values at both ends."""
+        x = torch.linspace(x0, x0 + direction * reach, 2001, dtype=torch.float64)
+        y = self(x)
+        return x, y[0] + (y[-1] - y[0]) * (x - x[0]) / (x[-1] - x[0])
+
+    def affine_gap(self, reach: float = 8.0) -> float:
+        """Max ``|g - line|`` over ``reach`` beyond the outermost kink on each side, relative to ``max |g|``
+        there: 0 up to rounding, since past its last kink every unit is constant or linear (a theorem)."""
+        k = self.kinks()
+        ends = (float(k.min()), float(k.max())) if k.numel() else (0.0, 0.0)
+        gaps = []
+        for x0, direction in zip(ends, (-1, 1), strict=True):
+            x, line = self._tail(x0, direction, reach)
+            y = self(x)
+            gaps.append(float((y - line).abs().max() / max(1.0, float(y.abs().max()))))
+        return max(gaps)
+
+    def bend(self, interval: tuple[float, float]) -> tuple[float, float]:
+        """How far the net bends outside ``interval`` before its outermost kink on each side (left, right):
+        max ``|g - l|`` between the interval's edge and the kink, ``l`` the straight line the net follows
+        past the kink (0 where no kink lies outside)."""
+        k = self.kinks()
+        out = []
+        for edge, direction in zip(interval, (-1, 1), strict=True):
+            far = (float(k.min()) if direction < 0 else float(k.max())) if k.numel() else edge
+            if (far - edge) * direction <= 0:
+                out.append(0.0)
+                continue
+            x = torch.linspace(edge, far, 2001, dtype=torch.float64)
+            ref = torch.tensor([far, far + direction], dtype=torch.float64)
+            y0, y1 = self(ref).tolist()
+            out.append(float((self(x) - (y0 + (y1 - y0) * (x - far) * direction)).abs().max()))
+        return out[0], out[1]
+
     def __call__(self, x: Tensor) -> Tensor:
         """``g(x)`` for ``x`` of shape ``(n,)``."""
         with torch.no_grad():
