@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import sqlite3
 
 import pytest
 from typer.testing import CliRunner
@@ -64,6 +66,7 @@ def test_spec_file_and_default_db_name(tmp_path, monkeypatch):
     (["--seeds", "2", "--scheduler", "local-dask:0"], "--scheduler local-dask:N wants a worker count N >= 1"),
     (["--base", "epochs=2"], "nothing to sweep"),
     (["missing.yaml"], "no sweep spec at 'missing.yaml'"),
+    (["--seeds", "2", "--by", "bogus"], "unknown field 'bogus'; allowed: RunConfig fields"),
 ])
 def test_bad_sweep_input_is_one_line_and_nothing_runs(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
@@ -84,7 +87,73 @@ def test_bad_show_input_is_one_line(tmp_path):
         ([str(db), "--by", "colour"], "unknown field 'colour'"),
         ([str(db), "--metric", "f1"], "unknown field 'f1'"),
         ([str(db), "--plot", str(tmp_path / "x.gif")], "--plot wants a .png, .svg or .pdf file"),
+        ([str(db), "--success", "nan"], "--success must be a finite number"),
+        ([str(db), "--success", "inf"], "--success must be a finite number"),
     ]:
         res = runner.invoke(app, ["sweep", "show", *args])
         assert res.exit_code == 2 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.output
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_sweep_whose_every_run_errors_summarises_its_errors(tmp_path, monkeypatch):
+    import relulab.sweep.worker as worker
+
+    def broken(cfgs, **kw):
+        raise RuntimeError("no engine today")
+
+    monkeypatch.setattr(worker, "train_group", broken)
+    res = runner.invoke(app, ["sweep", *GRID, "--db", str(tmp_path / "e.db"), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [(r["n"], r["errors"]) for r in out["summary"]] == [(0, 2)] * 4
+    res = runner.invoke(app, ["sweep", "show", str(tmp_path / "e.db"), "--by", "activation"])
+    assert res.exit_code == 0 and "unknown field" not in res.output
+
+
+def _odd_db(tmp_path, kind):
+    path = tmp_path / f"{kind}.db"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "corrupted":
+        assert runner.invoke(app, ["sweep", *GRID, "--db", str(path)]).exit_code == 0
+        with sqlite3.connect(path) as c:
+            c.execute("PRAGMA journal_mode = DELETE")
+            page = c.execute("PRAGMA page_size").fetchone()[0]
+            root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = 'runs'").fetchone()[0]
+        data = bytearray(path.read_bytes())
+        data[(root - 1) * page:(root - 1) * page + 200] = b"\xff" * 200
+        path.write_bytes(bytes(data))
+    elif kind == "foreign":
+        with sqlite3.connect(path) as c:
+            c.execute("CREATE TABLE notes (text TEXT)")
+    return path
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("directory", "is a directory; give a file"),
+    ("fifo", "is not a regular file"),
+    ("corrupted", "cannot be used: database disk image is malformed"),
+    ("foreign", "it has a table 'notes' that relulab did not write"),
+])
+def test_a_db_that_cannot_be_a_sweep_database_is_one_line_exit_2(tmp_path, kind, message):
+    path = _odd_db(tmp_path, kind)
+    before = path.read_bytes() if path.is_file() else None
+    for args in (["sweep", *GRID, "--db", str(path)], ["sweep", "show", str(path)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, res.output
+        assert len(res.stderr.strip().splitlines()) == 1 and message in res.stderr, res.stderr
+    if kind == "foreign":
+        assert path.read_bytes() == before
+
+
+def test_show_counts_malformed_rows_it_skipped(tmp_path):
+    db = tmp_path / "m.db"
+    assert runner.invoke(app, ["sweep", *GRID, "--db", str(db)]).exit_code == 0
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE runs SET metrics = '{' WHERE rowid = 1")
+    res = runner.invoke(app, ["sweep", "show", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["runs"] == 7 and json.loads(res.stdout)["skipped"] == 1
+    assert "note: 1 malformed stored rows skipped (1 runs, 0 specs)" in res.stderr

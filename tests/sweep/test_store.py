@@ -60,8 +60,11 @@ def test_opening_refuses_what_is_not_a_sweep_database(tmp_path):
     with pytest.raises(ValueError, match="is not a sweep database"):
         SweepStore(tmp_path / "text.db", create=False)
     sqlite3.connect(tmp_path / "other.db").execute("CREATE TABLE t (x)").connection.close()
-    with pytest.raises(ValueError, match="no 'runs' table"):
+    with pytest.raises(ValueError, match="has a table 't' that relulab did not write"):
         SweepStore(tmp_path / "other.db", create=False)
+    sqlite3.connect(tmp_path / "empty.db").execute("VACUUM").connection.close()
+    with pytest.raises(ValueError, match="no 'runs' table"):
+        SweepStore(tmp_path / "empty.db", create=False)
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -84,6 +85,7 @@ def register(app: typer.Typer) -> None:
         """Run every (config, seed) of a spec that the database does not hold yet; then print a summary."""
         from ..sweep.executors import check_scheduler
         from ..sweep.options import parse_base, parse_grid
+        from ..sweep.records import check_fields
         from ..sweep.runner import SweepIncomplete, make_plan, run_sweep
         from ..sweep.spec import SweepSpec, load_spec
         from ..sweep.store import SweepStore
@@ -95,6 +97,8 @@ def register(app: typer.Typer) -> None:
             if not the_spec.grid and the_spec.seeds is None and the_spec.data_seeds is None and spec is None:
                 raise ValueError("nothing to sweep: give a SPEC file, or --grid FIELD=V1,V2 and/or --seeds N")
             the_spec.configs()
+            keys = [b for b in (by.split(",") if by else the_spec.grid) if b]
+            check_fields([*keys, the_spec.metric])  # a misspelt --by is refused now, not after the sweep
             check_scheduler(scheduler)
             path = db if db is not None else Path(f"{spec.stem}.db" if spec is not None else "sweep.db")
             if dry_run:
@@ -122,7 +126,6 @@ def register(app: typer.Typer) -> None:
                            err=True)
                 raise typer.Exit(130) from None
             wall = time.perf_counter() - start
-            keys = [b for b in (by.split(",") if by else the_spec.grid) if b]
             rows = records.summarize(by=keys, metric=the_spec.metric, success=the_spec.success)
         if json_output:
             print_json({"db": str(path), "runs": len(records), "ran": records.ran, "seconds": wall,
@@ -146,8 +149,14 @@ def register(app: typer.Typer) -> None:
         from ..sweep.store import SweepStore
 
         with bad_input():
+            if success is not None and not math.isfinite(success):
+                raise ValueError(f"--success must be a finite number (a threshold of the metric), got {success}")
             with SweepStore(db, create=False) as store:
                 records, specs = store.records(), store.specs()
+                skipped = store.skipped + store.skipped_specs
+            if skipped:
+                typer.echo(f"note: {skipped} malformed stored rows skipped ({store.skipped} runs, "
+                           f"{store.skipped_specs} specs)", err=True)
             last = specs[-1] if specs else {}
             keys = [b for b in by.split(",") if b] if by else list(dict.fromkeys(k for s in specs for k in s["grid"]))
             metric = metric or last.get("metric", "test_acc")
@@ -170,7 +179,7 @@ def register(app: typer.Typer) -> None:
             if csv is not None:
                 _write_csv(csv, rows, keys)
         if json_output:
-            print_json({"db": str(db), "runs": len(records), "metric": metric, "success": success,
+            print_json({"db": str(db), "runs": len(records), "skipped": skipped, "metric": metric, "success": success,
                         "summary": _summary_dicts(rows)})
             return
         _console().print(_table(rows, keys, metric, success))

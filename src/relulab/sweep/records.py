@@ -14,6 +14,7 @@ from typing import Any
 ALIASES = {"test_accuracy": "test_acc", "train_accuracy": "train_acc"}
 DERIVED = {"depth": lambda c: len(c["hidden"]), "width": lambda c: max(c["hidden"], default=0)}
 RUN_FIELDS = ("status", "seconds", "key")
+METRICS = ("test_acc", "train_acc", "test_loss", "train_loss", "epoch")  # every run's final metrics
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class SweepRecord:
     @property
     def history(self) -> dict[str, Any] | None:
         """Per-epoch history (``epoch``, ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` lists)."""
-        from .store import decode_history
+        from .rows import decode_history
 
         return decode_history(self.history_blob)
 
@@ -56,18 +57,28 @@ class SweepRecord:
         return self.metrics.get(name)
 
 
-def known_field(name: str, records: list[SweepRecord]) -> bool:
+def known_field(name: str, records: list[SweepRecord] = ()) -> bool:
+    """A name ``--by``/``--metric`` accept: known before anything runs, or a metric some record holds."""
     from ..config import RunConfig
 
     name = ALIASES.get(name, name)
-    return (name in RunConfig.model_fields or name in DERIVED or name in RUN_FIELDS
+    return (name in RunConfig.model_fields or name in DERIVED or name in RUN_FIELDS or name in METRICS
             or any(name in r.metrics for r in records))
+
+
+def check_fields(names: list[str] | tuple[str, ...]) -> None:
+    """Refuse a ``--by``/``--metric`` name no run can have -- before a sweep trains anything."""
+    for name in names:
+        if not known_field(name):
+            raise ValueError(f"unknown field {name!r}; allowed: RunConfig fields, depth, width, status, seconds, "
+                             "and the metrics test_acc, train_acc, test_loss, train_loss, epoch")
 
 
 class SweepRecords(list):
     """A list of :class:`SweepRecord` with a summary and an optional DataFrame."""
 
     ran: int = 0  # set by run_sweep: how many of these runs that call trained
+    skipped: int = 0  # malformed stored rows left out
 
     def summarize(self, by: tuple[str, ...] | list[str] = (), metric: str = "test_acc", success: float = 0.9):
         from .stats import summarize
