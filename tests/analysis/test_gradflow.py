@@ -70,3 +70,31 @@ def test_one_linear_layer_is_refused_and_zero_gradients_give_nan():
     for p in net.parameters():
         nn.init.zeros_(p)
     assert math.isnan(first_last_ratio(net, torch.zeros(2, 1), torch.zeros(2)))  # 0 / 0
+
+
+def test_layer_grad_norms_equal_backward_on_each_weight():
+    from relulab.analysis.gradflow import layer_grad_norms
+    from relulab.models import MLP
+
+    net = MLP(4, (5, 3), 1, "tanh", init="he", generator=torch.Generator().manual_seed(0))
+    x = torch.randn(16, 4, dtype=torch.float64)
+    t = torch.randn(16, 1, dtype=torch.float64)
+    got = layer_grad_norms(net, x, t)
+    torch.nn.functional.mse_loss(net(x), t).backward()
+    want = [float(m.weight.grad.norm()) for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    assert got == pytest.approx(want, rel=1e-12) and len(got) == 3
+
+
+def test_training_flow_records_every_epoch_and_marks_divergence():
+    from relulab.analysis.gradflow import training_flow
+
+    r = training_flow(["relu", "sigmoid"], ["he"], [0, 1], depth=4, width=6, n=20, epochs=3)
+    assert len(r.norms["relu"]["he"]) == 2 and all(len(run) == 4 and len(run[0]) == 4 for run in r.norms["relu"]["he"])
+    first = r.norms["relu"]["he"][0][0]
+    assert r.ratios("relu", "he")[0][0] == pytest.approx(first[0] / first[-1])
+    assert len(r.median_layers("sigmoid", "he", 3)) == 4
+    assert r.norms["relu"]["he"][0][0] != r.norms["relu"]["he"][0][3]  # the weights moved
+    blown = training_flow(["identity"], ["he"], [0], depth=6, width=8, n=20, epochs=6, lr=1e6)
+    assert all(math.isnan(v) for v in blown.norms["identity"]["he"][0][-1])
+    with pytest.raises(ValueError, match="epochs >= 1"):
+        training_flow(["relu"], ["he"], [0], epochs=0)

@@ -1,27 +1,73 @@
+"""C6's parts (per activation and init) fed numbers giving each verdict, and the claim's verdict from them."""
+
 from __future__ import annotations
+
+import pytest
 
 from relulab.experiments import Verdict
 from relulab.experiments import c06_gradient_flow as c6
 
-
-def m(sigmoid=1e-30, relu_he=1.0, relu_torch=1e-3):
-    return {"sigmoid": {"torch": 1e-40, "xavier": sigmoid, "he": 1e-35}, "relu_he": relu_he, "relu_torch": relu_torch}
+H, C, F, I = Verdict.HOLDS, Verdict.CAVEATS, Verdict.FAILS, Verdict.INCONCLUSIVE
 
 
-def test_sigmoid_threshold():
-    assert c6.decide(m(sigmoid=0.99e-6))[0] is Verdict.HOLDS
-    v, why = c6.decide(m(sigmoid=1e-6))
-    assert v is Verdict.FAILS and "xavier" in why[0]
+def numbers(**over):
+    """Textbook numbers: sigmoid and tanh vanish, relu keeps its gradients, under every init."""
+    m = {}
+    for a in ("sigmoid", "tanh", "relu"):
+        for i in ("torch", "xavier", "he"):
+            tiny = a != "relu"
+            m[f"{a}/{i}"] = {"init": [1e-20, 1e-30] if tiny else [1.0, 0.5],
+                             "train_max": [1e-18, 1e-25] if tiny else [3.0, 2.0],
+                             "train_min": [1e-21, 1e-31] if tiny else [0.5, 0.2]}
+    for k, v in over.items():
+        m[k.replace("__", "/")].update(v)
+    return m
 
 
-def test_relu_he_window():
-    for ok in (0.1, 10.0):
-        assert c6.decide(m(relu_he=ok))[0] is Verdict.HOLDS
-    for bad in (0.099, 10.1):
-        assert c6.decide(m(relu_he=bad))[0] is Verdict.FAILS
+def verdict(m, key):
+    return next(p for p in c6.PARTS if p.key == key).judge(m).verdict
 
 
-def test_relu_default_init_caveat():
-    assert c6.decide(m(relu_torch=1e-6))[0] is Verdict.HOLDS
-    v, why = c6.decide(m(relu_torch=0.99e-6))
-    assert v is Verdict.CAVEATS and "default init" in why[0]
+def test_every_activation_and_init_is_a_part_tanh_included():
+    keys = [p.key for p in c6.PARTS]
+    for i in ("torch", "xavier", "he"):
+        assert {f"sigmoid_vanishes_{i}", f"tanh_vanishes_{i}", f"relu_keeps_{i}"} <= set(keys)
+    assert c6.decide(numbers()) == (H, [])
+
+
+@pytest.mark.parametrize(("values", "want"), [
+    ({"init": [1e-7, 1e-9], "train_max": [9e-7, 1e-8]}, H),
+    ({"init": [1e-6, 1e-9]}, I),  # one seed at the threshold: the seeds disagree
+    ({"train_max": [1e-8, 2e-6]}, I),
+    ({"init": [10.0, 17.0], "train_max": [9.0, 30.0]}, F),  # tanh under xavier keeps its gradients
+    ({"train_max": [1.0, 2.0]}, C),  # vanishes at init, recovers in training
+])
+def test_tanh_vanishes_part(values, want):
+    m = numbers(tanh__xavier=values)
+    assert verdict(m, "tanh_vanishes_xavier") is want
+    v, why = c6.decide(m)
+    assert v is (H if want is H else C)
+    if want is not H:
+        assert why[0].startswith(f"tanh_vanishes_xavier (measured): {want.value}")
+
+
+@pytest.mark.parametrize(("values", "want"), [
+    ({"init": [0.1, 10.0], "train_min": [0.1, 5.0]}, H),
+    ({"init": [0.099, 1.0]}, I),
+    ({"init": [10.1, 12.0], "train_min": [0.01, 0.05]}, F),
+    ({"train_min": [float("nan"), float("nan")]}, C),  # fine at init, diverged in training
+    ({"init": [1e-20, 1e-19], "train_min": [1e-20, 1e-20]}, F),  # PyTorch's default init
+])
+def test_relu_keeps_part(values, want):
+    assert verdict(numbers(relu__he=values), "relu_keeps_he") is want
+
+
+def test_sigmoid_part_and_claim_without_any_part_holding():
+    assert verdict(numbers(sigmoid__he={"init": [1e-6, 1e-6]}), "sigmoid_vanishes_he") is C
+    assert verdict(numbers(sigmoid__he={"init": [1e-6, 1e-6], "train_max": [1e-6, 1.0]}), "sigmoid_vanishes_he") is F
+    bad = {f"{a}__{i}": ({"init": [1.0, 1.0], "train_max": [1.0, 1.0]} if a != "relu" else
+                         {"init": [1e-9, 1e-9], "train_min": [1e-9, 1e-9]})
+           for a in ("sigmoid", "tanh", "relu") for i in ("torch", "xavier", "he")}
+    assert c6.decide(numbers(**bad))[0] is F
+    split = {f"{a}__{i}": {"init": [1e-9, 1.0]} for a in ("sigmoid", "tanh", "relu") for i in ("torch", "xavier", "he")}
+    assert c6.decide(numbers(**split))[0] is I

@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -112,3 +113,73 @@ def max_derivative(activation: str, interval: tuple[float, float] = (-20.0, 20.0
     """The largest :math:`|f'(x)|` on a grid of the interval (sigmoid: 1/4 at 0; tanh: 1)."""
     x = torch.linspace(interval[0], interval[1], points, dtype=torch.float64)
     return float(get_activation(activation).grad(x).abs().max())
+
+
+def layer_grad_norms(model: nn.Module, x: torch.Tensor, t: torch.Tensor) -> list[float]:
+    """``||dL/dW_k||`` for every ``nn.Linear`` layer ``k`` of ``model``, first to last (MSE on ``t``)."""
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    with torch.enable_grad():
+        loss = F.mse_loss(model(x), t.to(x.dtype))
+        grads = torch.autograd.grad(loss, [m.weight for m in linears])
+    return [float(torch.linalg.vector_norm(g)) for g in grads]
+
+
+@dataclass
+class TrainingFlow:
+    """``norms[a][i][s][e]``: every layer's gradient norm (first to last) after ``e`` epochs of full-batch SGD
+    (``e = 0``: at initialisation) for activation ``a``, init ``i``, the ``s``-th seed; NaN once a run diverged."""
+
+    depth: int
+    width: int
+    epochs: int
+    lr: float
+    seeds: list[int]
+    norms: dict[str, dict[str, list[list[list[float]]]]]
+
+    def ratios(self, activation: str, init: str) -> list[list[float]]:
+        """First/last ratio per seed, per epoch."""
+        return [[e[0] / e[-1] if e[-1] > 0 else float("nan") for e in run] for run in self.norms[activation][init]]
+
+    def median_layers(self, activation: str, init: str, epoch: int) -> list[float]:
+        """Each layer's norm after ``epoch`` epochs, median over seeds."""
+        runs = torch.tensor([run[epoch] for run in self.norms[activation][init]], dtype=torch.float64)
+        return runs.median(dim=0).values.tolist()
+
+
+def training_flow(activations: Sequence[str], inits: Sequence[str], seeds: Sequence[int], *, depth: int = 50,
+                  width: int = 32, n: int = 128, epochs: int = 10, lr: float = 0.01,
+                  progress: Callable[[float], None] | None = None) -> TrainingFlow:
+    r"""Per-layer gradient norms over the first ``epochs`` epochs of training an MLP of ``depth`` linear layers
+    by full-batch SGD on ``n`` inputs :math:`x \sim N(0, I)` with the smooth target :math:`\sin(2 x \cdot v)`,
+    :math:`v \sim N(0, I/\mathrm{width})` (so a trainable net has something to learn)."""
+    if depth < 2 or epochs < 1 or not seeds:
+        raise ValueError(f"need depth >= 2, epochs >= 1 and a seed, got depth={depth}, epochs={epochs}, seeds={seeds}")
+    out: dict[str, dict[str, list[list[list[float]]]]] = {a: {i: [] for i in inits} for a in activations}
+    total, done = len(activations) * len(inits) * len(seeds), 0
+    with torch_threads(1):
+        for s in seeds:
+            g = torch.Generator().manual_seed(20_000 + s)
+            x = torch.randn(n, width, generator=g, dtype=torch.float64)
+            t = torch.sin(2 * x @ (torch.randn(width, 1, generator=g, dtype=torch.float64) / width**0.5))
+            for a in activations:
+                for i in inits:
+                    net = MLP(width, (width,) * (depth - 1), 1, a, init=i, generator=torch.Generator().manual_seed(s))
+                    out[a][i].append(_train_norms(net, x, t, epochs, lr))
+                    done += 1
+                    if progress is not None:
+                        progress(done / total)
+    return TrainingFlow(depth, width, epochs, lr, list(seeds), out)
+
+
+def _train_norms(net: nn.Module, x: torch.Tensor, t: torch.Tensor, epochs: int, lr: float) -> list[list[float]]:
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
+    rows = []
+    for _ in range(epochs + 1):
+        rows.append(layer_grad_norms(net, x, t))
+        if len(rows) > epochs or not all(map(math.isfinite, rows[-1])):
+            break
+        opt.zero_grad()
+        F.mse_loss(net(x), t).backward()
+        opt.step()
+    nan = [float("nan")] * len(rows[0])
+    return rows + [nan] * (epochs + 1 - len(rows))

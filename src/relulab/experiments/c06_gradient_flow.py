@@ -1,73 +1,132 @@
 """C6: sigmoid and tanh saturate, so gradients vanish in deep networks; ReLU's derivative is 1 for x > 0.
 
-Fresh MLPs of depth 2..50 per activation and initialisation: how the gradient norm of the first
-layer compares with the last (:func:`relulab.analysis.gradflow.gradient_flow`), and sigmoid's
-derivative bound 1/4.
+Fresh MLPs of depth 2..50 per activation and initialisation: how the gradient norm of the first layer
+compares with the last (:func:`relulab.analysis.gradflow.gradient_flow`); and depth-50 MLPs trained for
+their first epochs, every layer's gradient norm after each epoch (:func:`~relulab.analysis.gradflow.training_flow`).
+Judged in parts, one per activation and initialisation (PyTorch default, Xavier, He): sigmoid vanishes,
+tanh vanishes, relu keeps its gradients -- each at initialisation and during training, seed by seed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 
-from ..analysis.gradflow import ACTIVATIONS, DEPTHS, INIT_NAMES, gradient_flow, max_derivative
-from .registry import CLAIMS, register_claim
+from ..analysis.gradflow import ACTIVATIONS, DEPTHS, INIT_NAMES, gradient_flow, max_derivative, training_flow
+from .parts import PartRule, decide_parts
+from .registry import CLAIMS, Progress, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 
 ID = "C6"
 TITLE = "Sigmoid gradients vanish with depth; ReLU's do not"
 TEXT = ("Sigmoid and tanh saturate: their derivative goes to 0 for large inputs, so gradients vanish in deep "
         "networks; ReLU's derivative is exactly 1 for positive inputs.")
-RULE = ("holds when at depth 50 sigmoid's first/last gradient-norm ratio < 1e-6 while relu under He init stays in "
-        "[0.1, 10]; caveat when relu under PyTorch's default init also falls below 1e-6")
 SEEDS = {True: 2, False: 5}
+TRAIN = {True: (2, 5), False: (3, 10)}  # (seeds, epochs) of the training measurement
 QUICK_DEPTHS = (2, 5, 10, 20, 50)  # the rule reads depth 50 only; the full run draws every depth
-WIDTH, N = 32, 128
+WIDTH, N, DEPTH, LR = 32, 128, 50, 0.01
+VANISHED, BAND = 1e-6, (0.1, 10.0)
 
 
-def decide(m: dict) -> tuple[Verdict, list[str]]:
-    """``m``: depth-50 median ratios: ``sigmoid`` {init: ratio}, ``relu_he``, ``relu_torch``."""
-    worst = max(m["sigmoid"].values())
-    failed = []
-    if not worst < 1e-6:
-        failed.append(f"sigmoid's ratio at depth 50 reaches {worst:.2g} (not < 1e-6) under "
-                      f"{max(m['sigmoid'], key=m['sigmoid'].get)} init")
-    if not 0.1 <= m["relu_he"] <= 10:
-        failed.append(f"relu under He init has ratio {m['relu_he']:.2g} at depth 50, outside [0.1, 10]")
-    if failed:
-        return Verdict.FAILS, failed
-    if m["relu_torch"] < 1e-6:
-        return Verdict.CAVEATS, [f"relu under PyTorch's default init also vanishes (ratio {m['relu_torch']:.2g} at "
-                                 "depth 50): its weights are too small for relu (variance 1/(3 fan_in), not 2/fan_in); "
-                                 "ReLU keeps gradients alive only with an init that matches it"]
-    return Verdict.HOLDS, []
+def _judge(at_init: list[bool], in_training: list[bool], what: str) -> tuple[Verdict, list[str]]:
+    """Seed by seed: holds when every seed shows it at init and in training; inconclusive when the seeds
+    disagree; holds with caveats when it shows at one stage only; otherwise does not hold."""
+    a, t = sum(at_init), sum(in_training)
+    said = f"{a} of {len(at_init)} seeds at init, {t} of {len(in_training)} during training"
+    if a == len(at_init) and t == len(in_training):
+        return Verdict.HOLDS, []
+    if 0 < a < len(at_init) or 0 < t < len(in_training):
+        return Verdict.INCONCLUSIVE, [f"the seeds disagree whether {what}: {said}"]
+    if a or t:
+        return Verdict.CAVEATS, [f"{what} only {'at init' if a else 'during training'} ({said})"]
+    return Verdict.FAILS, [f"{what}: {said}"]
 
 
-@register_claim(ID, TITLE, TEXT, RULE, decide)
-def run(quick: bool = False, seed: int = 0, device: str = "cpu",
-        progress: Callable[[float], None] | None = None) -> ClaimResult:
-    from ..viz.gradflow import plot_gradient_flow  # matplotlib: only when a claim runs
+def _vanishes(key: str) -> PartRule:
+    act, init = key.split("/")
+
+    def decide(m: dict) -> tuple[Verdict, list[str]]:
+        v = m[key]
+        return _judge([r < VANISHED for r in v["init"]], [r < VANISHED for r in v["train_max"]],
+                      f"{act}'s gradients vanish under {init} init")
+
+    return PartRule(f"{act}_vanishes_{init}", f"{act}'s gradients vanish in a deep net ({init} init)",
+                    f"first/last gradient-norm ratio at depth {DEPTH} < {VANISHED:g} at init and after every one of "
+                    "the first epochs of training, on every seed (seeds disagreeing: inconclusive)", decide, (key,))
+
+
+def _keeps(key: str) -> PartRule:
+    act, init = key.split("/")
+
+    def decide(m: dict) -> tuple[Verdict, list[str]]:
+        v = m[key]
+        return _judge([BAND[0] <= r <= BAND[1] for r in v["init"]],
+                      [math.isfinite(r) and r >= BAND[0] for r in v["train_min"]], f"{act} keeps its gradients "
+                      f"under {init} init")
+
+    return PartRule(f"{act}_keeps_{init}", f"{act} keeps its gradients in a deep net ({init} init)",
+                    f"first/last gradient-norm ratio at depth {DEPTH} within [{BAND[0]:g}, {BAND[1]:g}] at init and "
+                    f"≥ {BAND[0]:g} (finite) after every one of the first epochs of training, on every seed",
+                    decide, (key,))
+
+
+PARTS = [*(_vanishes(f"{a}/{i}") for a in ("sigmoid", "tanh") for i in INIT_NAMES),
+         *(_keeps(f"relu/{i}") for i in INIT_NAMES)]
+decide = decide_parts(PARTS)
+
+
+@register_claim(ID, TITLE, TEXT, parts=PARTS)
+def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None) -> ClaimResult:
+    from ..viz.gradflow import plot_gradient_flow, plot_training_flow  # matplotlib: only when a claim runs
 
     # width-32 nets: CPU whatever ``device`` says
     seeds = list(range(seed, seed + SEEDS[quick]))
     depths = QUICK_DEPTHS if quick else DEPTHS
-    r = gradient_flow(ACTIVATIONS, INIT_NAMES, depths, seeds, width=WIDTH, n=N, progress=progress)
+    r = gradient_flow(ACTIVATIONS, INIT_NAMES, depths, seeds, width=WIDTH, n=N,
+                      progress=(lambda f: progress(0.4 * f)) if progress else None)
+    n_train, epochs = TRAIN[quick]
+    tr = training_flow(("sigmoid", "tanh", "relu"), INIT_NAMES, seeds[:n_train], depth=DEPTH, width=WIDTH, n=N,
+                       epochs=epochs, lr=LR, progress=(lambda f: progress(0.4 + 0.6 * f)) if progress else None)
     d = max(r.depths)
-    m = {"sigmoid": {i: r.at("sigmoid", i, d) for i in r.inits}, "relu_he": r.at("relu", "he", d),
-         "relu_torch": r.at("relu", "torch", d)}
-    meas = [Measurement(f"depth {d}: first/last gradient ratio, median over {len(seeds)} seeds",
+    m = {}
+    for a in ("sigmoid", "tanh", "relu"):
+        for i in INIT_NAMES:
+            runs = tr.ratios(a, i)
+            m[f"{a}/{i}"] = {"init": [float(f"{v:.3g}") for v in r.ratios[a][i][d]],
+                             "train_max": [float(f"{max(x[1:]):.3g}") for x in runs],
+                             "train_min": [float(f"{min(x[1:]):.3g}") for x in runs]}
+    meas = [Measurement(f"depth {d}: first/last gradient ratio at init, median over {len(seeds)} seeds",
                         {f"{a}, {i}": float(f"{r.at(a, i, d):.3g}") for a in r.activations for i in r.inits}),
+            Measurement(f"depth {DEPTH}, first {epochs} epochs of SGD (lr {LR:g}): first/last ratio per epoch, "
+                        "median over seeds",
+                        {f"{a}, {i}": [float(f"{_median(col):.3g}") for col in zip(*tr.ratios(a, i), strict=True)]
+                         for a in tr.norms for i in INIT_NAMES}),
             Measurement("max sigmoid'(x)", round(max_derivative("sigmoid"), 6), note="at x = 0; tanh': "
                         f"{max_derivative('tanh'):.3g}, relu': {max_derivative('relu'):.3g}"),
             Measurement("(1/4)^(depth - 1) at depth 50", float(f"{0.25 ** (d - 1):.3g}"),
                         note="the derivative factors alone, if the weights kept norms near 1")]
-    for a in ("sigmoid", "relu"):
+    for a in ("sigmoid", "tanh", "relu"):
         for i in r.inits:
-            meas.append(Measurement(f"{a}, {i}: ratio vs depth {r.depths}",
+            meas.append(Measurement(f"{a}, {i}: ratio at init vs depth {r.depths}",
                                     [float(f"{v:.3g}") for v in r.median(a, i)]))
-    fig = Figure.from_matplotlib(plot_gradient_flow(r), "c06_gradient_flow",
-                                 f"First/last gradient-norm ratio of fresh MLPs (width {WIDTH}) vs depth, per "
-                                 "activation (colour) and init (line style); the grey band is [0.1, 10]. "
-                                 "Right: the derivatives, sigmoid's at most 1/4.")
+    figs = [Figure.from_matplotlib(plot_gradient_flow(r), "c06_gradient_flow",
+                                   f"First/last gradient-norm ratio of fresh MLPs (width {WIDTH}) vs depth, per "
+                                   "activation (colour) and init (line style); the grey band is [0.1, 10]. "
+                                   "Right: the derivatives, sigmoid's at most 1/4."),
+            Figure.from_matplotlib(plot_training_flow(tr), "c06_training_flow",
+                                   f"Every layer's gradient norm in depth-{DEPTH} MLPs at init (solid) and after "
+                                   f"{epochs} epochs of SGD (dashed), median over {n_train} seeds; one panel per "
+                                   "init.")]
     cfg = {"width": WIDTH, "n": N, "depths": list(depths), "activations": list(ACTIVATIONS),
-           "inits": list(INIT_NAMES), "loss": "mse", "inputs": "N(0, 1)", "dtype": "float64"}
-    return CLAIMS.get(ID).result(m, meas, figures=[fig], configs=[cfg], seeds=seeds, quick=quick)
+           "inits": list(INIT_NAMES), "loss": "mse", "inputs": "N(0, 1)", "dtype": "float64",
+           "training": {"depth": DEPTH, "epochs": epochs, "optimizer": "sgd, full batch", "lr": LR,
+                        "target": "sin(2 x·v)", "seeds": seeds[:n_train]}}
+    notes = ["PyTorch's default init draws weights with variance 1/(3 fan_in), not relu's 2/fan_in (He): under it "
+             "relu's gradients shrink with depth too; ReLU keeps gradients alive only with an init that matches it"]
+    return CLAIMS.get(ID).result(m, meas, figures=figs, configs=[cfg], seeds=seeds, quick=quick, notes=notes,
+                                 key=f"depth {d} ratio at init, He: sigmoid {r.at('sigmoid', 'he', d):.2g}, "
+                                     f"tanh {r.at('tanh', 'he', d):.2g}, relu {r.at('relu', 'he', d):.2g}")
+
+
+def _median(values: tuple[float, ...]) -> float:
+    finite = sorted(v for v in values if math.isfinite(v))
+    return finite[len(finite) // 2] if finite else float("nan")

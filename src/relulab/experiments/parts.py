@@ -68,7 +68,10 @@ def combine(parts: Sequence[Part]) -> tuple[Verdict, list[str]]:
 
 def rule_text(parts: Sequence[PartRule]) -> str:
     """A parted claim's whole rule: how the parts combine, then each part's own rule."""
-    return PARTS_RULE + ". " + " ".join(f"[{p.key}] {p.rule.rstrip('.')}." for p in parts)
+    groups: dict[str, list[str]] = {}  # parts that share a rule are named together
+    for p in parts:
+        groups.setdefault(p.rule.rstrip("."), []).append(p.key)
+    return PARTS_RULE + ". " + " ".join(f"[{', '.join(keys)}] {rule}." for rule, keys in groups.items())
 
 
 def decide_parts(parts: Sequence[PartRule]) -> Decide:

@@ -12,7 +12,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ..activations import get_activation
-from ..analysis.gradflow import GradientFlow
+from ..analysis.gradflow import GradientFlow, TrainingFlow
 
 COLORS = {"sigmoid": "#f59322", "tanh": "#9467bd", "relu": "#0877bd", "leaky_relu": "#17becf", "elu": "#2ca02c",
           "gelu": "#8c564b"}
@@ -43,4 +43,24 @@ def plot_gradient_flow(r: GradientFlow) -> Figure:
     ax2.set_xlabel("x")
     ax2.set_title("derivatives: sigmoid' <= 1/4")
     ax2.legend(fontsize=7)
+    return fig
+
+
+def plot_training_flow(tr: TrainingFlow) -> Figure:
+    """One panel per init: each layer's gradient norm (log scale) at init (solid) and after the last epoch
+    (dashed), median over seeds, one colour per activation."""
+    inits = list(next(iter(tr.norms.values())))
+    fig = Figure(figsize=(3.6 * len(inits), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(inits), squeeze=False, sharey=True)[0]
+    layers = list(range(1, tr.depth + 1))
+    for ax, i in zip(axes, inits, strict=True):
+        for a in tr.norms:
+            for epoch, style in ((0, "-"), (tr.epochs, "--")):
+                vals = [max(v, 1e-300) if v == v else float("nan") for v in tr.median_layers(a, i, epoch)]
+                ax.semilogy(layers, vals, style, color=COLORS.get(a), lw=1.2,
+                            label=f"{a}, {'init' if epoch == 0 else f'epoch {epoch}'}")
+        ax.set_title(f"{i} init")
+        ax.set_xlabel("layer")
+    axes[0].set_ylabel("||dL/dW_k||")
+    axes[0].legend(fontsize=6)
     return fig
