@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .activations import ACTIVATIONS
-from .data import DATASETS, FEATURES, parse_formula
+from .data import DATASETS, FEATURES, feature, parse_formula, raw_features
 from .models import INITS
 from .objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .playground_url import PAGE_DATASETS, read_link, write_link
@@ -159,9 +159,9 @@ class RunConfig(BaseModel):
         elif self.formula is not None:
             raise ValueError(f"`formula` is only used with dataset 'formula', got dataset {self.dataset!r}")
         for f in self.features or ():
-            feat = FEATURES.get(f)
-            if feat.needs_x2 and ds.input_dim < 2:
+            if ds.input_dim < 2 and f in FEATURES.names() and FEATURES.get(f).needs_x2:
                 raise ValueError(f"feature {f!r} needs a 2-D data set, got {self.dataset!r} (1-D)")
+            feature(f, ds.input_dim)
         page_sets = [n for names in PAGE_DATASETS.values() for n in names]
         if self.other_dataset is not None and self.other_dataset not in page_sets:
             raise ValueError(f"`other_dataset` must be one of the playground's data sets {page_sets}, "
@@ -191,7 +191,7 @@ class RunConfig(BaseModel):
     def feature_names(self) -> tuple[str, ...]:
         if self.features is not None:
             return self.features
-        return ("x1", "x2") if DATASETS.get(self.dataset).input_dim >= 2 else ("x1",)
+        return raw_features(DATASETS.get(self.dataset).input_dim)
 
     def num_points(self) -> int:
         if self.n_points is not None:

@@ -132,3 +132,29 @@ def test_from_url_keeps_the_links_other_data_set(tmp_path):
     cfg = RunConfig.load(out / "config.json")
     assert cfg.dataset == "gauss" and cfg.other_dataset == "reg-gauss"
     assert "regDataset=reg-gauss" in cfg.to_playground_url()
+
+
+def test_digits_train_inspect_and_sweep(tmp_path):
+    """The 64-pixel digits through train (no boundary picture: there is no plane), inspect and sweep."""
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["train", "--dataset", "digits", "--loss", "cross_entropy", "--hidden", "16,16",
+                              "--activation", "relu", "--lr", "0.1", "--epochs", "10",
+                              "--n-points", "400", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["test_acc"] > 0.5  # ten classes: chance is 0.1
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "history.json", "model.pt"]
+    run = load_run(out)
+    assert run.predict(run.data.x_test[:3]).shape == (3, 10)
+    res = runner.invoke(app, ["inspect", "--run", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.stdout)
+    assert [s["name"] for s in got["sites"]] == ["1", "3"] and got["points"] == 200
+    res = runner.invoke(app, ["sweep", "--base", "dataset=digits", "--base", "loss=cross_entropy", "--base",
+                              "n_points=200", "--base", "epochs=2", "--grid", "activation=relu,prelu", "--grid",
+                              "hidden=8:8,8,8,8", "--seeds", "1", "--db", str(tmp_path / "d.db"), "--json",
+                              "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)["summary"]
+    assert len(summary) == 4 and all(r["n"] == 1 and r["errors"] == 0 for r in summary)
+    res = runner.invoke(app, ["train", "--dataset", "digits", "--epochs", "1"])
+    assert res.exit_code == 2 and "'digits' has 10; use 'cross_entropy'" in res.stderr

@@ -34,7 +34,7 @@ def test_spec_is_consistent(name):
     assert spec.name == name and spec.description
     assert spec.problem in ("classification", "regression")
     assert (spec.num_classes == 0) == (spec.problem == "regression")
-    assert spec.input_dim in (1, 2) and spec.default_n >= 4
+    assert spec.input_dim in ((64,) if name == "digits" else (1, 2)) and spec.default_n >= 4
     assert spec.domain[0] < spec.domain[1]
     if spec.playground:
         assert spec.domain == (-6.0, 6.0)

@@ -55,3 +55,21 @@ def test_apply_features_refuses_bad_input():
         apply_features(torch.zeros(3, 2), ("x3",))
     with pytest.raises(ValueError, match="at least one feature"):
         apply_features(torch.zeros(3, 2), ())
+
+
+def test_wide_points_see_their_raw_coordinates():
+    from relulab.data import feature, raw_features
+
+    x = torch.arange(2 * 64, dtype=torch.float64).reshape(2, 64)
+    assert raw_features(64) == tuple(f"x{k}" for k in range(1, 65)) and raw_features(2) == ("x1", "x2")
+    out = apply_features(x, raw_features(64))
+    assert torch.equal(out, x) and out.data_ptr() != x.data_ptr()
+    picked = apply_features(x, ("x64", "x3", "x1sq"))
+    torch.testing.assert_close(picked, torch.stack([x[:, 63], x[:, 2], x[:, 0] ** 2], 1))
+    assert feature("x10", 64).fn(x).tolist() == [9.0, 73.0]
+    for bad, dim in [("x65", 64), ("x3", 2), ("x0", 64), ("x01", 64), ("pixel", 64)]:
+        with pytest.raises(ValueError, match=f"unknown feature '{bad}'; choose one of") as e:
+            feature(bad, dim)
+        assert ("raw coordinates x1..x64" in str(e.value)) == (dim == 64)
+    with pytest.raises(ValueError, match="needs 2-D points"):
+        feature("x2", 1)

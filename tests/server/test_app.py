@@ -28,7 +28,8 @@ def test_page_and_registries(client):
     assert client.get("/static/js/main.js").status_code == 200
     reg = client.get("/api/registries").json()
     assert [a["name"] for a in reg["activations"]] == activation_names()
-    assert [d["name"] for d in reg["datasets"]] == list(DATASETS)
+    assert [d["name"] for d in reg["datasets"]] == [n for n in DATASETS if n != "digits"]  # the page draws 1-D/2-D
+    assert "digits" not in client.get("/api/previews").json()
     assert client.get("/api/defaults").json()["limits"]["max_layers"] == 6
 
 
@@ -54,6 +55,7 @@ BAD = [
     ('{"type": "config", "config": {"lr": -1}}', "greater than 0"),
     ("{this is not json", "malformed JSON"),
     ('{"type": "warp"}', "unknown message type"),
+    ('{"type": "config", "config": {"dataset": "digits", "loss": "cross_entropy"}}', "'digits' has 64-D points"),
     (json.dumps({"type": "url", "url": "y" * 100_000}), "too large"),
 ]
 
@@ -204,6 +206,7 @@ def _run_doc(**change) -> dict:
     (json.dumps(_run_doc(state_dict={"0.weight": [[[[1.0]]]]})).encode(), "state_dict"),
     (json.dumps(_run_doc(config={"hidden": [1024] * 64, "n_points": 10**6})).encode(), "at most 6 hidden layers"),
     (json.dumps(_run_doc(config={"n_points": 10**6})).encode(), "at most 5000 points"),
+    (json.dumps(_run_doc(config={"dataset": "digits", "loss": "cross_entropy"})).encode(), "the playground draws 1-D"),
 ])
 def test_import_is_validated_whole_before_anything_is_built(wire, client, body, fragment, monkeypatch):
     import relulab.training.portable as portable

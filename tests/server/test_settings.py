@@ -34,6 +34,8 @@ def test_parameter_count_matches_the_built_model():
     (RunConfig(), 500, 51, "at most 50 epochs per frame"),
     (RunConfig(hidden=(32,) * 16), 5000, 1, "cost:"),
     (RunConfig().model_copy(update={"weight_seed": 2**64 - 1}), 500, 1, "weight_seed"),
+    (RunConfig(dataset="digits", loss="cross_entropy", hidden=(2,)), 100, 1,
+     r"dataset: the playground draws 1-D and 2-D data, 'digits' has 64-D points; train it with `relulab train"),
 ])
 def test_check_refuses_with_one_line(cfg, points, speed, fragment):
     with pytest.raises(ValueError, match=fragment) as e:

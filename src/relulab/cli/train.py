@@ -87,11 +87,13 @@ def register(app: typer.Typer) -> None:
                 data = csv_dataset(cfg, data_csv)
         with progress_bar(cfg.epochs, f"training {cfg.dataset}", enabled=not json_output) as bar:
             run = train(cfg, on_step=epoch_callback(bar), data=data)
+        picture = run.data.input_dim <= 2  # a boundary over the plane or the line; none for 64 pixels
         if out_path is not None:
             from ..viz.boundary import plot_boundary
 
             with bad_input():
-                run.save(out_path, extra=lambda d: plot_boundary(run).savefig(d / "boundary.png", dpi=110))
+                run.save(out_path, extra=lambda d: plot_boundary(run).savefig(d / "boundary.png", dpi=110)
+                         if picture else None)
         if json_output:
             print_json({**run.metrics(), "message": run.message, "config": cfg.model_dump(mode="json")})
         else:
@@ -99,7 +101,7 @@ def register(app: typer.Typer) -> None:
             acc = "" if m["test_acc"] is None else f"  train acc {m['train_acc']:.3f}  test acc {m['test_acc']:.3f}"
             typer.echo(f"epoch {m['epoch']}  train loss {m['train_loss']:.4f}  test loss {m['test_loss']:.4f}{acc}")
             if out_path is not None:
-                typer.echo(f"wrote {out_path}/config.json, history.json, model.pt, boundary.png")
+                typer.echo(f"wrote {out_path}/config.json, history.json, model.pt{', boundary.png' if picture else ''}")
         if run.status == "diverged":
             typer.echo(f"error: {run.message}", err=True)
             raise typer.Exit(1)

@@ -4,7 +4,7 @@
 (raw float64 points, train/test split, input features); :func:`relulab.training.build.make_dataset`
 makes the one a ``RunConfig`` describes. Importing this package
 registers every set: the playground's (``toy2d``), the extras (``extra2d``), the 1-D targets
-(``targets``) and the arithmetic tasks (``arithmetic``).
+(``targets``), the arithmetic tasks (``arithmetic``) and the 8x8 handwritten digits (``digits``).
 
 >>> DATASETS.names()[:7]
 ['circle', 'xor', 'gauss', 'spiral', 'reg-plane', 'reg-gauss', 'moons']
@@ -19,6 +19,7 @@ from . import toy2d as toy2d
 from . import extra2d as extra2d
 from . import targets as targets
 from . import arithmetic as arithmetic
+from . import digits as digits
 
 # isort: on
 from .arithmetic import OPERATIONS as OPERATIONS
@@ -38,6 +39,8 @@ from .csvio import to_csv_text as to_csv_text
 from .features import FEATURES as FEATURES
 from .features import Feature as Feature
 from .features import apply_features as apply_features
+from .features import feature as feature
+from .features import raw_features as raw_features
 from .formula import parse_formula as parse_formula
 from .labels import Labels as Labels
 from .labels import read_labels as read_labels

@@ -28,7 +28,7 @@ import torch
 from torch import Tensor
 
 from ..registry import Registry
-from .features import FEATURES, apply_features
+from .features import FEATURES, apply_features, feature, raw_features
 from .labels import read_labels
 from .seedrandom import SeedRandom
 
@@ -144,13 +144,14 @@ def playground_shuffle(n: int, rng: SeedRandom) -> list[int]:
 
 def _check_features(spec: DatasetSpec, features: Sequence[str] | None) -> tuple[str, ...]:
     if features is None:
-        return ("x1", "x2") if spec.input_dim >= 2 else ("x1",)
+        return raw_features(spec.input_dim)
     names = tuple(features)
     if not names:
         raise ValueError(f"at least one feature is needed; choose from {FEATURES.names()}")
     for f in names:
-        if FEATURES.get(f).needs_x2 and spec.input_dim < 2:
+        if spec.input_dim < 2 and f in FEATURES.names() and FEATURES.get(f).needs_x2:
             raise ValueError(f"feature {f!r} needs a 2-D data set, got {spec.name!r} (1-D)")
+        feature(f, spec.input_dim)
     return names
 
 

@@ -24,6 +24,7 @@ from ..training import make_dataset
 from .exports import KINDS, export, snapshot
 from .imports import read_points, read_run
 from .session import Session
+from .settings import page_datasets
 from .wire import clean
 
 router = APIRouter(prefix="/api")
@@ -77,7 +78,7 @@ def registries() -> dict[str, Any]:
                          "description": a.description} for n, a in ACTIVATIONS.items() if n == a.name],
         "datasets": [{"name": n, "problem": s.problem, "input_dim": s.input_dim, "num_classes": s.num_classes,
                       "playground": s.playground, "default_n": s.default_n, "description": s.description}
-                     for n, s in DATASETS.items()],
+                     for n, s in DATASETS.items() if n in page_datasets()],
         "features": [{"name": n, "label": f.label, "latex": f.latex, "needs_x2": f.needs_x2,
                       "playground": f.playground} for n, f in FEATURES.items()],
         "losses": [{"name": n, "problems": list(v.problems), "max_classes": v.max_classes,
@@ -90,6 +91,8 @@ def registries() -> dict[str, Any]:
 def _previews() -> dict[str, Any]:
     out = {}
     for name, spec in DATASETS.items():
+        if name not in page_datasets():
+            continue
         extra = {"formula": "sin(2*x)"} if name == "formula" else {}
         loss = "cross_entropy" if spec.num_classes > 2 else "mse"
         cfg = RunConfig(dataset=name, loss=loss, n_points=160 if spec.holdout else None, **extra)

@@ -27,10 +27,19 @@ from collections import Counter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import RunConfig
+from ..data import DATASETS
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
 MAX_SEED = 2**62  # torch seeds are 64-bit; the trainer derives further seeds from this one
+
+
+PAGE_DIMS = (1, 2)  # the page draws points on a line or in the plane
+
+
+def page_datasets() -> list[str]:
+    """The data sets the page can draw (1-D and 2-D); the 64-pixel digits train in the CLI only."""
+    return [n for n, s in DATASETS.items() if s.input_dim in PAGE_DIMS]
 
 
 def parameter_count(cfg: RunConfig, outputs: int = 1) -> int:
@@ -87,6 +96,11 @@ class ServerSettings(BaseModel):
 
     def check(self, cfg: RunConfig, *, points: int, epochs_per_frame: int, outputs: int = 1) -> None:
         """Every limit on one session's experiment; ``ValueError`` with a one-line message."""
+        dim = DATASETS.get(cfg.dataset).input_dim
+        if dim not in PAGE_DIMS:
+            raise ValueError(f"dataset: the playground draws 1-D and 2-D data, {cfg.dataset!r} has {dim}-D points; "
+                             f"train it with `relulab train --dataset {cfg.dataset}` (page data sets: "
+                             f"{', '.join(page_datasets())})")
         if len(cfg.hidden) > self.max_layers:
             raise ValueError(f"hidden: at most {self.max_layers} hidden layers on this server, got {len(cfg.hidden)}")
         if any(w > self.max_neurons for w in cfg.hidden):
