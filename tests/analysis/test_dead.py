@@ -65,3 +65,42 @@ def test_a_changed_model_is_refused():
     other = nn.Sequential(nn.Linear(1, 2), nn.Tanh(), nn.Linear(2, 2), nn.ReLU()).double()
     with pytest.raises(ValueError, match="activation sites changed"):
         tracker.record(other, torch.zeros(2, 1, dtype=torch.float64))
+
+
+def _act_net(act: torch.nn.Module) -> torch.nn.Sequential:
+    net = torch.nn.Sequential(torch.nn.Linear(1, 3), act, torch.nn.Linear(3, 1)).double()
+    with torch.no_grad():  # unit 0 on for x > 0, unit 1 negative on every x in [-1, 1], unit 2 on for x < 0.5
+        net[0].weight[:, 0] = torch.tensor([1.0, 1.0, -1.0], dtype=torch.float64)
+        net[0].bias[:] = torch.tensor([0.0, -8.0, 0.5], dtype=torch.float64)
+    return net
+
+
+def test_near_dead_units_by_derivative_or_constant_output():
+    from relulab.analysis.dead import near_dead_mask
+
+    x = torch.linspace(-1, 1, 41, dtype=torch.float64)[:, None]
+    for act, want in ((torch.nn.ReLU(), [False, True, False]), (torch.nn.LeakyReLU(0.01), [False, True, False]),
+                      (torch.nn.LeakyReLU(0.2), [False, False, False]), (torch.nn.ELU(), [False, True, False])):
+        names, mask, sizes = near_dead_mask(_act_net(act), x, eps=0.01)
+        assert mask.tolist() == want, act
+        assert sizes == [3] and names == ["1"]
+    relu = _act_net(torch.nn.ReLU())
+    assert torch.equal(near_dead_mask(relu, x, eps=0.0)[1], dead_mask(relu, x)[1])  # relu: near-dead = dead
+    prelu = _act_net(torch.nn.PReLU(init=0.5).double())
+    assert near_dead_mask(prelu, x, eps=0.01)[1].tolist() == [False, False, False]  # its learned slope counts
+    flat = _act_net(torch.nn.Tanh())
+    assert near_dead_mask(flat, torch.zeros(5, 1, dtype=torch.float64), eps=1e-6)[1].tolist() == [True] * 3
+
+
+def test_revival_per_site():
+    h = DeadHistory(["a", "b"], torch.tensor([[1, 0, 1], [0, 0, 1], [0, 1, 1]], dtype=torch.bool), [1, 2])
+    assert h.per_site() == {"a": (1, 1, 1), "b": (2, 2, 0)}
+    assert DeadHistory(["a"], torch.tensor([[1, 0]], dtype=torch.bool)).per_site() == {"a": (2, 1, 0)}
+
+
+def test_tracker_with_eps_keeps_sizes():
+    tracker = DeadUnitTracker(eps=0.01)
+    x = torch.linspace(-1, 1, 41, dtype=torch.float64)[:, None]
+    tracker.record(_act_net(torch.nn.LeakyReLU(0.01)), x)
+    h = tracker.history()
+    assert h.sizes == [3] and h.dead.tolist() == [[False, True, False]]

@@ -20,7 +20,9 @@ def test_every_claim_quick_into_one_report(tmp_path):
     assert [c["id"] for c in d["claims"]] == claim_ids()
     page = (out / "index.html").read_text()
     for c in d["claims"]:
-        assert c["error"] is None and c["verdict"] in ("holds", "holds with caveats", "does not hold here"), c
+        assert c["error"] is None and c["verdict"] in ("holds", "holds with caveats", "does not hold here",
+                                                       "inconclusive"), c
+        assert c["command"].startswith(f"relulab claim {c['id']} --quick")
         assert c["rule"] and c["measurements"] and c["figures"], c["id"]
         assert all((out / f["path"]).stat().st_size > 1000 for f in c["figures"]), c["id"]
         assert f'id="{c["id"].lower()}"' in page

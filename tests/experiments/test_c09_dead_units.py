@@ -1,41 +1,102 @@
+"""C9's four parts fed numbers giving each of their verdicts; perturbing the measurements changes the claim's."""
+
 from __future__ import annotations
+
+import copy
+
+import pytest
 
 from relulab.experiments import Verdict
 from relulab.experiments import c09_dead_units as c9
 
-
-def m(relu_dead=(0.5, 0.2, 0.0), variant=0.0, ever=100, revived=4, failed=0):
-    return {"relu_dead": list(relu_dead), "variant_dead": {"leaky_relu": 0.0, "prelu": variant, "elu": 0.0},
-            "ever_dead": ever, "revived": revived, "variant_failed": {"leaky_relu": 0, "prelu": 0, "elu": failed}}
+H, C, F, I = Verdict.HOLDS, Verdict.CAVEATS, Verdict.FAILS, Verdict.INCONCLUSIVE
+VARIANTS = ("leaky_relu", "prelu", "elu")
 
 
-def test_most_seeds_over_ten_percent():
-    assert c9.decide(m())[0] is Verdict.HOLDS
-    assert c9.decide(m(relu_dead=(0.11, 0.1, 0.0, 0.5)))[0] is Verdict.FAILS  # 2 of 4 is not most
-    assert c9.decide(m(relu_dead=(0.11, 0.1, 0.5)))[0] is Verdict.HOLDS
-    assert c9.decide(m(relu_dead=(0.1, 0.1, 0.5)))[0] is Verdict.FAILS  # 10 % is not > 10 %
+def row(low, high):
+    return {"diff": (low + high) / 2, "low": low, "high": high, "level": 0.98, "n": 10}
 
 
-def test_variants_must_not_die():
-    v, why = c9.decide(m(variant=0.125))
-    assert v is Verdict.FAILS and "prelu" in why[0]
+def m(relu_dead=(0.5, 0.2, 0.0), revival=None, avoid=(0.1, 0.4), train=(-0.02, 0.3)):
+    return {"relu_dead": list(relu_dead), "relu_revival": revival or {"1": [40, 20, 0], "3": [40, 30, 1]},
+            "avoid": {v: row(*avoid) for v in VARIANTS}, "train": {v: row(*train) for v in VARIANTS},
+            "relu_trained": "5 of 10"}
 
 
-def test_revive_share():
-    assert c9.decide(m(revived=4))[0] is Verdict.HOLDS
-    v, why = c9.decide(m(revived=5))
-    assert v is Verdict.CAVEATS and "5 of 100" in why[0]
-    assert c9.decide(m(ever=0, revived=0))[0] is Verdict.HOLDS
+def part(d, key):
+    return next(p for p in c9.PARTS if p.key == key).judge(d)
 
 
-def test_variant_that_fails_to_train_is_a_caveat():
-    v, why = c9.decide(m(failed=2))
-    assert v is Verdict.CAVEATS and "elu in 2 runs" in why[0]
+def test_textbook_numbers_hold():
+    assert c9.decide(m()) == (H, [])
 
 
-def test_quick_run_with_another_seed_follows_its_counts():
+def test_relu_dies_in_most_runs():
+    assert part(m(relu_dead=(0.11, 0.1, 0.0, 0.5)), "relu_dies").verdict is F  # 2 of 4 is not most
+    assert part(m(relu_dead=(0.11, 0.1, 0.5)), "relu_dies").verdict is H
+    assert part(m(relu_dead=(0.1, 0.1, 0.5)), "relu_dies").verdict is F  # 10 % is not > 10 %
+
+
+@pytest.mark.parametrize(("revival", "want"), [
+    ({"1": [40, 20, 0], "3": [40, 30, 1]}, H),
+    ({"1": [40, 20, 0], "3": [40, 30, 2]}, F),  # 2 of 30 revive: 6.7 % >= 5 %
+    ({"1": [40, 10, 0], "3": [40, 40, 1]}, H),
+    ({"1": [40, 9, 5], "3": [40, 3, 3]}, I),  # no layer had 10 units ever dead
+])
+def test_never_recovers_is_judged_layer_by_layer(revival, want):
+    p = part(m(revival=revival), "never_recovers")
+    assert p.verdict is want
+    if want is F:
+        assert "layer 3: 2 of 30" in p.reasons[0]
+
+
+@pytest.mark.parametrize(("avoid", "want"), [((0.01, 0.3), H), ((-0.1, 0.3), I), ((0.0, 0.3), I),
+                                             ((-0.3, 0.049), F), ((-0.02, 0.02), F)])
+def test_variants_avoid_dying(avoid, want):
+    assert part(m(avoid=avoid), "variants_avoid").verdict is want
+
+
+@pytest.mark.parametrize(("train", "want"), [((-0.049, 0.2), H), ((-0.05, 0.2), I), ((-0.4, -0.01), F),
+                                             ((0.1, 0.5), H)])
+def test_variants_still_train(train, want):
+    assert part(m(train=train), "variants_train").verdict is want
+
+
+def test_one_variant_decides_the_part():
+    d = m()
+    d["avoid"]["prelu"] = row(-0.3, 0.01)
+    p = part(d, "variants_avoid")
+    assert p.verdict is F and p.reasons[0].startswith("prelu end as near-dead as relu")
+
+
+def test_perturbing_the_measurements_changes_the_verdict():
+    """A measured result (quick run, seed 0: relu dies, revives in layer 3, the comparisons inconclusive):
+    the claim holds with caveats; with no unit reviving and every interval clear of its margin it holds; with
+    no relu unit dying and the variants as dead as relu it does not hold."""
+    measured = {"relu_dead": [0, 0.1875, 0.0625, 0.6875, 0.25, 0.625], "relu_revival": {"1": [96, 10, 0],
+                "3": [96, 26, 10]}, "avoid": {"leaky_relu": row(0.0, 0.2917), "prelu": row(0.0833, 0.5521),
+                                              "elu": row(0.0938, 0.4896)},
+                "train": {"leaky_relu": row(-0.2524, 0.7115), "prelu": row(-0.8495, 0.1007),
+                          "elu": row(-0.2853, 0.2853)},
+                "relu_trained": "3 of 6"}
+    assert c9.decide(measured)[0] is C
+    better = copy.deepcopy(measured)
+    better["relu_revival"]["3"][2] = 0
+    for v in VARIANTS:
+        better["avoid"][v] = row(0.05, 0.5)
+        better["train"][v] = row(-0.01, 0.5)
+    assert c9.decide(better) == (H, [])
+    worse = copy.deepcopy(measured)
+    worse["relu_dead"] = [0.0] * 6
+    for v in VARIANTS:
+        worse["avoid"][v] = row(-0.1, 0.0)
+        worse["train"][v] = row(-0.6, -0.2)
+    assert c9.decide(worse)[0] is F
+
+
+def test_quick_run_follows_its_own_rule():
     r = c9.run(quick=True, seed=3)
-    assert r.seeds == [3, 4] and r.playground_url and r.figures
-    ever, revived = next(x.value for x in r.measurements if x.name.startswith("relu units ever dead"))
-    assert (r.rule_inputs["ever_dead"], r.rule_inputs["revived"]) == (ever, revived)
+    assert r.seeds == [3, 4, 5] and r.playground_url and r.figures
     assert (r.verdict, r.caveats) == c9.decide(r.rule_inputs)
+    assert [p.key for p in r.parts] == ["relu_dies", "never_recovers", "variants_avoid", "variants_train"]
+    assert set(r.rule_inputs["avoid"]) == set(VARIANTS) and r.rule_inputs["avoid"]["elu"]["n"] == 6

@@ -14,6 +14,7 @@ from relulab.sweep.paired import (
     Outcome,
     bootstrap_means,
     compare_paired,
+    compare_pairs,
     newcombe,
     outcome_of,
 )
@@ -172,7 +173,7 @@ def test_bootstrap_is_reproducible_from_the_generator_and_single_cell_is_inconcl
 
 
 @pytest.mark.parametrize(("args", "kwargs", "message"), [
-    (([1, 0], {"v": [1]}), {"binary": True}, "has 1 cells, the reference 2"),
+    (([1, 0], {"v": [1]}), {"binary": True}, "'v' has 1 cells against 2"),
     (([], {"v": []}), {"binary": True}, "at least one matched cell"),
     (([1, 2], {"v": [1, 0]}), {"binary": True}, "must be 0/1"),
     (([0.5, float("nan")], {"v": [0.1, 0.2]}), {"rng": np.random.default_rng(0)}, "finite numbers"),
@@ -191,3 +192,16 @@ def test_bad_input_is_one_clear_message(args, kwargs, message):
 def test_newcombe_refuses_a_bad_table(table):
     with pytest.raises(ValueError, match="2x2 table of pairs"):
         newcombe(*table)
+
+
+def test_pairs_each_with_its_own_reference_are_one_holm_family():
+    relu = [1] * 70 + [0] * 30
+    leaky, elu = [1] * 95 + [0] * 5, [1] * 70 + [0] * 30
+    out = compare_pairs({"leaky": (leaky, relu), "elu": (elu, relu)}, binary=True)
+    assert [r.variant for r in out] == ["leaky", "elu"]
+    assert out[0].diff == pytest.approx(0.25) and out[0].outcome is Outcome.BETTER
+    assert (out[0].low, out[0].high) == pytest.approx(newcombe(*_table(leaky, relu), level=out[0].level))
+    assert {r.level for r in out} <= {1 - 0.05 / 2, 0.95}
+    assert compare_pairs({"v": (relu, leaky)}, binary=True) == compare_paired(relu, {"v": leaky}, binary=True)
+    with pytest.raises(ValueError, match="at least one pair"):
+        compare_pairs({})

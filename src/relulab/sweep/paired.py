@@ -140,7 +140,7 @@ def _p_value(interval: Interval, margin: float) -> float:
 
 def _check(name: str, ref: Sequence[Any], var: Sequence[Any], binary: bool) -> None:
     if len(ref) != len(var):
-        raise ValueError(f"variant {name!r} has {len(var)} cells, the reference {len(ref)}: pairs must match")
+        raise ValueError(f"{name!r} has {len(var)} cells against {len(ref)}: pairs must match")
     if not ref:
         raise ValueError("a paired comparison needs at least one matched cell, got none")
     vals = [*ref, *var]
@@ -181,14 +181,25 @@ def compare_paired(reference: Sequence[Any], variants: Mapping[str, Sequence[Any
     paired bootstrap over the cells drawn from ``rng``. Put the better direction first: pass ``-loss``."""
     if not variants:
         raise ValueError("compare_paired needs at least one variant to compare with the reference")
+    return compare_pairs({name: (reference, var) for name, var in variants.items()}, binary=binary, rng=rng,
+                         margin=margin, level=level, n_boot=n_boot)
+
+
+def compare_pairs(pairs: Mapping[str, tuple[Sequence[Any], Sequence[Any]]], *, binary: bool = False,
+                  rng: np.random.Generator | None = None, margin: float = MARGIN, level: float = LEVEL,
+                  n_boot: int = N_BOOT) -> list[PairedDiff]:
+    """A family of paired comparisons ``{name: (a, b)}``, each ``a - b`` over its own matched cells,
+    Holm-corrected together (e.g. each variant against relu: ``{v: (variant, relu)}``)."""
+    if not pairs:
+        raise ValueError("compare_pairs needs at least one pair to compare")
     if not 0 <= margin < 1:
         raise ValueError(f"margin must be within [0, 1), got {margin}")
     if not 0.5 < level < 1:
         raise ValueError(f"level must be within (0.5, 1), got {level}")
-    fns = {}
-    for name, var in variants.items():
-        _check(name, list(reference), list(var), binary)
-        fns[name] = _interval_fn(list(reference), list(var), binary, rng, n_boot)
+    fns, sizes = {}, {}
+    for name, (a, b) in pairs.items():
+        _check(name, list(a), list(b), binary)
+        fns[name], sizes[name] = _interval_fn(list(a), list(b), binary, rng, n_boot), len(a)
     p = {name: _p_value(fn, margin) for name, (_, _, fn) in fns.items()}
     m, alpha, stop = len(fns), 1 - level, None
     out = {}
@@ -199,5 +210,5 @@ def compare_paired(reference: Sequence[Any], variants: Mapping[str, Sequence[Any
         verdict = outcome_of(low, high, margin)
         if stop is None and verdict not in (Outcome.BETTER, Outcome.NON_INFERIOR):
             stop = lvl
-        out[name] = PairedDiff(name, method, len(reference), diff, low, high, lvl, p[name], verdict, margin)
-    return [out[name] for name in variants]
+        out[name] = PairedDiff(name, method, sizes[name], diff, low, high, lvl, p[name], verdict, margin)
+    return [out[name] for name in pairs]
