@@ -3,10 +3,11 @@
 ``regions(model, box)`` cuts the input box (a 2-D window, a 1-D interval, or a plane through three
 input points) into the convex pieces on which the network is affine, layer by layer. Modules, by
 concept: :mod:`.network` (reading a model), :mod:`.polygons` (batched convex polygons), :mod:`.planar`
-/ :mod:`.interval` (the enumeration; in 2-D compiled: :mod:`.kernels`, :mod:`.small`), :mod:`.result` /
-:mod:`.result1d` (what you get), :mod:`.boundary` and :mod:`.classes` (decision boundary, class
-polygons and their sides), :mod:`.bounds` (Zaslavsky, Montúfar, Serra), :mod:`.runs` (trained runs
-and input features), :mod:`.tracking` (region count during training).
+/ :mod:`.interval` (the enumeration; in 2-D compiled: :mod:`.cut`, :mod:`.kernels`, :mod:`.small`),
+:mod:`.result` / :mod:`.result1d` (what you get), :mod:`.complex` (vertices, edges, faces; maximal
+linear pieces), :mod:`.boundary` and :mod:`.classes` (decision boundary, class polygons and their
+sides), :mod:`.bounds` (Zaslavsky, Montúfar, Serra), :mod:`.runs` (trained runs and input features),
+:mod:`.tracking` (region count during training).
 """
 
 from .api import regions as regions
@@ -15,6 +16,8 @@ from .bounds import architecture_bounds as architecture_bounds
 from .bounds import montufar_lower as montufar_lower
 from .bounds import serra_upper as serra_upper
 from .bounds import zaslavsky as zaslavsky
+from .complex import Complex as Complex
+from .complex import LinearPieces as LinearPieces
 from .domain import Plane as Plane
 from .network import allowed_activations as allowed_activations
 from .result import ClassRegion as ClassRegion

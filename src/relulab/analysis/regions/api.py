@@ -55,7 +55,7 @@ def _pattern(patterns: list[np.ndarray], R: int) -> Tensor:
 
 
 def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None, tol: float = 1e-12,
-            area_tol: float = 0.0) -> Regions | Regions1D:
+            area_tol: float = 0.0, lean: bool = False, max_bytes: int | None = None) -> Regions | Regions1D:
     r"""The exact linear regions of ``model`` on a box, an interval, or a plane.
 
     - 2 inputs: ``box`` is ``(lo, hi)`` (the square, default the playground's ``(-6, 6)``) or
@@ -68,7 +68,19 @@ def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None
     window). A cut is only made if both parts have an area above ``area_tol`` times the window's
     area; the default 0 keeps every region of positive area: random nets have genuine regions of
     relative area 1e-19 (sides of 1e-8, well resolved in float64), which a larger value would drop.
+
+    Memory (2-D): the full result keeps every region's pattern, and while it is computed every
+    region holds its map into the next layer (about ``100 + 24 K + U + 48 n`` bytes a region for the
+    widest layer ``n``, ``U`` units, ``K`` outputs); when that would exceed ``max_bytes`` (default: the
+    memory free now) a ``MemoryError`` names the estimate. ``lean=True`` walks the layers depth first,
+    a block of regions at a time, and keeps only each region's polygon and output map (about
+    ``100 + 24 K`` bytes while computed; ``patterns`` is then ``(R, 0)``): for millions of regions.
     """
+    if not isinstance(lean, bool):
+        raise ValueError(f"lean must be True or False, got {lean!r}")
+    if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1):
+        raise ValueError(f"max_bytes must be a whole number of bytes >= 1 (or None: the memory free now), "
+                         f"got {max_bytes!r}")
     d = input_features(model)
     if plane is not None:
         pl = Plane.through(plane)
@@ -76,12 +88,13 @@ def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None
             raise ValueError(f"plane points have {pl.origin.shape[0]} coordinates but the model takes {d} inputs")
         window = pl.default_window() if box is None else parse_window(box)
         steps = network_steps(model, d)
-        part = planar_partition(steps, window, pl.embedding(), tol=tol, area_tol=area_tol)
+        part = planar_partition(steps, window, pl.embedding(), tol=tol, area_tol=area_tol, lean=lean,
+                                max_bytes=max_bytes)
     elif d == 2:
         window, pl = parse_window((-6.0, 6.0) if box is None else box), None
         steps = network_steps(model, d)
         part = planar_partition(steps, window, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), tol=tol,
-                                area_tol=area_tol)
+                                area_tol=area_tol, lean=lean, max_bytes=max_bytes)
     elif d == 1:
         interval = parse_interval((-6.0, 6.0) if box is None else box)
         steps = network_steps(model, d)

@@ -18,6 +18,7 @@ from torch import Tensor
 from .boundary import decision_segments, labels_of
 from .bounds import Bounds, architecture_bounds
 from .classes import class_faces
+from .complex import Complex, LinearPieces, cell_complex, linear_pieces
 from .domain import Plane, Window
 from .polygons import areas, centroids
 
@@ -178,6 +179,19 @@ class Regions(RegionSequence):
 
     def bounds(self) -> Bounds:
         return self.layers.bounds(2)
+
+    # ---- the partition as a complex; its linear pieces (see :mod:`.complex`) -----------------------
+    def cell_complex(self) -> Complex:
+        """Vertices, edges and faces of the partition; ``.euler`` is 1 for a tiling of the window."""
+        if "complex" not in self._cache:
+            self._cache["complex"] = cell_complex(self.vertices.numpy(), self.counts.numpy(), self.window)
+        return self._cache["complex"]
+
+    def merged(self, map_tol: float = 1e-9) -> LinearPieces:
+        """The maximal linear pieces: adjacent cells (these regions: activation patterns) joined when the
+        network has one affine map on both (within ``map_tol`` of its scale); ``len()`` counts them."""
+        return linear_pieces(self.vertices.numpy(), self.counts.numpy(), self.A.numpy(), self.b.numpy(),
+                             self.areas.numpy(), self.window, map_tol)
 
     def summary(self) -> dict:
         """Counts, per-layer counts, bounds and class regions, JSON-ready."""

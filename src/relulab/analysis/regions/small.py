@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .kernels import cut_layer, padded
+from .cut import cut_layer
+from .kernels import padded
 
 
 @njit(cache=True)
