@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from numba import njit
 from torch import Tensor
 
 
@@ -57,49 +56,16 @@ class LinearPieces:
         return f"LinearPieces({len(self)} pieces of {len(self.labels)} cells)"
 
 
-@njit(cache=True)
-def _find(parent, i):
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
-@njit(cache=True)
-def _cluster(x, y, eps):
-    """Ids ``0..V-1`` of the distinct points (closer than ``eps`` in both coordinates: one point)."""
-    order = np.argsort(x)
-    parent = np.arange(x.shape[0])
-    for a in range(order.shape[0]):
-        i = order[a]
-        for c in range(a + 1, order.shape[0]):
-            j = order[c]
-            if x[j] - x[i] > eps:
-                break
-            if abs(y[j] - y[i]) <= eps:
-                ri, rj = _find(parent, i), _find(parent, j)
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
-    ids = np.empty(x.shape[0], np.int64)
-    new = np.full(x.shape[0], -1, np.int64)
-    nv = 0
-    for i in range(x.shape[0]):
-        root = _find(parent, i)
-        if new[root] < 0:
-            new[root] = nv
-            nv += 1
-        ids[i] = new[root]
-    return ids, nv
-
-
 def _corners(vertices: np.ndarray, counts: np.ndarray, window) -> tuple:
     """Every region's corners: region, vertex id, next vertex id, angle; and the vertices' positions."""
     R, V = vertices.shape[:2]
     real = np.arange(V)[None, :] < counts[:, None]
     x, y = vertices[..., 0][real], vertices[..., 1][real]
     region = np.repeat(np.arange(R), counts)
+    from .kernels import cluster
+
     scale = max(max(abs(a), abs(b)) for a, b in window)
-    ids, nv = _cluster(x, y, 1e-10 * scale)
+    ids, nv = cluster(x, y, 1e-10 * scale)
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     pos = np.arange(len(x)) - np.repeat(first, counts)
     nxt = np.repeat(first, counts) + (pos + 1) % np.repeat(counts, counts)
@@ -141,28 +107,10 @@ def linear_pieces(vertices: np.ndarray, counts: np.ndarray, A: np.ndarray, b: np
     gap = np.maximum(np.abs(Af[r1] - Af[r2]).max(axis=1, initial=0.0) * L,
                      np.abs(bf[r1] - bf[r2]).max(axis=1, initial=0.0))
     same = gap <= map_tol * np.maximum(np.maximum(scale[r1], scale[r2]), 1e-300)
-    labels = _components(len(counts), r1[same], r2[same])
+    from .kernels import components
+
+    labels = components(len(counts), r1[same], r2[same])
     first = np.unique(labels, return_index=True)[1]
     t = torch.from_numpy
     return LinearPieces(t(labels), t(np.ascontiguousarray(A[first])), t(np.ascontiguousarray(b[first])),
                         t(np.bincount(labels, weights=areas)))
-
-
-@njit(cache=True)
-def _components(n, a, b):
-    """Connected components of ``n`` nodes joined by the pairs ``(a[i], b[i])``, numbered by first node."""
-    parent = np.arange(n)
-    for i in range(a.shape[0]):
-        ra, rb = _find(parent, a[i]), _find(parent, b[i])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    label = np.full(n, -1, np.int64)
-    out = np.empty(n, np.int64)
-    k = 0
-    for i in range(n):
-        root = _find(parent, i)
-        if label[root] < 0:
-            label[root] = k
-            k += 1
-        out[i] = label[root]
-    return out

@@ -1,6 +1,7 @@
 r"""The compiled helpers of :mod:`.cut` and :mod:`.small`: growing buffers, the area and centroid of a
 polygon in a *pool* (flat vertex arrays ``vx, vy``, per polygon its ``start`` and ``count``,
-counter-clockwise, not closed), splitting one by a line, and the pool as padded vertex arrays.
+counter-clockwise, not closed), splitting one by a line, the pool as padded vertex arrays; for
+:mod:`.complex`, merging copies of one point and connected components.
 
 Compiled once per machine (numba, ``cache=True``); this module is imported by the first regions
 call, never by ``import relulab``.
@@ -100,4 +101,59 @@ def padded(vx, vy, start, count):
         for i in range(V):
             k = s + i if i < c else s
             out[r, i, 0], out[r, i, 1] = vx[k], vy[k]
+    return out
+
+
+@njit(cache=True)
+def _find(parent, i):
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+@njit(cache=True)
+def cluster(x, y, eps):
+    """Ids ``0..V-1`` of the distinct points (closer than ``eps`` in both coordinates: one point)."""
+    order = np.argsort(x)
+    parent = np.arange(x.shape[0])
+    for a in range(order.shape[0]):
+        i = order[a]
+        for c in range(a + 1, order.shape[0]):
+            j = order[c]
+            if x[j] - x[i] > eps:
+                break
+            if abs(y[j] - y[i]) <= eps:
+                ri, rj = _find(parent, i), _find(parent, j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    ids = np.empty(x.shape[0], np.int64)
+    new = np.full(x.shape[0], -1, np.int64)
+    nv = 0
+    for i in range(x.shape[0]):
+        root = _find(parent, i)
+        if new[root] < 0:
+            new[root] = nv
+            nv += 1
+        ids[i] = new[root]
+    return ids, nv
+
+
+@njit(cache=True)
+def components(n, a, b):
+    """Connected components of ``n`` nodes joined by the pairs ``(a[i], b[i])``, numbered by first node."""
+    parent = np.arange(n)
+    for i in range(a.shape[0]):
+        ra, rb = _find(parent, a[i]), _find(parent, b[i])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    label = np.full(n, -1, np.int64)
+    out = np.empty(n, np.int64)
+    k = 0
+    for i in range(n):
+        root = _find(parent, i)
+        if label[root] < 0:
+            label[root] = k
+            k += 1
+        out[i] = label[root]
     return out

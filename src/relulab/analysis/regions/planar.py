@@ -9,7 +9,8 @@ on them when it crosses the ancestor's polygon. The cutting and the activation a
 (:mod:`.cut`, region by region, a line tried only where the tree of earlier cuts says it crosses);
 the next layer's affine map is one matrix product (BLAS) for all regions (or, in the lean mode, for a
 block of regions at a time, depth first through the layers), or, for nets no wider than ``SMALL``,
-part of one compiled call for the whole network (:mod:`.small`). Regions come out grouped by ancestor, layer after layer.
+part of one compiled call for the whole network (:mod:`.small`). Regions come out grouped by ancestor,
+layer after layer.
 
 Degenerate cases are decided with a relative tolerance: a vertex with
 :math:`|z - \beta| \le tol \cdot (|a| L_u + |b| L_v + |c| + |\beta|)` lies on the line (so a line
