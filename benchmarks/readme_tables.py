@@ -52,6 +52,8 @@ def regions(r: dict) -> str:
     for row in r["rows"]:
         w = row["widths"]
         name = f"{w[0]} × {len(w)}" if len(set(w)) == 1 and len(w) > 3 else ", ".join(map(str, w))
+        if not row.get("name", "[").startswith("["):  # a named net (regioncam's own example)
+            name = row["name"]
         ours, theirs = (f"{v * 1e3:,.3f}" if v < 0.01 else f"{v * 1e3:,.1f}" if v < 1 else f"{v * 1e3:,.0f}"
                         for v in (row["relulab_s"], row["regioncam_s"]))
         rows.append(f"| {name} | {row['regions_relulab']:,} | {ours} ms | {theirs} ms | {row['ratio']:.2f} |")

@@ -7,9 +7,19 @@ the playground's [-6, 6]^2. Each net is timed alternately with relulab (``relula
 regioncam (``Regioncam(6.0)`` + one ``linear`` / ``relu`` call per layer), on one thread; reported:
 the best of the repeats for each, their ratio (relulab / regioncam) and both region counts (they must
 agree). Goals (issue 13): ratio <= 3 on the small nets [3, 3, 3] and [16, 16] (there the fixed cost
-per call dominates), <= 1 on [64] * 3 and [128] * 3. Writes benchmarks/results/regions_speed.json.
+per call dominates), <= 1 on [64] * 3 and [128] * 3; (issue 21) <= 0.4 on [128] * 3 and <= 1 on the
+wide single layers: [256] and [700] (He, as above) and regioncam's own example
+(examples/large_random_mlp.rs: Linear(2, 1000) then Linear(1000, 700), both U(-1/sqrt(fan_in),
+1/sqrt(fan_in)) for weights and biases, one relu after both, on the square of size 1, i.e. [-1, 1]^2:
+an arrangement of 700 lines; our seed, since its Rust generator is not torch's).
 
-    python benchmarks/regions_speed.py [--quick]
+``--million``: a net with more than 10^6 regions (the example with 2,400 units in place of 700 and one
+linear output) in the lean mode, in a child process so that its peak memory (ru_maxrss) is its own;
+reports time, peak and bytes per region, and the full mode's estimate. The load average at the start
+and the end of the run is recorded: the machine is shared, so each net is timed alternately with
+both tools and the best of the repeats is kept.
+
+    python benchmarks/regions_speed.py [--quick] [--million]
 """
 
 from __future__ import annotations
@@ -23,6 +33,9 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -33,8 +46,27 @@ from torch import nn  # noqa: E402
 
 import relulab as rl  # noqa: E402
 
-NETS = [[3, 3, 3], [8, 8], [8] * 6, [16, 16], [32, 32, 32], [64, 64, 64], [128, 128, 128]]
+NETS = [[3, 3, 3], [8, 8], [8] * 6, [16, 16], [32, 32, 32], [64, 64, 64], [128, 128, 128], [256], [700]]
 SMALL_GOAL, LARGE_GOAL = [[3, 3, 3], [16, 16]], [[64, 64, 64], [128, 128, 128]]  # ratio <= 3, <= 1
+DEEP_GOAL, WIDE_GOAL = [[128, 128, 128]], [[256], [700], "large_random_mlp"]  # ratio <= 0.4, <= 1
+
+
+def uniform_linear(d: int, w: int, g: torch.Generator) -> nn.Linear:
+    """regioncam's ``Linear::new_uniform``: weights and biases U(-1/sqrt(d), 1/sqrt(d)), as float32 values."""
+    lin = nn.Linear(d, w, dtype=torch.float64)
+    s = 1 / math.sqrt(d)
+    with torch.no_grad():
+        lin.weight.copy_(((torch.rand(w, d, generator=g, dtype=torch.float64) * 2 - 1) * s).float())
+        lin.bias.copy_(((torch.rand(w, generator=g, dtype=torch.float64) * 2 - 1) * s).float())
+    return lin
+
+
+def large_random_mlp(hidden: int = 700, head: bool = False, seed: int = 42) -> nn.Sequential:
+    """regioncam's examples/large_random_mlp.rs (Linear(2, 1000), Linear(1000, hidden), relu); ``head``: and
+    a Linear(hidden, 1) output (for the million-region run, whose output map is then one number)."""
+    g = torch.Generator().manual_seed(seed)
+    layers = [uniform_linear(2, 1000, g), uniform_linear(1000, hidden, g), nn.ReLU()]
+    return nn.Sequential(*layers, *([uniform_linear(hidden, 1, g)] if head else []))
 
 
 def he_net(widths: list[int], seed: int = 0) -> nn.Sequential:
@@ -62,6 +94,30 @@ def with_regioncam(model: nn.Sequential, size: float) -> int:
     return rc.num_faces
 
 
+def million(hidden: int) -> dict:
+    """In this (child) process: the lean regions of the large example with ``hidden`` units and a head."""
+    torch.set_num_threads(1)
+    model = large_random_mlp(hidden, head=True)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    start = time.perf_counter()
+    r = rl.regions(model, (-1.0, 1.0), lean=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    from relulab.analysis.regions.planar import bytes_per_region
+
+    try:
+        rl.regions(model, (-1.0, 1.0), max_bytes=8 << 30)  # this machine's share: refused after the cut
+        message = ""
+    except MemoryError as e:
+        message = str(e)
+    return {"net": f"large_random_mlp with {hidden} units and a Linear({hidden}, 1) head", "box": [-1.0, 1.0],
+            "regions": len(r), "seconds": seconds, "peak_bytes": peak, "bytes_before": base,
+            "peak_bytes_per_region": (peak - base) / len(r), "result_bytes_per_region":
+            (r.vertices.nbytes + r.counts.nbytes + r.A.nbytes + r.b.nbytes) / len(r),
+            "lean_estimate_bytes_per_region": bytes_per_region([], 1, True),
+            "full_estimate_bytes_per_region": bytes_per_region([hidden], 1, False), "full_mode_message": message}
+
+
 def best_of(fn, repeats: int) -> tuple[float, int]:
     times, out = [], 0
     for _ in range(repeats):
@@ -74,22 +130,30 @@ def best_of(fn, repeats: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats, no [128, 128, 128] (for CI); writes results/quick/")
+                        help="fewer repeats, no [128, 128, 128], [256], [700] or large example (for CI); "
+                             "writes results/quick/")
+    parser.add_argument("--million", action="store_true", help="also the lean run with more than 10^6 regions")
+    parser.add_argument("--million-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.million_child:
+        print(json.dumps(million(args.million_child)))
+        return
     torch.set_num_threads(1)
-    nets = NETS[:-1] if args.quick else NETS
+    load_start = os.getloadavg()
+    nets = NETS[:6] if args.quick else [*NETS, "large_random_mlp"]
     rows = []
     for widths in nets:
-        model = he_net(widths)
-        big = sum(widths) >= 192
-        repeats = 2 if args.quick else (5 if big else 15)
+        model, size = (large_random_mlp(), 1.0) if widths == "large_random_mlp" else (he_net(widths), 6.0)
+        big = widths == "large_random_mlp" or sum(widths) >= 192
+        repeats = 2 if args.quick else (3 if big else 15)
         t_ours, t_rc, n_ours, n_rc = math.inf, math.inf, 0, 0
         for _ in range(repeats):  # alternate, so that load from other processes hits both alike
-            t, n_ours = best_of(lambda m=model: len(rl.regions(m, (-6.0, 6.0))), 1)
+            t, n_ours = best_of(lambda m=model, s=size: len(rl.regions(m, (-s, s))), 1)
             t_ours = min(t_ours, t)
-            t, n_rc = best_of(lambda m=model: with_regioncam(m, 6.0), 1)
+            t, n_rc = best_of(lambda m=model, s=size: with_regioncam(m, s), 1)
             t_rc = min(t_rc, t)
-        row = {"widths": widths, "regions_relulab": n_ours, "regions_regioncam": n_rc,
+        row = {"widths": [700] if widths == "large_random_mlp" else widths, "name": str(widths), "box": [-size, size],
+               "regions_relulab": n_ours, "regions_regioncam": n_rc,
                "relulab_s": t_ours, "regioncam_s": t_rc, "ratio": t_ours / t_rc}
         rows.append(row)
         print(f"{str(widths):18s} regions {n_ours:6d} (regioncam {n_rc:6d})  relulab {t_ours * 1e3:10.3f} ms  "
@@ -98,15 +162,27 @@ def main() -> None:
     playground = [r for r in rows if max(r["widths"]) <= 8 and len(r["widths"]) <= 6]
     small = [r["ratio"] for r in rows if r["widths"] in SMALL_GOAL]
     large = [r["ratio"] for r in rows if r["widths"] in LARGE_GOAL]
+    deep = [r["ratio"] for r in rows if r["widths"] in DEEP_GOAL]
+    wide = [r["ratio"] for r in rows if r["widths"] in WIDE_GOAL or r["name"] in WIDE_GOAL]
     summary = {
         "max_ratio_small": max(small, default=None), "small_goal_met": all(x <= 3 for x in small),
         "max_ratio_large": max(large, default=None), "large_goal_met": all(x <= 1 for x in large),
+        "max_ratio_deep": max(deep, default=None), "deep_goal_met": all(x <= 0.4 for x in deep),
+        "max_ratio_wide": max(wide, default=None), "wide_goal_met": all(x <= 1 for x in wide),
         "max_ratio_10k_plus": max((r["ratio"] for r in big_rows), default=None),
         "max_playground_ms": 1e3 * max(r["relulab_s"] for r in playground),
         "counts_agree": all(r["regions_relulab"] == r["regions_regioncam"] for r in rows),
     }
+    big_run = None
+    if args.million:
+        out = subprocess.run([sys.executable, __file__, "--million-child", "2400"], capture_output=True, text=True,
+                             check=True)
+        big_run = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"million: {big_run['regions']:,} regions in {big_run['seconds']:.1f} s, peak "
+              f"{big_run['peak_bytes'] / 2**20:,.0f} MiB ({big_run['peak_bytes_per_region']:.0f} bytes per region)")
+    summary["load_average_start_end"] = [load_start[0], os.getloadavg()[0]]
     print(json.dumps(summary))
-    write_result("regions_speed", {
+    write_result("regions_speed", {"million": big_run,
         "benchmark": "regions_speed", "quick": args.quick, "box": [-6.0, 6.0],
         "init": "He weights N(0, 2/fan_in), biases U(+-1/sqrt(fan_in)), seed 0, float32 values",
         "threads": 1, "machine": platform.platform(), "processor": platform.processor(),

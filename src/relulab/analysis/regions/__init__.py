@@ -7,7 +7,8 @@ concept: :mod:`.network` (reading a model), :mod:`.polygons` (batched convex pol
 :mod:`.result` / :mod:`.result1d` (what you get), :mod:`.complex` (vertices, edges, faces; maximal
 linear pieces), :mod:`.boundary` and :mod:`.classes` (decision boundary, class polygons and their
 sides), :mod:`.bounds` (Zaslavsky, Montúfar, Serra), :mod:`.runs` (trained runs and input features),
-:mod:`.tracking` (region count during training).
+:mod:`.local` (local complexity: regions near the data), :mod:`.tracking` (region count and local
+complexity during training).
 """
 
 from .api import regions as regions
@@ -19,6 +20,8 @@ from .bounds import zaslavsky as zaslavsky
 from .complex import Complex as Complex
 from .complex import LinearPieces as LinearPieces
 from .domain import Plane as Plane
+from .local import LocalComplexity as LocalComplexity
+from .local import local_complexity as local_complexity
 from .network import allowed_activations as allowed_activations
 from .result import ClassRegion as ClassRegion
 from .result import Region as Region
