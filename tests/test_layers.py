@@ -1,7 +1,7 @@
 """The layer contract: every import in ``src/relulab`` points down the README's layer order.
 
-Bottom to top: registry -> activations, objectives -> data, models -> links (playground_url) ->
-config -> training -> analysis -> viz -> sweep -> experiments -> server, cli. Each module may import
+Bottom to top: registry, i18n -> activations, objectives -> data, models -> links (playground_url) ->
+config -> training -> analysis -> viz -> sweep -> experiments -> lessons -> server, cli. Each module may import
 only modules of its own layer or of a lower one. Every ``import`` statement counts: at the top of a
 file, inside functions, and under ``if TYPE_CHECKING:`` (the ast walk sees them all). The one
 exception is the package facade ``relulab/__init__.py``, which re-exports the public API of every
@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "relulab"
 
 # (layer name, top-level parts of relulab that belong to it), bottom to top
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("registry", ("registry",)),
+    ("registry, i18n", ("registry", "i18n")),
     ("activations, objectives", ("activations", "objectives")),
     ("data, models", ("data", "models")),
     ("links", ("playground_url",)),
@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("viz", ("viz",)),
     ("sweep", ("sweep",)),
     ("experiments", ("experiments",)),
+    ("lessons", ("lessons",)),
     ("server, cli", ("server", "cli", "__main__")),
 ]
 LEVEL = {part: i for i, (_, parts) in enumerate(LAYERS) for part in parts}

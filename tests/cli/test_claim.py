@@ -73,3 +73,17 @@ def test_a_failing_claim_is_an_error_entry_and_the_others_still_run(tmp_path, mo
     res = runner.invoke(app, ["claim", "C2"])
     assert res.exit_code == 1 and "error: RuntimeError: the experiment broke" in res.stdout
     assert Verdict.ERROR.value in res.stdout
+
+
+def test_the_report_and_the_text_render_in_chinese(tmp_path):
+    r = runner.invoke(app, ["claims", "--quick", "--only", "C1,C13", "--lang", "zh", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in page and "<h1>relulab：论断及其测量</h1>" in page
+    assert "线性层坍缩" in page and "感知机与 XOR" in page and "规则：" in page and "复现：" in page
+    assert ">成立<" in page and "Rule:" not in page and "Reproduce:" not in page
+    assert "relulab claim C1" in page  # commands stay as they are
+    r = runner.invoke(app, ["claim", "C1", "--quick", "--lang", "zh"])
+    assert r.exit_code == 0 and "成立" in r.output, r.output
+    bad = runner.invoke(app, ["claims", "--quick", "--only", "C1", "--lang", "fr", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "unknown language 'fr'" in bad.output

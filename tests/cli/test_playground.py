@@ -85,3 +85,33 @@ def test_open_refuses_a_bad_link_with_one_line(monkeypatch, link, fragment):
     assert r.exit_code == 2, r.output
     lines = [line for line in r.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0]
+
+
+def test_lesson_and_lang_open_the_page_at_the_lesson(monkeypatch, tmp_path):
+    served = []
+    monkeypatch.setattr("relulab.server.serve.serve", lambda settings, sock: served.append(settings))
+    r = runner.invoke(app, ["playground", "--port", "0", "--no-browser", "--lesson", "c3", "--lang", "zh"])
+    assert r.exit_code == 0, r.output
+    assert "#lesson=C3&lang=zh" in r.output
+    own = tmp_path / "my-lesson.yaml"
+    own.write_text("id: mine\ntitle: Mine\nsteps:\n  - text: Hi.\n    preset: dataset=xor&seed=1\n")
+    r = runner.invoke(app, ["playground", "--port", "0", "--no-browser", "--lesson", str(own)])
+    assert r.exit_code == 0, r.output
+    assert "#lesson=mine" in r.output and served[-1].lesson_files == (str(own),)
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--lesson", "C99"], "--lesson 'C99': no such lesson"),
+    (["--lesson", "missing.yaml"], "lesson file 'missing.yaml' does not exist"),
+    (["--lang", "fr"], "unknown language 'fr'"),
+])
+def test_bad_lesson_or_language_exits_2(args, fragment):
+    r = runner.invoke(app, ["playground", "--no-browser", "--port", "0", *args])
+    assert r.exit_code == 2 and fragment in r.output, r.output
+
+
+def test_a_bad_lesson_file_exits_2_naming_the_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: bad\ntitle: Bad\nsteps:\n  - text: Hi.\n    preset: dataset=xor&networkShape=99\n")
+    r = runner.invoke(app, ["playground", "--no-browser", "--port", "0", "--max-neurons", "8", "--lesson", str(bad)])
+    assert r.exit_code == 2 and "step 1: preset: hidden: at most 8 neurons per layer" in r.output, r.output

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from ..i18n import check_lang, translate_text
 from .common import bad_input, fail, print_json
 
 if TYPE_CHECKING:  # the experiments and rich are imported when a claim runs, not for `relulab --help`
@@ -128,6 +129,15 @@ def show_part(result: ClaimResult, key: str, json_output: bool) -> None:
     typer.echo("\n".join(lines))
 
 
+def in_language(page: Path, lang: str) -> Path:
+    """The written report translated in place through the string catalogue (English: unchanged)."""
+    from ..i18n import translate_html
+
+    if lang != "en":
+        page.write_text(translate_html(page.read_text(encoding="utf-8"), lang), encoding="utf-8")
+    return page
+
+
 def register(app: typer.Typer) -> None:
     @app.command("claim")
     def claim_cmd(
@@ -138,6 +148,7 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="print the result as JSON"),
         device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
         part: str = typer.Option(None, "--part", help="show only this part of a claim in parts, e.g. extrapolates"),
+        lang: str = typer.Option("en", "--lang", help="language of the text and the report: en or zh (简体中文)"),
     ) -> None:
         """Run one claim's experiment and print its numbers and the verdict its rule gives."""
         from ..experiments import claim_id
@@ -147,6 +158,7 @@ def register(app: typer.Typer) -> None:
         with bad_input():
             cid = claim_id(claim)
             _check_device(device)
+            check_lang(lang)
             if part is not None:
                 check_part(cid, part)
         [result] = run_with_progress([cid], quick=quick, seed=seed, device=device, show=not json_output)
@@ -155,11 +167,11 @@ def register(app: typer.Typer) -> None:
             return
         if out is not None:
             result.save(out)
-            write_report([result], out, quick=quick, seconds=result.seconds)
+            in_language(write_report([result], out, quick=quick, seconds=result.seconds), lang)
         if json_output:
             print_json(result.to_dict())
         else:
-            typer.echo(result.to_text())
+            typer.echo(translate_text(result.to_text(), lang))
             if out is not None:
                 typer.echo(f"wrote {out}/result.json, {out}/index.html and {len(result.figures)} figure(s)")
         if result.verdict is Verdict.ERROR:
@@ -172,6 +184,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", min=0, help="base seed of every random draw"),
         out: Path = typer.Option(Path("out/claims"), "--out", help="directory for index.html and claims.json"),
         device: str = typer.Option("cpu", "--device", help="cpu, or cuda where a GPU is present"),
+        lang: str = typer.Option("en", "--lang", help="language of the text and the report: en or zh (简体中文)"),
     ) -> None:
         """Run every claim (or --only some) and write ONE self-contained HTML report plus claims.json."""
         from rich.console import Console
@@ -181,12 +194,13 @@ def register(app: typer.Typer) -> None:
         with bad_input():
             ids = parse_ids(only)
             _check_device(device)
+            check_lang(lang)
         if out.exists() and not out.is_dir():
             fail(f"--out must be a directory, got the file {str(out)!r}")
         t0 = time.perf_counter()
         results = run_with_progress(ids, quick=quick, seed=seed, device=device, show=True)
         seconds = time.perf_counter() - t0
-        page = write_report(results, out, quick=quick, seconds=seconds)
+        page = in_language(write_report(results, out, quick=quick, seconds=seconds), lang)
         Console().print(verdict_table(results, f"{len(results)} claims ({'quick' if quick else 'full'} run, "
                                                f"{seconds:.0f} s)"))
         typer.echo(f"wrote {page} and {out / 'claims.json'}")

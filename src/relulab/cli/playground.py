@@ -23,6 +23,30 @@ def link_state(link: str) -> str:
     return link_fragment(link)
 
 
+def lesson_view(lesson: str | None, lang: str | None, settings: ServerSettings) -> tuple[str, ServerSettings]:
+    """The link keys of ``--lesson`` and ``--lang``, and the settings that serve a teacher's lesson file."""
+    from pathlib import Path
+
+    from ..i18n import check_lang
+    from ..lessons import lesson_ids, load_lesson
+    from ..server.teach import check_link
+
+    keys = []
+    if lesson is not None:
+        if lesson.upper() in lesson_ids() and not Path(lesson).is_file():
+            keys.append(f"lesson={lesson.upper()}")
+        elif lesson.endswith((".yaml", ".yml")) or Path(lesson).exists():
+            own = load_lesson(lesson, check_link=lambda u: check_link(u, settings))
+            settings = settings.model_copy(update={"lesson_files": (*settings.lesson_files, str(Path(lesson)))})
+            keys.append(f"lesson={own.id}")
+        else:
+            raise ValueError(f"--lesson {lesson!r}: no such lesson; give one of {lesson_ids()} or a lesson file "
+                             "(.yaml)")
+    if lang is not None:
+        keys.append(f"lang={check_lang(lang)}")
+    return "&".join(keys), settings
+
+
 def register(app: typer.Typer) -> None:
     @app.command("playground")
     def playground(
@@ -40,6 +64,9 @@ def register(app: typer.Typer) -> None:
                                                                       f"(default {_DEFAULT.max_sessions})"),
         allow_host: list[str] = typer.Option(None, "--allow-host", help="a host name browsers use to reach this "
                                              "server (repeatable); loopback and --host are always allowed"),
+        lesson: str = typer.Option(None, "--lesson", help="open a lesson: a built-in one by its claim (C3) or a "
+                                   "teacher's own lesson file (my-lesson.yaml, see docs/lessons.md)"),
+        lang: str = typer.Option(None, "--lang", help="the page's language: en or zh (简体中文)"),
         open_link: str = typer.Option(None, "--open", help="a playground link ('http://127.0.0.1:8000/#...', "
                                       "'#...', or a TensorFlow Playground link): open the page at that setting"),
     ) -> None:
@@ -55,6 +82,8 @@ def register(app: typer.Typer) -> None:
             if not settings.host.strip():
                 raise ValueError("--host must not be empty; use 127.0.0.1 (this machine only)")
             state = link_state(open_link) if open_link is not None else ""
+            view = lesson_view(lesson, lang, settings) if lesson is not None or lang is not None else ("", settings)
+            state, settings = "&".join(p for p in (state, view[0]) if p), view[1]
             sock = bind_socket(settings.host, settings.port)
         url = address(sock, settings.host)
         typer.echo(f"relulab playground running at {url}  (Ctrl+C stops it)")

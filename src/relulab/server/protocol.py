@@ -13,7 +13,7 @@ ControlMsg(seq=3, type='control', action='play')
 ...     except ProtocolError as e:
 ...         print(e)
 >>> show('{"type": "dance"}')
-unknown message type 'dance'; allowed: config, control, ui, edit, point, url
+unknown message type 'dance'; allowed: config, control, ui, edit, point, url, lesson
 >>> show('{not json')
 malformed JSON at character 2: Expecting property name enclosed in double quotes
 >>> show('{"type": "edit", "layer": 0, "kind": "weight", "row": 0, "value": "big"}')
@@ -59,6 +59,7 @@ class UiMsg(_Msg):
     regions: bool | None = None  # exact linear regions over the heatmap
     perceptron: bool | None = None  # one step unit trained with the perceptron rule
     speed: int | None = Field(None, ge=1)  # epochs per frame (upper bound: the server's setting)
+    lang: str | None = Field(None, max_length=8)  # the page's language (checked by the session)
 
 
 class EditMsg(_Msg):
@@ -102,8 +103,18 @@ class UrlMsg(_Msg):
     url: str = Field(max_length=4000)
 
 
-Message = Annotated[ConfigMsg | ControlMsg | UiMsg | EditMsg | PointMsg | UrlMsg, Field(discriminator="type")]
-TYPES = ("config", "control", "ui", "edit", "point", "url")
+class LessonMsg(_Msg):
+    """Go to step ``step`` of lesson ``id`` (``None``: leave the lesson); its preset opens when ``apply``."""
+
+    type: Literal["lesson"]
+    id: str | None = Field(None, max_length=40)
+    step: int = Field(1, ge=1, le=100)
+    apply: bool = True
+
+
+Message = Annotated[ConfigMsg | ControlMsg | UiMsg | EditMsg | PointMsg | UrlMsg | LessonMsg,
+                    Field(discriminator="type")]
+TYPES = ("config", "control", "ui", "edit", "point", "url", "lesson")
 _ADAPTER: TypeAdapter[Message] = TypeAdapter(Message)
 
 

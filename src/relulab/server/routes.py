@@ -205,3 +205,55 @@ async def import_run(request: Request, sid: str) -> dict[str, Any]:
         raise HTTPException(422, str(e).splitlines()[0]) from None
     session.wake.set()
     return {"epoch": epoch, "dataset": dataset}
+
+
+@router.get("/lessons")
+def lessons(request: Request, lang: str = "en") -> dict[str, Any]:
+    """The server's lessons in ``lang`` (built-in ones and its teachers' files), and the panel glossary."""
+    from ..i18n import check_lang, tr
+    from ..lessons import GLOSSARY, lesson_json
+    from .teach import server_lessons
+
+    try:
+        check_lang(lang)
+    except ValueError as e:
+        raise HTTPException(422, str(e)) from None
+    return {"lessons": [lesson_json(les, lang) for les in server_lessons(request.app.state.settings).values()],
+            "glossary": {k: tr(v, lang) for k, v in GLOSSARY.items()}}
+
+
+@router.get("/catalogue")
+def catalogue(lang: str = "en") -> dict[str, Any]:
+    """The page's strings in ``lang`` (English text -> translation) and the languages there are."""
+    from ..i18n import LANGUAGES
+    from ..i18n import catalogue as cat
+
+    if lang not in LANGUAGES:
+        raise HTTPException(422, f"unknown language {lang[:20]!r}; allowed: {list(LANGUAGES)}")
+    return {"lang": lang, "languages": LANGUAGES, "strings": cat(lang)}
+
+
+_CLAIM_LOCK = asyncio.Lock()  # one quick claim at a time on a server: each takes seconds of CPU
+
+
+@router.post("/claim/{cid}")
+async def quick_claim(request: Request, cid: str) -> dict[str, Any]:
+    """Run the quick version of claim ``cid`` now (what a lesson's last step offers); 409 while one runs."""
+    from ..experiments import claim_id, run_claim
+
+    if not same_origin(request.headers):
+        raise HTTPException(403, "requests from another site's page are refused")
+    try:
+        cid = claim_id(cid)
+    except ValueError as e:
+        raise HTTPException(422, str(e).splitlines()[0]) from None
+    if _CLAIM_LOCK.locked():
+        raise HTTPException(409, "a quick claim is already running on this server; wait for it to finish")
+    async with _CLAIM_LOCK:
+        t0 = time.perf_counter()
+        r = await run_in_threadpool(run_claim, cid, quick=True, seed=0, device="cpu")
+    d = r.to_dict()
+    return {"id": cid, "verdict": d.get("verdict"), "key": d.get("key_number") or "", "error": d.get("error"),
+            "parts": [{"statement": p.get("statement", ""), "verdict": p.get("verdict", "")}
+                      for p in d.get("parts", [])],
+            "seconds": round(time.perf_counter() - t0, 1), "command": f"relulab claim {cid} --quick"}

@@ -28,8 +28,20 @@ from ..playground_url import PAGE_DATASETS
 from ..training import TrainingDiverged
 from . import links, overlay, panels, pictures
 from .lab import Lab
-from .protocol import ConfigMsg, ControlMsg, EditMsg, Message, PointMsg, ProtocolError, UiMsg, UrlMsg, parse_message
+from .protocol import (
+    ConfigMsg,
+    ControlMsg,
+    EditMsg,
+    LessonMsg,
+    Message,
+    PointMsg,
+    ProtocolError,
+    UiMsg,
+    UrlMsg,
+    parse_message,
+)
 from .settings import ServerSettings
+from .teach import Place, server_lessons
 from .wire import clean, encode
 
 MAX_ERROR = 400  # characters of an error message shown in the page
@@ -94,6 +106,10 @@ class Session:
         self._analysis: dict[str, Any] = {}
         self._times = {"thumbs": -1e9, "analysis": -1e9}
         self.region_history: list[tuple[int, int]] = []
+        self.lessons = server_lessons(settings)
+        self.place = Place()  # the lesson and step the page shows
+        self.lang = "en"
+        self._last_analysis: dict[str, Any] = {}
 
     def invalidate(self, *, state: bool = True) -> None:
         """What the page shows changed: a full frame (and a state message when ``state``) is due."""
@@ -150,6 +166,12 @@ class Session:
             for k in ("show_test_data", "discretize", "regions"):
                 if getattr(msg, k) is not None:
                     setattr(self.display, k, getattr(msg, k))
+            if msg.lang is not None:
+                from ..i18n import check_lang
+
+                self.lang = check_lang(msg.lang)
+        elif isinstance(msg, LessonMsg):
+            self.go(msg.id, msg.step, apply=msg.apply)
         elif isinstance(msg, EditMsg):
             lab.edit(msg.layer, msg.kind, msg.row, msg.col, msg.value)
             self.invalidate(state=False)
@@ -181,13 +203,31 @@ class Session:
         self.invalidate(state=False)
 
     def open_link(self, url: str) -> None:
-        """A TensorFlow Playground link (or one of this page's): config, display and notes."""
-        link = links.read(url, self.settings)
+        """A TensorFlow Playground link (or one of this page's): config, display, lesson step and notes."""
+        link = links.read(url, self.settings, self.lessons)
         self.lab.open(link.config, perceptron=link.perceptron, speed=link.speed)
         self.display = Display(link.show_test_data, link.discretize, link.regions)
         self.page_state = link.page
+        self.lang = link.lang
+        self.place.go(self.lessons[link.lesson] if link.lesson else None, link.step)
         if link.notes:
             self.outbox.append({"type": "notes", "notes": link.notes})
+
+    def go(self, lesson_id: str | None, step: int, *, apply: bool = True) -> None:
+        """Step ``step`` of a lesson (``None``: leave it); ``apply`` opens the step's preset, keeping the
+        link's hidden controls and the language."""
+        if lesson_id is not None and lesson_id not in self.lessons:
+            raise ValueError(f"no lesson {lesson_id[:40]!r}; allowed: {list(self.lessons)}")
+        place = Place()
+        place.go(self.lessons[lesson_id] if lesson_id else None, step)
+        preset = place.preset()
+        if apply and preset is not None:
+            kept = "".join(f"&{k}={v}" for k, v in self.page_state.items() if k.endswith("_hide") or k == "hideText")
+            lang = self.lang
+            self.open_link(preset + kept)
+            self.lang = lang
+            self.pause()  # the learner presses play
+        self.place = place
 
     def error(self, message: str, seq: int | None = None) -> None:
         if len(message) > MAX_ERROR:
@@ -272,9 +312,25 @@ class Session:
             header["curve"] = pictures.curve(t.history)
             header["confusion"] = panels.confusion(self.lab)
         if self._take("analysis", now, self.settings.analysis_interval_s):
-            header.update(self.analysis())
+            self._last_analysis = self.analysis()
+            header.update(self._last_analysis)
+        lesson = self.place.update({**header, **self._last_analysis}, self._net())
+        if lesson is not None:
+            header["lesson"] = lesson
         self._due.discard("frame")
         return encode(header, parts)
+
+    def _net(self) -> dict[str, Any]:
+        lab = self.lab
+        net = {"hidden": list(lab.model_cfg.hidden), "activations": list(lab.model_cfg.layer_activations())}
+        return {"network": net, "perceptron": lab.perceptron, "config": {"dataset": lab.cfg.dataset}}
+
+    def view(self) -> dict[str, Any]:
+        """What the page shows around the run: lesson and step, language, a classroom link's hidden controls."""
+        p = self.place
+        return {"lesson": p.lesson.id if p.lesson else None, "step": p.step, "lang": self.lang,
+                "hidden": [k.removesuffix("_hide") for k, v in self.page_state.items() if k.endswith("_hide")
+                           and v == "true"], "hideText": self.page_state.get("hideText") == "true"}
 
     def state(self) -> dict[str, Any]:
         lab = self.lab
@@ -283,7 +339,8 @@ class Session:
                    "y": clean(getattr(data, f"y_{s}").tolist(), 4)} for s in ("train", "test")}
         return {"type": "state", "session": self.id, "ack": self.ack, "config": cfg.model_dump(mode="json"),
                 "display": {**asdict(self.display), "speed": lab.speed}, "perceptron": lab.perceptron,
-                "hash": links.write(lab, self.display, self.page_state), "custom": lab.custom is not None,
+                "hash": links.write(lab, self.display, self.page_state, self.view()), "view": self.view(),
+                "custom": lab.custom is not None,
                 "limits": self.settings.limits(),
                 "network": {"features": list(data.features), "hidden": list(lab.model_cfg.hidden),
                             "activations": list(lab.model_cfg.layer_activations()),
