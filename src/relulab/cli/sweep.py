@@ -78,12 +78,15 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(None, "--workers", min=1, help="worker processes [default: all cores]"),
         scheduler: str = typer.Option(None, "--scheduler", help="process[:N], serial, local-dask:N, tcp://HOST:8786"),
         max_chunk: int = typer.Option(500, "--max-chunk", min=1, help="at most this many runs per task"),
+        deadline: float = typer.Option(None, "--scheduler-deadline",
+                                       help="seconds without the Dask scheduler before the sweep ends with what "
+                                            "is stored [default: $RELULAB_DASK_DEADLINE or 60]"),
         dry_run: bool = typer.Option(False, "--dry-run", help="print the number of runs and groups, run nothing"),
         by: str = typer.Option(None, "--by", help=_SHOW_OPTS["by"] + " [default: the spec's axes]"),
         json_output: bool = typer.Option(False, "--json", help="print the summary as JSON (no progress bar)"),
     ) -> None:
         """Run every (config, seed) of a spec that the database does not hold yet; then print a summary."""
-        from ..sweep.executors import check_scheduler
+        from ..sweep.executors import check_deadline, check_scheduler
         from ..sweep.options import parse_base, parse_grid
         from ..sweep.records import check_fields
         from ..sweep.runner import SweepIncomplete, make_plan, run_sweep
@@ -100,6 +103,8 @@ def register(app: typer.Typer) -> None:
             keys = [b for b in (by.split(",") if by else the_spec.grid) if b]
             check_fields([*keys, the_spec.metric])  # a misspelt --by is refused now, not after the sweep
             check_scheduler(scheduler)
+            if deadline is not None:
+                check_deadline(deadline)
             path = db if db is not None else Path(f"{spec.stem}.db" if spec is not None else "sweep.db")
             if dry_run:
                 exists = path.is_file()
@@ -114,12 +119,16 @@ def register(app: typer.Typer) -> None:
                                f"{msg['to_run']} to run as {msg['tasks']} tasks")
                 return
             start = time.perf_counter()
-            log = None if json_output else (lambda s: typer.echo(s, err=True))
+            def log(line: str) -> None:  # stderr, so --json's stdout stays one JSON document
+                typer.echo(line, err=True)
+
             try:
                 records = run_sweep(the_spec, path, workers=workers, scheduler=scheduler, progress=not json_output,
-                                    max_chunk=max_chunk, log=log)
+                                    max_chunk=max_chunk, log=log, deadline=deadline)
             except SweepIncomplete as e:
                 typer.echo(f"error: {e}", err=True)
+                typer.echo(f"resume: {_resume(spec, base, grid, seeds, data_seeds, path, workers, scheduler)}",
+                           err=True)
                 raise typer.Exit(1) from None
             except KeyboardInterrupt:
                 typer.echo(f"interrupted: finished runs are stored in {path}; run the same command to resume",
@@ -205,6 +214,19 @@ def _write_csv(path: Path, rows, keys) -> None:
             d = r.to_dict()
             g = [",".join(map(str, v)) if isinstance(v, tuple) else v for v in r.group.values()]
             w.writerow([*g, *(d[c] for c in cols)])
+
+
+def _resume(spec, base, grid, seeds, data_seeds, db, workers, scheduler) -> str:
+    """The command that runs what is missing: this sweep's spec and database (stored runs are skipped)."""
+    import shlex
+
+    args = ["relulab", "sweep", *([str(spec)] if spec is not None else [])]
+    args += [a for b in base for a in ("--base", b)] + [a for g in grid for a in ("--grid", g)]
+    for name, value in (("--seeds", seeds), ("--data-seeds", data_seeds), ("--db", db), ("--workers", workers),
+                        ("--scheduler", scheduler)):
+        if value is not None:
+            args += [name, str(value)]
+    return shlex.join(args)
 
 
 def _console():

@@ -14,13 +14,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
-from .executors import check_scheduler, open_backend
+from .executors import BackendLost, check_scheduler, open_backend
 from .grouping import MAX_CHUNK, groups, plan
 from .records import SweepRecords
 from .spec import SweepSpec, load_spec, run_key
@@ -28,6 +27,7 @@ from .store import SweepStore
 from .worker import run_chunk
 
 Progress = Callable[[int, int], None]  # (runs stored so far, total)
+TICK_S = 1.0  # how often a wait for tasks looks at the backend's health
 
 
 class SweepIncomplete(RuntimeError):
@@ -66,11 +66,12 @@ def make_plan(spec: SweepSpec, store: SweepStore, *, workers: int, max_chunk: in
 
 def run_sweep(spec: SweepSpec | dict | str | Path, db: str | Path | None = None, *, workers: int | None = None,
               scheduler: str | None = None, progress: bool | Progress = False, max_chunk: int = MAX_CHUNK,
-              log: Callable[[str], None] | None = None) -> SweepRecords:
+              log: Callable[[str], None] | None = None, deadline: float | None = None) -> SweepRecords:
     """Run every missing run of ``spec`` and return the records of all its runs, in spec order.
 
     ``db``: a SQLite file (resumable; ``None`` keeps results in memory). ``workers``: processes
-    (default: all cores; 1 runs here). ``scheduler``: see :mod:`relulab.sweep.executors`.
+    (default: all cores; 1 runs here). ``scheduler``: see :mod:`relulab.sweep.executors` (``deadline``:
+    seconds without the Dask scheduler before the sweep ends with what is stored).
     ``progress``: ``True`` for a rich bar on a terminal, or a callback ``(done, total)``.
     Raises :class:`SweepIncomplete` when tasks were lost (the rest is stored).
     """
@@ -82,7 +83,7 @@ def run_sweep(spec: SweepSpec | dict | str | Path, db: str | Path | None = None,
         p = make_plan(spec, store, workers=1)
         ran = 0
         if p.pending:
-            with open_backend(scheduler, workers) as backend:
+            with open_backend(scheduler, workers, tasks=len(p.tasks), deadline=deadline, log=log) as backend:
                 p = make_plan(spec, store, workers=backend.workers, max_chunk=max_chunk)
                 store.add_spec(spec.to_dict())
                 if log:
@@ -122,13 +123,19 @@ def _drive(tasks: Sequence[list[RunConfig]], backend: Any, store: SweepStore,
                 continue
             try:
                 inflight[backend.executor.submit(run_chunk, chunk)] = chunk
-            except BrokenProcessPool as e:
+            except Exception as e:  # a broken pool, a closed Dask client
                 lost += len(chunk) + sum(len(c) for c in queue)
                 queue.clear()
-                error = error or f"{type(e).__name__}: {e}"
+                error = error or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
         if not inflight:
             break
-        done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+        done, _ = wait(list(inflight), timeout=TICK_S, return_when=FIRST_COMPLETED)
+        if not done and backend.check is not None:
+            try:
+                backend.check()
+            except BackendLost as e:
+                lost += sum(len(c) for c in inflight.values()) + sum(len(c) for c in queue)
+                return lost, str(e), added
         for fut in done:
             chunk = inflight.pop(fut)
             try:

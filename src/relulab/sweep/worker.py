@@ -7,9 +7,13 @@ message, after the chunk is retried one run at a time so that one bad run does n
 
 from __future__ import annotations
 
+import ctypes
 import math
 import os
+import signal
 import socket
+import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,9 +28,40 @@ from ..training.stacked import train_group
 from .spec import run_key
 
 
-def init_worker() -> None:
-    """Process initializer: one torch thread per worker (the pool already uses every core)."""
+def torch_threads_one() -> None:
+    """One torch thread per worker (the pool already uses every core)."""
     torch.set_num_threads(1)
+
+
+def init_worker(parent: int | None = None) -> None:
+    """A pool worker's initializer: one torch thread; the worker ends when ``parent`` (the sweep) dies."""
+    torch_threads_one()
+    if parent is not None:
+        die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` dies, even by SIGKILL: the kernel's parent-death signal on Linux
+    (set from here, the worker, so it names the process that started it), else a watching thread."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the signal was armed
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="relulab-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 @cache
@@ -81,8 +116,6 @@ def run_chunk(cfgs: Sequence[RunConfig]) -> list[dict[str, Any]]:
 
 
 def _error(cfg: RunConfig, dt: float) -> dict[str, Any]:
-    import sys
-
     e = sys.exc_info()[1]
     text = str(e).splitlines()[0] if str(e) else ""
     return record(cfg, status="error", message=f"{type(e).__name__}: {text}", seconds=dt, chunk_seconds=dt,
