@@ -6,6 +6,12 @@ only modules of its own layer or of a lower one. Every ``import`` statement coun
 file, inside functions, and under ``if TYPE_CHECKING:`` (the ast walk sees them all). The one
 exception is the package facade ``relulab/__init__.py``, which re-exports the public API of every
 layer and is imported by nothing inside the package.
+
+Inside a layer too, no module imports itself back through others: the graph of modules has no
+cycle (``from pkg import mod`` counts as an import of ``mod`` alone when every name is a module). And
+a part's private modules -- those whose name starts with ``_`` and those inside its subpackages --
+are imported only by that part; the others go through the part's modules or a subpackage's
+``__init__``.
 """
 
 from __future__ import annotations
@@ -62,9 +68,10 @@ def imported_modules(path: Path, src: Path = SRC) -> list[tuple[int, str]]:
                 mod = ".".join(base + ([node.module] if node.module else []))
             else:
                 mod = node.module or ""
-            # ``from . import x`` and ``from .pkg import mod`` may name submodules: count them too
+            # ``from . import x`` and ``from .pkg import mod`` may name submodules: count them too, and
+            # the package itself only when a name is not a module (then its __init__ gives it)
             subs = [f"{mod}.{a.name}" for a in node.names if is_module(f"{mod}.{a.name}", src)]
-            out += [(node.lineno, m) for m in [mod, *subs]]
+            out += [(node.lineno, m) for m in ([mod] if len(subs) < len(node.names) else []) + subs]
     return out
 
 
@@ -191,3 +198,59 @@ def test_the_readme_layout_lists_every_part():
                             f"{sorted(parts - listed)}"
     prose = " ".join(readme.split("## Layout", 1)[1].split("```", 1)[0].split())
     assert " → ".join(name for name, _ in LAYERS) in prose  # the order this test enforces
+
+
+def module_graph(src: Path = SRC) -> dict[str, set[str]]:
+    """Which modules of relulab each module imports (the facade left out)."""
+    graph: dict[str, set[str]] = {}
+    for _, mod, _, target in all_imports(src):
+        if target.startswith(FACADE + ".") and target != mod:
+            graph.setdefault(mod, set()).add(target)
+    return graph
+
+
+def test_no_cycle_between_modules():
+    # Inside a package too: a module never imports itself back, at the top, in a function or for types.
+    cycle = find_cycle(module_graph())
+    assert cycle is None, f"import cycle between modules of relulab: {' -> '.join(cycle)}"
+
+
+def test_a_planted_cycle_inside_a_package_is_caught(tmp_path):
+    import shutil
+
+    tree = tmp_path / "relulab"
+    shutil.copytree(SRC, tree, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    (tree / "training" / "_planted.py").write_text("def f():\n    from .history import History\n")
+    (tree / "training" / "history.py").write_text((tree / "training" / "history.py").read_text()
+                                                  + "\nif False:\n    from . import _planted\n")
+    cycle = find_cycle(module_graph(tree))
+    assert cycle is not None and set(cycle) == {"relulab.training.history", "relulab.training._planted"}, cycle
+
+
+def private_imports(src: Path = SRC) -> list[str]:
+    """Imports of another part's private module: a name part starting with ``_``, or inside a subpackage."""
+    found = []
+    for path, mod, line, target in all_imports(src):
+        parts = target.split(".")
+        if parts[0] != FACADE or len(parts) < 3 or parts[1] == mod.split(".")[1]:
+            continue
+        if any(p.startswith("_") for p in parts[2:]) or len(parts) > 3:
+            found.append(f"{path.relative_to(src.parent)}:{line}: {mod} imports {target}, private to "
+                         f"relulab.{parts[1]}; import what it needs from a public module of relulab.{parts[1]}")
+    return found
+
+
+def test_no_part_imports_another_parts_private_module():
+    found = private_imports()
+    assert not found, "imports of private modules:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("code", ["from ..training.compiled import kernels\n", "from ..data import _fixtures\n"])
+def test_a_planted_private_import_is_caught(tmp_path, code):
+    import shutil
+
+    tree = tmp_path / "relulab"
+    shutil.copytree(SRC, tree, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    (tree / "data" / "_fixtures.py").write_text("")
+    (tree / "viz" / "planted.py").write_text(code)
+    assert any("relulab/viz/planted.py" in v for v in private_imports(tree)), private_imports(tree)

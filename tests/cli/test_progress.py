@@ -28,7 +28,7 @@ def test_the_bar_and_its_losses_fit_80_columns(monkeypatch):
     with progress.progress_bar(10_000, "training checkerboard", enabled=True) as bar:
         step = progress.epoch_callback(bar)
         for e in range(1, 4):
-            step(None, EpochStats(e, 0.123456789, 0.98765, 0.5, 0.987654))
+            step(1, EpochStats(e, 0.123456789, 0.98765, 0.5, 0.987654))
         bar.refresh()
     lines = _visible_lines(out.getvalue())
     assert any("loss 0.123/0.988 acc 0.99" in ln and "3/10000" in ln for ln in lines), lines
@@ -39,12 +39,12 @@ def test_nothing_without_a_terminal_or_when_disabled(monkeypatch):
     out = io.StringIO()
     monkeypatch.setattr(progress, "_console", Console(file=out, width=80))  # not a terminal
     with progress.progress_bar(5, "training", enabled=True) as bar:
-        progress.epoch_callback(bar)(None, EpochStats(1, 0.1, 0.2))
+        progress.epoch_callback(bar)(1, EpochStats(1, 0.1, 0.2))
     with progress.step("analysing", enabled=True):
         pass
     out2 = _terminal(monkeypatch)
     with progress.progress_bar(5, "training", enabled=False) as bar:  # --json
-        progress.epoch_callback(bar)(None, EpochStats(1, 0.1, 0.2))
+        progress.epoch_callback(bar)(1, EpochStats(1, 0.1, 0.2))
     with progress.step("analysing", enabled=False):
         pass
     assert out.getvalue() == "" and out2.getvalue() == ""

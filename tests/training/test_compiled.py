@@ -12,10 +12,12 @@ from numba.core import event
 from relulab.config import RunConfig
 from relulab.training import Trainer, train
 from relulab.training.build import make_dataset
-from relulab.training.compiled import ACTIVATION_KERNELS, LOSS_KERNELS, group_unsupported
-from relulab.training.compiled.many import train_models
-from relulab.training.compiled.notice import CompileNotice
-from relulab.training.stacked import choose_engine, train_group
+from relulab.training.compiled.kernels import ACTIVATIONS as ACTIVATION_KERNELS
+from relulab.training.compiled.kernels import LOSSES as LOSS_KERNELS
+from relulab.training.engines import choose_engine
+from relulab.training.engines import lanes_unsupported as group_unsupported
+from relulab.training.notice import CompileNotice
+from relulab.training.stacked import train_group, train_models
 from tests.training.runs_alike import assert_same_run
 
 BASE = dict(dataset="circle", hidden=(3, 4), n_points=46, batch_size=7, epochs=6, lr=0.05)
@@ -52,7 +54,7 @@ def test_l1_kills_and_freezes_the_same_links():
         b.step_epoch()
     assert sum(int(d.sum()) for d in a.dead) > 0, "this rate kills some links"
     assert all(torch.equal(x, y) for x, y in zip(a.dead, b.dead, strict=True))
-    assert all(torch.all(w[d] == 0) for w, d in zip(a.weights, a.dead, strict=True))
+    assert all(torch.all(w[d] == 0) for w, d in zip([m.weight for m in a.model.linears], a.dead, strict=True))
     assert_same_run(a.to_run(), b.to_run())
 
 
@@ -179,7 +181,7 @@ def test_compile_notice_names_relulab_compiles_only_once():
     fire("someone.else")
     assert out.getvalue() == ""
     fire("relulab.training.compiled.loops")
-    fire("relulab.training.compiled.kernels")
+    fire("relulab.analysis.regions.kernels")
     assert out.getvalue().count("compiling") == 1
 
 
@@ -193,16 +195,16 @@ def test_train_group_takes_the_compiled_engine_for_small_plain_groups():
     cfgs = [base.model_copy(update={"weight_seed": s, "lr": 0.01 * (s + 1), "data_seed": str(s % 2)})
             for s in range(4)]
     datas = [make_dataset(c) for c in cfgs]
-    assert choose_engine(cfgs, datas) == "compiled"
-    assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas) == "stacked"
+    assert choose_engine(cfgs, datas).name == "compiled-lanes"
+    assert choose_engine([c.model_copy(update={"hidden": (256, 256)}) for c in cfgs], datas).name == "stack-batched"
     many = [base.model_copy(update={"weight_seed": s}) for s in range(1000)]
-    assert choose_engine(many, [datas[0]] * 1000) == "compiled"  # the lanes kernel: any number of models
-    assert choose_engine(cfgs[:1], datas[:1]) == "sequential"  # one run alone: its own (single-run) engine
+    assert choose_engine(many, [datas[0]] * 1000).name == "compiled-lanes"  # the lanes kernel: any number of models
+    assert choose_engine(cfgs[:1], datas[:1]).name == "compiled"  # one run alone: the single-run loop
     (alone,) = train_group(cfgs[:1])
     assert_same_run(alone, train(cfgs[0]), tol=0.0)
     wide = [c.model_copy(update={"hidden": (32, 32)}) for c in cfgs]  # 1,201 parameters: torch's matmuls
     assert "more than 1000 parameters" in group_unsupported(wide, datas)
-    assert choose_engine(wide, datas) == "stacked"
+    assert choose_engine(wide, datas).name == "stack-batched"
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_run(run, train(cfg.model_copy(update={"engine": "fused"})))
 

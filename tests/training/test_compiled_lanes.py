@@ -10,9 +10,10 @@ import pytest
 from relulab.config import RunConfig
 from relulab.training import train
 from relulab.training.build import make_dataset
-from relulab.training.compiled import ACTIVATION_KERNELS
-from relulab.training.compiled import many as many_module
-from relulab.training.compiled.many import _lanes, train_models
+from relulab.training.compiled import engine as many_module
+from relulab.training.compiled.engine import _lanes
+from relulab.training.compiled.kernels import ACTIVATIONS as ACTIVATION_KERNELS
+from relulab.training.stacked import train_models
 from tests.training.runs_alike import assert_same_run
 
 BASE = dict(dataset="circle", hidden=(3, 4), n_points=46, batch_size=7, epochs=6, lr=0.05)

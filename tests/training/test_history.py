@@ -15,7 +15,7 @@ def test_extend_equals_appends_and_to_dict_is_asdict_as_a_copy():
         appended.append(r)
     extended = History()
     extended.append(rows[0])
-    extended.extend(1, [0.5, 0.25], [0.75, float("nan")], [0.75, 1.0], [None, None])
+    extended.extend(1, [[0.5, 0.75, 0.75, 0.0], [0.25, float("nan"), 1.0, 0.0]], True, False)  # no test points
     assert extended.to_dict().keys() == appended.to_dict().keys()
     assert repr(extended.to_dict()) == repr(appended.to_dict())  # nan compares unequal; its repr does not
     appended.extra["dead"] = [[1, 2], [3]]

@@ -11,7 +11,7 @@ from relulab.activations import activation_names, get_activation
 from relulab.config import RunConfig
 from relulab.objectives import LOSSES
 from relulab.training import Trainer, train
-from relulab.training.fused import fusable
+from relulab.training.engines import closed_form
 
 
 def _cfg(**kw) -> RunConfig:
@@ -19,7 +19,7 @@ def _cfg(**kw) -> RunConfig:
     return RunConfig(**{**base, **kw})
 
 
-FUSABLE = [n for n in activation_names() if fusable([get_activation(n)])]
+FUSABLE = [n for n in activation_names() if closed_form([get_activation(n)])]
 
 
 @pytest.mark.parametrize("act", FUSABLE)
@@ -28,7 +28,7 @@ def test_fused_gradients_equal_autograd(act, loss):
     tr = Trainer(_cfg(activation=act, loss=loss, init="he", engine="fused"))
     assert tr.engine == "fused"
     x, t = tr.x_train[:10], tr.t_train[:10]
-    grads = tr.net.gradients(x, t, tr.loss, True)
+    grads = tr.run.net.gradients(x, t, tr.loss, True)
     tr.model.zero_grad()
     tr.loss.value(tr.model(x), t, True).mean().backward()
     lin = tr.model.linears
@@ -95,7 +95,7 @@ def test_l1_zeroes_weights_that_cross_zero_and_keeps_them_dead():
     for _ in range(20):
         tr.step_epoch()
     dead = torch.cat([d.flatten() for d in tr.dead])
-    weights = torch.cat([w.detach().flatten() for w in tr.weights])
+    weights = torch.cat([m.weight.detach().flatten() for m in tr.model.linears])
     assert dead.any(), "a strong L1 kills links"
     assert torch.all(weights[dead] == 0)
 

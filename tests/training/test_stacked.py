@@ -7,7 +7,12 @@ import torch
 
 from relulab.config import RunConfig
 from relulab.training import train
-from relulab.training.stacked import _datasets, choose_engine, stack_key, stackable, train_group, train_many
+from relulab.training.engines import choose_engine, stack_key
+from relulab.training.stacked import _datasets, train_group, train_many
+
+
+def stackable(cfgs):
+    return choose_engine(cfgs, _datasets(cfgs)).name.startswith("stack-")
 
 
 def assert_same_as_alone(run, cfg, rtol=0.0):
@@ -40,8 +45,8 @@ def test_stack_mixing_seeds_lr_reg_rate_and_data_equals_separate_runs(activation
                      engine="auto" if activation in ("prelu", "gelu", "silu") else engine)
     cfgs = [base.model_copy(update=m) for m in MIXED]
     assert len({stack_key(c) for c in cfgs}) == 1
-    expected = "stacked" if activation in ("prelu", "gelu", "silu") or engine == "fused" else "compiled"
-    assert choose_engine(cfgs, _datasets(cfgs)) == expected
+    expected = "stack-" if activation in ("prelu", "gelu", "silu") or engine == "fused" else "compiled-lanes"
+    assert choose_engine(cfgs, _datasets(cfgs)).name.startswith(expected)
     for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
         assert_same_as_alone(run, cfg)
 
@@ -144,7 +149,7 @@ def test_narrow_and_wide_stack_layouts_with_shared_and_per_model_data(hidden, ba
     for seeds in (["0", "0", "0"], ["0", "4", "9"]):
         cfgs = [base.model_copy(update={"weight_seed": s, "data_seed": d, "lr": 0.03 * (s + 1)})
                 for s, d in enumerate(seeds)]
-        assert choose_engine(cfgs, _datasets(cfgs)) == "stacked"
+        assert choose_engine(cfgs, _datasets(cfgs)).name.startswith("stack-")
         for cfg, run in zip(cfgs, train_group(cfgs), strict=True):
             assert_same_as_alone(run, cfg)
 
@@ -173,9 +178,9 @@ def test_narrow_stack_gradients_equal_the_fused_stack(generator):
 def test_prelu_slopes_are_learned_per_model_and_unit_in_the_stack():
     base = RunConfig(dataset="xor", hidden=(4,), activation="prelu", epochs=5, lr=0.1, n_points=60)
     cfgs = [base.model_copy(update={"weight_seed": s}) for s in range(3)]
-    assert choose_engine(cfgs, _datasets(cfgs)) == "stacked"
+    assert choose_engine(cfgs, _datasets(cfgs)).name.startswith("stack-")
     slopes = [next(m for m in r.model if isinstance(m, torch.nn.PReLU)).weight for r in train_group(cfgs)]
     assert all(s.shape == (4,) and not torch.allclose(s, torch.full((4,), 0.25, dtype=torch.float64)) for s in slopes)
     assert not torch.equal(slopes[0], slopes[1])
     fused = [c.model_copy(update={"engine": "fused"}) for c in cfgs]
-    assert choose_engine(fused, _datasets(fused)) == "sequential"  # as train(): 'fused' refuses PReLU
+    assert choose_engine(fused, _datasets(fused)).name == "sequential"  # as train(): 'fused' refuses PReLU

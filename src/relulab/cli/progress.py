@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # rich is imported when progress is shown, not for --help
     from rich.console import Console
     from rich.progress import Progress
 
-    from ..training import EpochStats, Trainer
+    from ..training import EpochStats
 
 _console: Console | None = None
 
@@ -49,14 +49,15 @@ def progress_bar(total: int, description: str, *, enabled: bool = True) -> Itera
 
 
 def epoch_callback(bar: Progress):
-    """``on_step`` that advances the bar and shows train/test loss and the test accuracy, briefly."""
+    """``train``'s ``on_progress(epochs, stats)``: advances the bar by the epochs an engine call trained
+    (a chunk of them on the compiled engine) and shows train/test loss and the test accuracy, briefly."""
     task = bar.task_ids[0]
 
-    def on_step(trainer: Trainer, s: EpochStats) -> None:
+    def on_progress(epochs: int, s: EpochStats) -> None:
         acc = "" if s.test_acc is None else f" acc {s.test_acc:.2f}"
-        bar.update(task, advance=1, info=f"loss {s.train_loss:.3g}/{s.test_loss:.3g}{acc}")
+        bar.update(task, advance=epochs, info=f"loss {s.train_loss:.3g}/{s.test_loss:.3g}{acc}")
 
-    return on_step
+    return on_progress
 
 
 def step(message: str, *, enabled: bool = True):

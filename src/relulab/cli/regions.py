@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="print the report as JSON"),
     ) -> None:
         """Exact linear regions of a piecewise-linear network: counts, bounds, boundary polygon sides."""
-        from ..analysis.regions.runs import regions_of_run
+        from ..analysis.regions import regions_of_run
         from ..training import load_run, train
 
         with bad_input():
@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
                 fail(f"exact regions need piecewise-linear activations, got {smooth[0]!r}; allowed: "
                      f"{', '.join(activation_names(piecewise_linear=True))}")
             with progress_bar(cfg.epochs, f"training {cfg.dataset}", enabled=not json_output) as bar:
-                run = train(cfg, on_step=epoch_callback(bar))
+                run = train(cfg, on_progress=epoch_callback(bar))
         if run.status == "diverged":
             fail(f"the run diverged, its weights are not finite: {run.message}")
         with bad_input(), step("analysing the exact linear regions...", enabled=not json_output):

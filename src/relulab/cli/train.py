@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             with bad_input():
                 data = csv_dataset(cfg, data_csv)
         with progress_bar(cfg.epochs, f"training {cfg.dataset}", enabled=not json_output) as bar:
-            run = train(cfg, on_step=epoch_callback(bar), data=data)
+            run = train(cfg, on_progress=epoch_callback(bar), data=data)
         picture = run.data.input_dim <= 2  # a boundary over the plane or the line; none for 64 pixels
         if out_path is not None:
             from ..viz.boundary import plot_boundary
@@ -95,7 +95,8 @@ def register(app: typer.Typer) -> None:
                 run.save(out_path, extra=lambda d: plot_boundary(run).savefig(d / "boundary.png", dpi=110)
                          if picture else None)
         if json_output:
-            print_json({**run.metrics(), "message": run.message, "config": cfg.model_dump(mode="json")})
+            print_json({**run.metrics(), "message": run.message, "engine": run.engine,
+                        "engine_reason": run.engine_reason, "config": cfg.model_dump(mode="json")})
         else:
             m = run.metrics()
             acc = "" if m["test_acc"] is None else f"  train acc {m['train_acc']:.3f}  test acc {m['test_acc']:.3f}"

@@ -1,6 +1,6 @@
 """Group runs that can share one stacked model, and cut the groups into tasks for the workers.
 
-Runs with equal :func:`~relulab.training.stacked.stack_key` train as one stack; stacking many models
+Runs with equal :func:`~relulab.training.engines.stack_key` train as one stack; stacking many models
 costs little more than one (tiny networks are bound by per-call overhead), so a group is split only
 when it is larger than an equal share of the sweep per worker -- then into near-equal chunks so that
 no worker waits for a straggler. ``max_chunk`` bounds the work a lost task takes with it.
@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 
 from ..config import RunConfig
-from ..training.stacked import stack_key, stackable
+from ..training.engines import choose_engine, stack_key
 
 MAX_CHUNK = 500
 
@@ -37,7 +37,7 @@ def _cost(chunk: Sequence[RunConfig]) -> float:
     # a group the stacked engine cannot take (e.g. PReLU, GELU: autograd) costs one run per model.
     c = chunk[0]
     per_run = c.epochs * c.num_points() * (1 + sum(c.hidden))
-    return per_run * ((1 + len(chunk) / 16) if stackable(chunk) else len(chunk))
+    return per_run * (len(chunk) if choose_engine(chunk).name == "sequential" else 1 + len(chunk) / 16)
 
 
 def plan(cfgs: Sequence[RunConfig], *, workers: int, max_chunk: int = MAX_CHUNK) -> list[list[RunConfig]]:

@@ -8,13 +8,13 @@ one (``depth``: number of hidden layers, ``width``: widest hidden layer), a fina
 
 from __future__ import annotations
 
+import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-ALIASES = {"test_accuracy": "test_acc", "train_accuracy": "train_acc"}
-DERIVED = {"depth": lambda c: len(c["hidden"]), "width": lambda c: max(c["hidden"], default=0)}
-RUN_FIELDS = ("status", "seconds", "key")
-METRICS = ("test_acc", "train_acc", "test_loss", "train_loss", "epoch")  # every run's final metrics
+from .fields import ALIASES, DERIVED, RUN_FIELDS
+from .fields import check_fields as check_fields  # the names were defined here first
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,6 @@ class SweepRecord:
     @property
     def history(self) -> dict[str, Any] | None:
         """Per-epoch history (``epoch``, ``train_loss``, ``test_loss``, ``train_acc``, ``test_acc`` lists)."""
-        from .rows import decode_history
-
         return decode_history(self.history_blob)
 
     def run_config(self):
@@ -57,21 +55,8 @@ class SweepRecord:
         return self.metrics.get(name)
 
 
-def known_field(name: str, records: list[SweepRecord] = ()) -> bool:
-    """A name ``--by``/``--metric`` accept: known before anything runs, or a metric some record holds."""
-    from ..config import RunConfig
-
-    name = ALIASES.get(name, name)
-    return (name in RunConfig.model_fields or name in DERIVED or name in RUN_FIELDS or name in METRICS
-            or any(name in r.metrics for r in records))
-
-
-def check_fields(names: list[str] | tuple[str, ...]) -> None:
-    """Refuse a ``--by``/``--metric`` name no run can have -- before a sweep trains anything."""
-    for name in names:
-        if not known_field(name):
-            raise ValueError(f"unknown field {name!r}; allowed: RunConfig fields, depth, width, status, seconds, "
-                             "and the metrics test_acc, train_acc, test_loss, train_loss, epoch")
+def decode_history(blob: bytes | None) -> dict[str, Any] | None:
+    return None if blob is None else json.loads(zlib.decompress(blob))
 
 
 class SweepRecords(list):

@@ -46,7 +46,3 @@ def from_row(row: tuple, fields: Sequence[str] | None = None, history: bool = Tr
                        chunk_size=d["chunk_size"], finished=d["finished"], worker=d["worker"],
                        relulab_version=d["relulab_version"], torch_version=d["torch_version"],
                        history_blob=d["history"] if history else None)
-
-
-def decode_history(blob: bytes | None) -> dict[str, Any] | None:
-    return None if blob is None else json.loads(zlib.decompress(blob))

@@ -130,7 +130,7 @@ def summarize(records: Sequence[Any], *, by: Sequence[str] = (), metric: str = "
               success: float = 0.9, order: dict[str, Sequence[Any]] | None = None) -> list[GroupSummary]:
     """One :class:`GroupSummary` per combination of the ``by`` fields, in first-seen order -- or, with
     ``order`` (field -> values, e.g. a spec's grid), in that order, unlisted values last by name."""
-    from .records import ALIASES, known_field
+    from .fields import ALIASES, known_field
 
     metric = ALIASES.get(metric, metric)
     for name in (*by, metric):

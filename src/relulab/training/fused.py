@@ -101,7 +101,3 @@ def _sum_points(dz: Tensor) -> Tensor:
         return torch.bmm(dz.new_ones(dz.shape[0], 1, dz.shape[1]), dz).squeeze(-2)
     return dz.sum(-2)
 
-
-def fusable(acts: Sequence[Activation]) -> bool:
-    """The fused path needs a closed-form derivative and no learned activation parameters."""
-    return all(a.derivative is not None and not a.learnable for a in acts)

@@ -6,6 +6,10 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+STATUSES = ("completed", "diverged", "target_loss")  # how a run ended; an engine reports the index (its code)
+
 
 @dataclass(frozen=True)
 class EpochStats:
@@ -34,12 +38,15 @@ class History:
         self.train_acc.append(s.train_acc)
         self.test_acc.append(s.test_acc)
 
-    def extend(self, first_epoch: int, train_loss: list[float], test_loss: list[float],
-               train_acc: list[float | None], test_acc: list[float | None]) -> None:
-        """Whole columns at once, for epochs ``first_epoch, first_epoch + 1, …`` (as many appends)."""
-        self.epoch.extend(range(first_epoch, first_epoch + len(train_loss)))
-        for mine, new in ((self.train_loss, train_loss), (self.test_loss, test_loss),
-                          (self.train_acc, train_acc), (self.test_acc, test_acc)):
+    def extend(self, first_epoch: int, stats: np.ndarray, classification: bool, has_test: bool) -> None:
+        """An engine's stats rows ``(epochs, 4)`` (train loss, test loss, train acc, test acc; nan where
+        none) as epochs ``first_epoch, …`` (as many appends): accuracies None for regression, the test
+        accuracy None without test points."""
+        tl, vl, ta, va = np.asarray(stats, dtype=np.float64).reshape(-1, 4).T.tolist()
+        none = [None] * len(tl)
+        self.epoch.extend(range(first_epoch, first_epoch + len(tl)))
+        for mine, new in ((self.train_loss, tl), (self.test_loss, vl), (self.train_acc, ta if classification else none),
+                          (self.test_acc, va if classification and has_test else none)):
             mine.extend(new)
 
     def last(self) -> EpochStats:

@@ -42,10 +42,6 @@ class LearnedStack:
             self.learned.append(start.expand(e, 1, -1).clone().requires_grad_())
         self.extra = [a for a in self.learned if a is not None]
 
-    @staticmethod
-    def stackable(act: Activation) -> bool:
-        return not act.learnable or act.name in STACKED_FORMS
-
     @property
     def params(self) -> list[Tensor]:
         return [*self.weights, *self.biases, *self.extra]

@@ -95,7 +95,8 @@ class PerceptronTrainer(Resumable):
     def reached_target(self) -> bool:
         return False
 
-    def to_run(self, status: str = "completed", message: str = "") -> Run:
+    def to_run(self) -> Run:
         """The unit as a run whose config describes it (no hidden layer), so it loads back."""
         cfg = self.cfg.model_copy(update={"hidden": (), "activation": "identity", "init": "zero"})
-        return Run(cfg, self.model, self.data, self.history, status, message)
+        return Run.finished(cfg, self.model, self.data, self.history, 0, ("perceptron", "the playground's "
+                                                                                      "perceptron mode"))

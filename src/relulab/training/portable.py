@@ -25,7 +25,7 @@ from ..config import RunConfig, config_error_message
 from ..data import DATASETS, Dataset
 from .build import build_model, make_dataset
 from .history import History
-from .run import Run
+from .run import Run, load_run_dir
 
 FORMAT = "relulab-run"
 VERSION = 1
@@ -38,6 +38,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "config": run.config.model_dump(mode="json"),
         "state_dict": {k: v.detach().cpu().tolist() for k, v in run.model.state_dict().items()},
         "history": run.history.to_dict(), "status": run.status, "message": run.message,
+        "engine": run.engine, "engine_reason": run.engine_reason,
     }
     data = run.data
     if data.name not in DATASETS:
@@ -90,7 +91,8 @@ def run_from_dict(d: Any) -> Run:
         history = History.from_dict(hist) if hist.get("epoch") else History()
     except TypeError as e:
         raise ValueError(f"the run's history is malformed: {e}") from None
-    return Run(cfg, model, data, history, str(d.get("status", "completed")), str(d.get("message", "")))
+    return Run(cfg, model, data, history, str(d.get("status", "completed")), str(d.get("message", "")),
+               str(d.get("engine", "")), str(d.get("engine_reason", "")))
 
 
 def save_run_json(run: Run, path: str | Path) -> Path:
@@ -107,3 +109,9 @@ def load_run_json(path: str | Path) -> Run:
     except json.JSONDecodeError as e:
         raise ValueError(f"{str(p)!r} is not JSON: {e}") from None
     return run_from_dict(d)
+
+
+def load_run(directory: str | Path) -> Run:
+    """A run saved by :meth:`Run.save` (a directory) or as one JSON file (also the playground's export)."""
+    d = Path(directory)
+    return load_run_json(d) if d.is_file() and d.suffix == ".json" else load_run_dir(d)

@@ -22,7 +22,16 @@ from ..config import RunConfig
 from ..data import Dataset, load_csv, save_csv
 from ..objectives import LOSSES
 from .build import build_model, make_dataset
-from .history import History
+from .history import STATUSES, History
+
+
+class TrainingDiverged(ValueError):
+    """The loss became NaN or infinite."""
+
+
+def divergence_message(cfg: RunConfig, epoch: int, train_loss: float) -> str:
+    return (f"training diverged at epoch {epoch}: train loss is {train_loss}; lower the learning rate "
+            f"(lr={cfg.lr}) or the regularization rate (reg_rate={cfg.reg_rate})")
 
 
 @dataclass
@@ -33,6 +42,18 @@ class Run:
     history: History
     status: str = "completed"  # completed | target_loss | diverged
     message: str = ""
+    engine: str = ""  # which engine trained it (relulab.training.engines) ...
+    engine_reason: str = ""  # ... and why that one
+
+    @classmethod
+    def finished(cls, cfg: RunConfig, model: nn.Module, data: Dataset, history: History, code: int,
+                 engine: tuple[str, str] = ("", "")) -> Run:
+        """THE place a run's status and message are made: from an engine's status code (an index of
+        :data:`~.history.STATUSES`) and the history's last epoch; ``engine``: (name, reason)."""
+        status, epoch, loss = STATUSES[code], history.epoch[-1], history.train_loss[-1]
+        message = (divergence_message(cfg, epoch, loss) if status == "diverged" else
+                   f"train loss reached {cfg.target_loss} at epoch {epoch}" if status == "target_loss" else "")
+        return cls(cfg, model, data, history, status, message, *engine)
 
     def logits(self, x_raw: Tensor) -> Tensor:
         """Network outputs before the loss's head, for raw coordinates ``(n, input_dim)``."""
@@ -60,7 +81,8 @@ class Run:
         tmp = Path(tempfile.mkdtemp(prefix=f".{d.name}.", suffix=".saving", dir=d.parent))
         try:
             self.config.save(tmp / "config.json")
-            payload = {"status": self.status, "message": self.message, **self.history.to_dict()}
+            payload = {"status": self.status, "message": self.message, "engine": self.engine,
+                       "engine_reason": self.engine_reason, **self.history.to_dict()}
             (tmp / "history.json").write_text(json.dumps(payload, default=_jsonable) + "\n")
             torch.save(self.model.state_dict(), tmp / "model.pt")
             if not _regenerable(self.data.name):  # uploaded / clicked points: keep them with the run
@@ -134,14 +156,9 @@ def _jsonable(x: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(x).__name__}")
 
 
-def load_run(directory: str | Path) -> Run:
-    """A run saved by :meth:`Run.save` (a directory: the data is regenerated from the config, the
-    weights loaded) or a run exported as one JSON file (the playground's "run (config + weights JSON)")."""
+def load_run_dir(directory: str | Path) -> Run:
+    """A run saved by :meth:`Run.save`: the data is regenerated from the config, the weights loaded."""
     d = Path(directory)
-    if d.is_file() and d.suffix == ".json":
-        from .portable import load_run_json
-
-        return load_run_json(d)
     for name in ("config.json", "model.pt"):
         if not (d / name).is_file():
             raise FileNotFoundError(f"not a run directory: {str(d)!r} has no {name} (expected config.json, "
@@ -170,6 +187,7 @@ def load_run(directory: str | Path) -> Run:
             raise ValueError(f"{str(d / 'history.json')!r} holds a JSON {type(hist).__name__}, not the "
                              "object relulab writes ({\"status\": ..., \"epoch\": [...], ...})")
     status, message = hist.pop("status", "completed"), hist.pop("message", "")
+    engine = (str(hist.pop("engine", "")), str(hist.pop("engine_reason", "")))
     try:
         history = History.from_dict(hist) if "epoch" in hist else History()
         series = [history.epoch, history.train_loss, history.test_loss, history.train_acc, history.test_acc]
@@ -178,4 +196,4 @@ def load_run(directory: str | Path) -> Run:
             raise ValueError("its series are not lists of one length")
     except (TypeError, ValueError) as e:
         raise ValueError(f"{str(d / 'history.json')!r} does not hold a relulab history: {e}") from None
-    return Run(cfg, model, data, history, status, message)
+    return Run(cfg, model, data, history, status, message, *engine)

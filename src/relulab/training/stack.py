@@ -1,22 +1,15 @@
-"""The stacked engine: E runs of one shape trained as ONE model of weight stacks ``(E, out, in)``.
+"""The torch stack: E runs of one shape trained as ONE model of weight stacks ``(E, out, in)``.
 
 The runs may differ in weight seed, data seed, learning rate, regularization rate and momentum. Weights
 are drawn at once (:func:`relulab.models.init_stack`, the numbers of E separate runs); per-model
-hyper-parameters are ``(E,)`` tensors broadcast over the stack; runs that share their data see it as
-``(n, in)`` (the first layer is one matmul over ``W1.reshape(E*h, in)``), runs with their own data
-as ``(E, n, in)``. Every operation acts on each model's slice alone, so the result equals E separate
-runs (the tests check it to 1e-12 in float64), and a model that diverges cannot disturb the others:
-it is marked diverged at that epoch with the message a lone run gives, its weights kept as they were
-then, and the rest train on.
-
-The stack's arithmetic: nets up to 8 units wide with the model axis last (:mod:`.narrow`), wider ones
-with batched matmuls (:class:`~.fused.FusedNet`), nets with learned activation parameters (PReLU)
-and nets whose activations learn parameters (PReLU) or have no closed-form derivative (GELU, SiLU,
-...) through autograd (:mod:`.learned`).
-
-Each batch is one :class:`~relulab.training.step.Update` (the step ``Trainer`` uses) on the stack;
-each epoch one forward pass over train and test points together gives every model's metrics
-(:func:`~relulab.training.step.metrics_from_logits`).
+hyper-parameters are ``(E,)`` tensors; runs that share their data see it as ``(n, in)``, runs with
+their own as ``(E, n, in)``. Every operation acts on each model's slice alone, so the result equals E
+separate runs (tested to 1e-12 in float64), and a model that diverges is marked so at that epoch, its
+weights kept as they were then, while the rest train on. The layout (:func:`~.engines.choose_engine`):
+``stack-narrow``, model axis last (:mod:`.narrow`); ``stack-batched``, batched matmuls
+(:class:`~.fused.FusedNet`); ``stack-learned``, autograd for learned or non-closed-form activations
+(:mod:`.learned`). Each batch is one :class:`~.step.Update`, each epoch one forward pass over train
+and test points together.
 """
 
 from __future__ import annotations
@@ -33,13 +26,12 @@ from ..models import MLP, init_stack
 from ..models.stacked import unstack
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .build import DTYPES
-from .fused import FusedNet, fusable
-from .history import History
+from .fused import FusedNet
+from .history import STATUSES, History
 from .learned import LearnedStack
-from .loop import encode
-from .narrow import MAX_WIDTH, NarrowStack
+from .narrow import NarrowStack
 from .run import Run
-from .step import Update, divergence_message, metrics_from_logits
+from .step import Update, encode, metrics_from_logits
 
 StackNet = FusedNet | NarrowStack | LearnedStack  # forward/gradients/logits/inputs/model_first, one layout each
 
@@ -65,9 +57,10 @@ def _labels(datas: Sequence[Dataset], split: str, axis: int) -> Tensor:
     return ys[0] if axis == 0 else torch.stack(ys)
 
 
-def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
-                on_epoch: Callable[[float], None] | None = None) -> list[Run]:
-    """Train ``cfgs`` (one stack key, :func:`~.stacked.stackable`) on ``datas`` (one per config) as one stack."""
+def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_epoch: Callable[[float], None] | None,
+                engine: tuple[str, str]) -> list[Run]:
+    """Train ``cfgs`` (one stack key) on ``datas`` (one per config) as one stack; ``engine``: the layout's
+    name (``stack-narrow``, ``stack-batched``, ``stack-learned``) and the reason it was chosen."""
     cfg, data = cfgs[0], datas[0]
     dtype, loss = DTYPES[cfg.dtype], LOSSES.get(cfg.loss)
     classification, k = data.problem == "classification", data.num_classes
@@ -81,9 +74,8 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
     weights, biases = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
     resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
     pairs = list(zip(acts, resolved, strict=True))
-    learned = not fusable(acts)  # a learned parameter (PReLU) or no closed-form derivative (GELU): autograd
-    narrow = max(widths) <= MAX_WIDTH and not learned
-    net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if learned
+    narrow = engine[0] == "stack-narrow"
+    net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if engine[0] == "stack-learned"
                      else NarrowStack.from_model_first(weights, biases, pairs) if narrow
                      else FusedNet(weights, biases, pairs))
     x_tr, x_all = net.inputs(x_tr), net.inputs(torch.cat([x_tr, x_te], dim=axis))  # one pass evaluates both
@@ -104,7 +96,7 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
         return torch.stack([rows[0][0], rows[1][0], rows[0][1], rows[1][1]])
 
     records = [evaluate()]
-    stopped: dict[int, tuple[int, str, list[Tensor]]] = {}  # model -> (epoch, message, weights then)
+    stopped: dict[int, tuple[int, list[Tensor]]] = {}  # model -> (epoch, weights then)
     batch = cfg.batch_size
     for epoch in range(1, cfg.epochs + 1):
         for start in range(0, n_tr, batch):
@@ -115,31 +107,29 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset],
         if bad.any():
             for e in bad.nonzero().flatten().tolist():
                 if e not in stopped:
-                    msg = divergence_message(cfgs[e], epoch, float(records[-1][0, e]))
-                    stopped[e] = (epoch, msg, [p[e].clone() for p in net.model_first()])
+                    stopped[e] = (epoch, [p[e].clone() for p in net.model_first()])
         if on_epoch is not None:
             on_epoch(1.0)
-    return _runs(cfgs, datas, net.model_first(), torch.stack(records), stopped, classification, n_te > 0)
+    return _runs(cfgs, datas, net.model_first(), torch.stack(records), stopped, classification, n_te > 0, engine)
 
 
 def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], params: list[Tensor], records: Tensor,
-          stopped: dict[int, tuple[int, str, list[Tensor]]], classification: bool, has_test: bool) -> list[Run]:
+          stopped: dict[int, tuple[int, list[Tensor]]], classification: bool, has_test: bool,
+          engine: tuple[str, str]) -> list[Run]:
     """One :class:`Run` per model from the stack's parameters (weights, biases, then learned activation
     parameters, ``(E, …)``) and its ``(epochs + 1, 4, E)`` metrics."""
     cfg = cfgs[0]
-    per_model_rows = records.permute(2, 1, 0).tolist()  # [E][4][epochs + 1], one conversion for all
+    per_model_rows = records.permute(2, 0, 1).to(torch.float64).numpy()  # (E, epochs + 1, 4)
     names, dtype, half = cfg.layer_activations(), DTYPES[cfg.dtype], len(cfg.hidden) + 1
     dummy = torch.Generator()
     runs = []
     for e, (c, data) in enumerate(zip(cfgs, datas, strict=True)):
-        last, status, message, mine, i = cfg.epochs, "completed", "", params, e
+        last, code, mine, i = cfg.epochs, 0, params, e
         if e in stopped:
-            last, message, snapshot = stopped[e]
-            status, mine, i = "diverged", [p.unsqueeze(0) for p in snapshot], 0
-        rows = [r[: last + 1] for r in per_model_rows[e]]
-        nothing = [None] * (last + 1)
-        history = History(list(range(last + 1)), rows[0], rows[1], rows[2] if classification else nothing,
-                          rows[3] if classification and has_test else nothing)
+            last, snapshot = stopped[e]
+            code, mine, i = STATUSES.index("diverged"), [p.unsqueeze(0) for p in snapshot], 0
+        history = History()
+        history.extend(0, per_model_rows[e, :last + 1], classification, has_test)
         model = MLP(params[0].shape[-1], c.hidden, params[half - 1].shape[-2], names,
                     activation_params=c.activation_params, init="zero", generator=dummy, dtype=dtype)
         unstack(model, mine[:half], mine[half:2 * half], i)
@@ -147,5 +137,5 @@ def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], params: list[Tens
             learned = [p for m in model.activations for p in m.parameters()]  # PReLU slopes, (units,) each
             for p, a in zip(learned, mine[2 * half:], strict=True):
                 p.copy_(a[i].reshape(-1))
-        runs.append(Run(c, model, data, history, status, message))
+        runs.append(Run.finished(c, model, data, history, code, engine))
     return runs

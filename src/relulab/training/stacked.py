@@ -1,124 +1,121 @@
-"""Many runs at once: group runs that may share one stack, and train each group with the best engine.
-
-Runs may share a stack (:func:`stack_key`) when they differ only in weight seed, data seed, learning
-rate, regularization rate or momentum; everything that changes shapes or semantics (data set, widths,
-activations, batch size, epochs, features, points, loss, optimizer, regularization kind, dtype, ...)
-is part of the key.
+"""Many runs at once: :func:`train_group` trains runs that share a :func:`stack_key` on the engine
+:func:`~.engines.choose_engine` picks (the lanes kernel, a torch stack, or one after another);
+:func:`train_many` groups any configs first. Runs may share a stack when they differ only in weight
+seed, data seed, learning rate, regularization rate or momentum.
 
 >>> from relulab.config import RunConfig
 >>> base = RunConfig(dataset="xor", hidden=(3,), epochs=2, n_points=40)
 >>> cfgs = [base.model_copy(update={"weight_seed": s, "lr": lr}) for s, lr in ((0, 0.03), (1, 0.1))]
 >>> stack_key(cfgs[0]) == stack_key(cfgs[1])
 True
->>> [(r.config.lr, r.status, len(r.history.epoch)) for r in train_group(cfgs)]
-[(0.03, 'completed', 3), (0.1, 'completed', 3)]
+>>> [(r.config.lr, r.status, len(r.history.epoch), r.engine) for r in train_group(cfgs)]
+[(0.03, 'completed', 3, 'compiled-lanes'), (0.1, 'completed', 3, 'compiled-lanes')]
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from ..activations import get_activation
+import numpy as np
+import torch
+
 from ..config import RunConfig
 from ..data import Dataset
+from ..models import MLP, init_stack
 from .build import make_dataset
-from .compiled import group_unsupported
-from .fused import fusable
-from .learned import LearnedStack
+from .engines import PER_MODEL, Choice, choose_engine, lanes_unsupported, stack_key, widths
+from .history import History
 from .loop import train
 from .run import Run
 from .stack import train_stack
 
 OnEpoch = Callable[[float], None]
-GroupEngine = Callable[[list[RunConfig], list[Dataset], OnEpoch | None], list[Run]]
-
-PER_MODEL = ("weight_seed", "data_seed", "lr", "reg_rate", "momentum")  # may differ inside one stack
-
-
-def _hashable(v: Any) -> Any:
-    if isinstance(v, dict):
-        return tuple(sorted((k, _hashable(x)) for k, x in v.items()))
-    if isinstance(v, list | tuple):
-        return tuple(_hashable(x) for x in v)
-    return v
-
-
-def stack_key(cfg: RunConfig) -> tuple:
-    """A hashable key: configs with equal keys may be trained as one stack (:func:`train_group`)."""
-    return _hashable(cfg.model_dump(exclude=set(PER_MODEL)))
+GroupEngine = Callable[[list[RunConfig], list[Dataset], OnEpoch | None, Choice], list[Run]]
+DATA_FIELDS = ("dataset", "n_points", "noise", "train_ratio", "features", "data_seed", "formula")
+_NO_DRAWS = torch.Generator()  # init 'zero' draws nothing
 
 
 def _datasets(cfgs: Sequence[RunConfig]) -> list[Dataset]:
-    """One data set per config; configs with the same data seed share the very same object."""
-    made: dict[str, Dataset] = {}
-    for c in cfgs:
-        if c.data_seed not in made:
-            made[c.data_seed] = make_dataset(c)
-    return [made[c.data_seed] for c in cfgs]
+    """One data set per config; configs with the same data share the very same object."""
+    made: dict[tuple, Dataset] = {}
+    keys = [tuple(repr(getattr(c, f)) for f in DATA_FIELDS) for c in cfgs]
+    for c, k in zip(cfgs, keys, strict=True):
+        if k not in made:
+            made[k] = make_dataset(c)
+    return [made[k] for k in keys]
 
 
-def _same_shapes(datas: Sequence[Dataset]) -> bool:
-    first = datas[0]
-    return all(d.x_train.shape == first.x_train.shape and d.x_test.shape == first.x_test.shape
-               and d.y_train.dtype == first.y_train.dtype for d in datas)
-
-
-def _stacked_activations(cfg: RunConfig) -> bool:
-    acts = [get_activation(a) for a in cfg.layer_activations()]
-    if fusable(acts):
-        return True  # engine "fused" asks for closed forms only, as a lone run does
-    return cfg.engine == "auto" and all(fusable([a]) or LearnedStack.stackable(a) for a in acts)
-
-
-def stackable(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None) -> bool:
-    """One stack key, activations the stacked engine computes in closed form (or learns per model and
-    unit, as PReLU), no early stop, no per-run shuffling, not forced onto autograd (and, when given,
-    data sets of one shape)."""
-    first = cfgs[0]
-    key = stack_key(first)
-    return (all(stack_key(c) == key for c in cfgs) and first.target_loss is None and not first.shuffle
-            and first.engine != "autograd" and _stacked_activations(first)
-            and (datas is None or _same_shapes(datas)))
-
-
-def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None) -> list[Run]:
+def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, _: Choice) -> list[Run]:
     """One run after another; progress in epochs of the group (each run is 1/E of it)."""
     runs, share = [], 1.0 / len(cfgs)
     for c, d in zip(cfgs, datas, strict=True):
-        step = None if on_epoch is None else (lambda tr, s: on_epoch(share))
-        run = train(c, data=d, on_step=step)
+        step = None if on_epoch is None else (lambda k, s: on_epoch(share * k))
+        run = train(c, data=d, on_progress=step)
         if on_epoch is not None and len(run.history.epoch) - 1 < c.epochs:  # stopped early: the rest at once
             on_epoch(share * (c.epochs - (len(run.history.epoch) - 1)))
         runs.append(run)
     return runs
 
 
-def _compiled(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None) -> list[Run]:
-    from .compiled.many import train_models  # numba loads only when a compiled group trains
+def _lanes(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, engine: Choice) -> list[Run]:
+    """The compiled lanes kernel: the configs' weights, hyper-parameters and data as arrays, in one call."""
+    from .compiled.engine import Layout, data_arrays, hyper_row, modes_row, train_lanes  # numba loads here
 
-    return train_models(cfgs, datas, on_epoch=on_epoch)
+    first, d0 = cfgs[0], datas[0]
+    classification, shape = d0.problem == "classification", widths(first, d0)
+    lay = Layout.of(first, shape, classification, max(d.num_classes for d in datas))
+    P = np.empty((len(cfgs), lay.size))
+    for init in dict.fromkeys(c.init for c in cfgs):  # the weights build_model draws (init_stack)
+        rows = [e for e, c in enumerate(cfgs) if c.init == init]
+        ws, bs = init_stack(shape, first.layer_activations(), first.activation_params, init,
+                            [cfgs[e].weight_seed for e in rows])
+        for k in range(len(ws)):
+            P[rows, lay.woff[k]:lay.boff[k]] = ws[k].reshape(len(rows), -1).numpy()
+            P[rows, lay.boff[k]:lay.boff[k] + lay.widths[k + 1]] = bs[k].numpy()
+    distinct = list({id(d): d for d in datas}.values())
+    index = {id(d): i for i, d in enumerate(distinct)}
+    sets = [data_arrays(d, first.loss) for d in distinct]
+    out = train_lanes(lay, P, np.array([hyper_row(c) for c in cfgs]),
+                      np.array([modes_row(c) for c in cfgs], dtype=np.int64), sets, [index[id(d)] for d in datas],
+                      first.epochs, on_epoch)
+    runs = []
+    for c, d, (flat, stats, code) in zip(cfgs, datas, out, strict=True):
+        model = MLP(shape[0], c.hidden, shape[-1], first.layer_activations(), activation_params=c.activation_params,
+                    init="zero", generator=_NO_DRAWS)
+        with torch.no_grad():
+            for p, src in zip(model.parameters(), lay.views(flat), strict=True):
+                p.copy_(torch.from_numpy(src))
+        history = History()
+        history.extend(0, stats, classification, len(d.x_test) > 0)
+        runs.append(Run.finished(c, model, d, history, code, engine))
+    return runs
 
 
-GROUP_ENGINES: dict[str, GroupEngine] = {"compiled": _compiled, "stacked": train_stack, "sequential": _sequential}
+def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None, *,
+                 on_epoch: OnEpoch | None = None) -> list[Run]:
+    """Train every config on the compiled lanes kernel, all at once (they may differ in more than a
+    stack key: optimizer, penalty, batch size, target, init, data). ``datas``: one per config
+    (default: each config's own, built once per distinct data)."""
+    if not cfgs:
+        return []
+    if datas is not None and len(datas) != len(cfgs):
+        raise ValueError(f"one data set per config: got {len(datas)} for {len(cfgs)} configs")
+    datas = list(datas) if datas is not None else _datasets(cfgs)
+    if (why := lanes_unsupported(cfgs, datas, auto=False)) is not None:
+        raise ValueError(f"the compiled engine cannot train these runs together: {why}")
+    return _lanes(list(cfgs), datas, on_epoch, Choice("compiled-lanes", "asked for (train_models)"))
 
 
-def choose_engine(cfgs: Sequence[RunConfig], datas: Sequence[Dataset]) -> str:
-    """The engine for one group: the single place where a group's engine is picked."""
-    if len(cfgs) == 1:
-        return "sequential"  # one run alone: train() picks its own engine (the single-run loop is faster)
-    if group_unsupported(cfgs, datas) is None:
-        return "compiled"
-    return "stacked" if stackable(cfgs, datas) else "sequential"
+GROUP_ENGINES: dict[str, GroupEngine] = {"compiled-lanes": _lanes, "stack-narrow": train_stack,
+                                         "stack-batched": train_stack, "stack-learned": train_stack}
 
 
 def train_group(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -> list[Run]:
     """Train configs that share one :func:`stack_key`; one :class:`Run` per config, in order.
 
-    Each run has its ``history``, ``metrics()`` and status ``completed`` / ``diverged`` (or
-    ``target_loss``): the numbers of ``train(cfg)`` alone. A stack when the group allows one, else one
-    run after another. ``on_epoch(k)`` reports progress in epochs of the whole group (``k`` may be a
-    fraction; the calls add up to the group's epochs).
+    Each run has its ``history``, ``metrics()``, status ``completed`` / ``diverged`` (or ``target_loss``)
+    and ``engine``: the numbers of ``train(cfg)`` alone. ``on_epoch(k)`` reports progress in epochs of
+    the whole group (``k`` may be a fraction; the calls add up to the group's epochs).
     """
     cfgs = list(cfgs)
     if not cfgs:
@@ -128,7 +125,8 @@ def train_group(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -
         raise ValueError(f"train_group needs configs that share one stack_key; got {len(keys)} groups "
                          f"(they may differ only in {', '.join(PER_MODEL)})")
     datas = _datasets(cfgs)
-    return GROUP_ENGINES[choose_engine(cfgs, datas)](cfgs, datas, on_epoch)
+    choice = choose_engine(cfgs, datas)
+    return GROUP_ENGINES.get(choice.name, _sequential)(cfgs, datas, on_epoch, choice)
 
 
 def train_many(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -> list[Run]:

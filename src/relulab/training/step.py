@@ -1,16 +1,7 @@
-r"""The one update step and the one evaluation that :class:`~relulab.training.Trainer` and the stacked
-trainer share.
-
-:class:`Update` does one batch: gradients (fused or autograd, from a function it is given), the
-optimizer's step, the weight penalty with the playground's semantics (weights only, from the weights
-before the step), L1's freezing of weights that reached zero. When the optimizer declares
-``plain_gradient`` and the regularizer does not clip at zero, the step is fused: summed gradients
-scaled by ``lr / n`` in one call and the penalty taken from the weights before the step without a
-copy -- which is TensorFlow Playground's ``updateWeights`` exactly.
-
-Per-model hyper-parameters: ``lr``, ``reg_rate`` and ``momentum`` are floats for one model, or
-tensors of shape ``(E,)`` for a stack whose parameters are ``(E, ...)``; they are broadcast over each
-parameter's remaining axes.
+r"""The torch side's one update step (:class:`Update`) and one evaluation, shared by the single torch run
+(:mod:`.single`) and the torch stack (:mod:`.stack`). Per-model hyper-parameters: ``lr``, ``reg_rate``
+and ``momentum`` are floats for one model, or ``(E,)`` tensors for a stack whose parameters are
+``(E, ...)``, broadcast over each parameter's remaining axes.
 """
 
 from __future__ import annotations
@@ -20,20 +11,21 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import Tensor
 
-from ..config import RunConfig
+from ..data import Dataset
 from ..objectives import Loss, Regularizer, apply_penalty
 from ..objectives.optimizers import Optimizer, OptimizerState, Scalar, add_scaled
 
 GradFn = Callable[[Tensor, Tensor, bool], Sequence[Tensor]]  # (x, t, mean) -> one gradient per parameter
 
 
-class TrainingDiverged(ValueError):
-    """The loss became NaN or infinite."""
+def encode(data: Dataset, loss: Loss, dtype: torch.dtype) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """What an engine feeds the network: train inputs and targets, test inputs and targets."""
+    def cast(y: Tensor) -> Tensor:
+        return y.to(dtype) if y.is_floating_point() else y
 
-
-def divergence_message(cfg: RunConfig, epoch: int, train_loss: float) -> str:
-    return (f"training diverged at epoch {epoch}: train loss is {train_loss}; lower the learning rate "
-            f"(lr={cfg.lr}) or the regularization rate (reg_rate={cfg.reg_rate})")
+    k = data.num_classes
+    return (data.train_inputs.to(dtype), loss.targets(cast(data.y_train), k),
+            data.test_inputs.to(dtype), loss.targets(cast(data.y_test), k))
 
 
 def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
@@ -45,7 +37,15 @@ def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
 
 
 class Update:
-    """One optimizer step per call on ``params`` (``weights``, the penalised ones, are among them)."""
+    r"""One optimizer step per call on ``params`` (``weights``, the penalised ones, are among them): the
+    torch side's one update step (the compiled side's is :func:`relulab.training.compiled.lanes.update`).
+
+    - fused (plain SGD, no penalty or L2): ``w ← w + (−lr/n)·Σ_batch g − (lr·rate)·w_old``, biases
+      without the penalty (TensorFlow Playground's ``updateWeights``);
+    - otherwise: the optimizer's step on the mean gradient (SGD ``p ← p − lr·g``; momentum ``v ← μ·v + g``,
+      ``p ← p − lr·v``; Adam), then ``w ← w − (lr·rate)·R'(w_old)``; L1 sets a weight that crosses zero
+      to 0 and keeps it there (``dead``).
+    """
 
     def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, *,
                  optimizer: Optimizer, reg: Regularizer, lr: Scalar, reg_rate: Scalar, momentum: Scalar,

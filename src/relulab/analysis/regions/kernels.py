@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ...training.compiled import notice as _notice  # noqa: F401  (says so on a terminal when it compiles)
+from ...training import notice as _notice  # noqa: F401  (says so on a terminal when it compiles)
 
 
 @njit(cache=True)

@@ -1,34 +1,38 @@
-"""The bridge between torch and the compiled kernels: network layouts, data arrays, one Trainer's engine.
+"""The compiled engines on arrays: a network's :class:`Layout`, one run (:class:`CompiledRun`, the loop of
+:mod:`.loops`) and many models at once (:func:`train_lanes`, the lanes kernel of :mod:`.lanes`).
 
-A compiled run keeps its model a torch ``MLP``: before each call the weights are read from the
-model's parameters (so edits from the playground page are seen) and written back after it.
+Both return stats rows ``(epochs, 4)`` (train loss, test loss, train acc, test acc) and a status code
+(:data:`~relulab.training.history.STATUSES`); :meth:`relulab.training.run.Run.finished` makes the runs.
+A single run keeps its model a torch ``MLP``: before each call the weights are read from the model's
+parameters (so edits from the playground page are seen) and written back after it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 import torch
+from torch import Tensor, nn
 
 from ...activations import get_activation
 from ...config import RunConfig
-from ..history import EpochStats
-from ..step import divergence_message
-from . import ACTIVATION_KERNELS, LOSS_KERNELS, PENALTIES, loops
-from . import notice as _notice  # noqa: F401  (says so on a terminal when the kernels compile)
+from ...data import Dataset
+from ...objectives import LOSSES
+from .. import notice as _notice  # noqa: F401  (says so on a terminal when the kernels compile)
+from ..step import encode
+from . import kernels as K
+from .lanes import train_blocks
+from .loops import train_run
 
-if TYPE_CHECKING:
-    from torch import nn
-
-    from ..loop import Trainer
-
-SIGN, ARGMAX_PM1, ARGMAX, NO_ACCURACY = 0, 1, 2, 3  # kernels' decision modes
-FUSED_SGD, SGD, MOMENTUM = 0, 1, 2  # kernels' optimizer paths
-RUNNING, DIVERGED, TARGET = 0, 1, 2  # how a kernel call ended
-WORK_PER_CALL = 3e7  # multiply-adds per kernel call (about 0.1 s): Ctrl-C and progress stay responsive
+WORK_PER_CALL = 3e7  # multiply-adds per single-run kernel call (about 0.1 s): Ctrl-C and progress respond
+LANES = 64  # models per block of the lanes kernel (at most)
+LANE_WORK_PER_CALL = 2e8  # lane multiply-adds per lanes kernel call (about 0.1 s)
+PADDING = 3  # the status of a lane that pads the last block
+Arrays = tuple[np.ndarray, ...]  # (X, T, Y, Xt, Tt, Yt)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Layout:
     mode: int
 
     @classmethod
-    def of(cls, cfg: RunConfig, widths: tuple[int, ...], classification: bool, num_classes: int) -> Layout:
+    def of(cls, cfg: RunConfig, widths: Sequence[int], classification: bool, num_classes: int) -> Layout:
         woff, boff, at = [], [], 0
         for a, b in zip(widths[:-1], widths[1:], strict=True):
             woff.append(at)
@@ -55,19 +59,22 @@ class Layout:
             acts, ap = [], []
             for name in cfg.layer_activations():
                 spec = get_activation(name)
-                kid, pnames = ACTIVATION_KERNELS[spec.name]
                 p = spec.resolve(**{k: v for k, v in cfg.activation_params.items() if k in spec.params})
-                acts.append(kid)
-                ap.append([float(p[k]) for k in pnames] + [0.0] * (2 - len(pnames)))
-        mode = (NO_ACCURACY if not classification else SIGN if cfg.loss != "cross_entropy"
-                else ARGMAX_PM1 if num_classes == 2 else ARGMAX)
+                acts.append(K.ACTIVATION_IDS[spec.name])
+                ap.append([float(p[k]) for k in K.ACTIVATIONS[spec.name]] + [0.0] * (2 - len(K.ACTIVATIONS[spec.name])))
+        mode = (K.NO_ACCURACY if not classification else K.SIGN if cfg.loss != "cross_entropy"
+                else K.ARGMAX_PM1 if num_classes == 2 else K.ARGMAX)
         return cls(np.array(widths, dtype=np.int64), np.array(woff, dtype=np.int64), np.array(boff, dtype=np.int64),
                    np.array(acts, dtype=np.int64), np.array(ap, dtype=np.float64),
-                   LOSS_KERNELS[(cfg.loss, classification)], mode)
+                   K.LOSS_IDS[(cfg.loss, classification)], mode)
 
     @property
     def size(self) -> int:
         return int(self.boff[-1] + self.widths[-1])
+
+    @property
+    def net(self) -> tuple[np.ndarray, ...]:
+        return self.woff, self.boff, self.widths, self.acts, self.ap
 
     def views(self, flat: np.ndarray) -> list[np.ndarray]:
         """``[W_0, b_0, W_1, ...]`` as views of a flat parameter array."""
@@ -78,17 +85,16 @@ class Layout:
         return out
 
 
-def model_views(model: nn.Module) -> list[np.ndarray]:
-    """The model's parameters as numpy arrays sharing their memory: ``[W_0, b_0, W_1, ...]``."""
-    return [t.detach().numpy() for lin in model.linears for t in (lin.weight, lin.bias)]
-
-
-def split_arrays(x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inputs ``(n, F)``, targets ``(n, cols)`` (class indices as floats) and labels ``(n,)``, float64."""
-    n = x.shape[0]
-    t2 = t.reshape(n, -1).to(torch.float64)
-    return (np.ascontiguousarray(x.to(torch.float64).numpy()), np.ascontiguousarray(t2.numpy()),
-            np.ascontiguousarray(y.reshape(n).to(torch.float64).numpy()))
+def data_arrays(data: Dataset, loss_name: str) -> Arrays:
+    """``(X, T, Y, Xt, Tt, Yt)``, float64: inputs ``(n, F)``, targets ``(n, cols)`` (class indices as
+    floats), labels ``(n,)``, for the train and the test points."""
+    enc = encode(data, LOSSES.get(loss_name), torch.float64)
+    out: list[np.ndarray] = []
+    for x, t, y in ((enc[0], enc[1], data.y_train), (enc[2], enc[3], data.y_test)):
+        n = x.shape[0]
+        out += [np.ascontiguousarray(a.reshape(n, -1).to(torch.float64).numpy()) for a in (x, t)]
+        out.append(np.ascontiguousarray(y.reshape(n).to(torch.float64).numpy()))
+    return tuple(out)
 
 
 def hyper_row(cfg: RunConfig) -> list[float]:
@@ -97,88 +103,135 @@ def hyper_row(cfg: RunConfig) -> list[float]:
 
 def modes_row(cfg: RunConfig) -> list[int]:
     fused = cfg.optimizer == "sgd" and cfg.regularization in ("none", "l2")
-    opt = FUSED_SGD if fused else MOMENTUM if cfg.optimizer == "momentum" else SGD
-    return [opt, PENALTIES[cfg.regularization], cfg.batch_size]
+    opt = K.FUSED_SGD if fused else K.MOMENTUM if cfg.optimizer == "momentum" else K.SGD
+    return [opt, K.PENALTY_IDS[cfg.regularization], cfg.batch_size]
 
 
-def stat_columns(stats: np.ndarray, classification: bool, n_test: int) -> tuple[list, list, list, list]:
-    """A kernel's ``(epochs, 4)`` stats as History's columns: accuracies None for regression, and the test
-    accuracy None when there are no test points (the kernel writes nan there)."""
-    tl, vl, ta, va = stats.T.tolist()
-    none = [None] * len(tl)
-    return tl, vl, ta if classification else none, va if classification and n_test > 0 else none
+class CompiledRun:
+    """One run on the single-run loop: flat weights ``P``, momentum ``V``, L1's dead links ``D``; the
+    model's parameters are read before and written after every call."""
 
+    def __init__(self, cfg: RunConfig, model: nn.Module, data: Dataset, shuffler: torch.Generator | None) -> None:
+        self.model, self.shuffler = model, shuffler
+        self.layout = lay = Layout.of(cfg, model.widths, data.problem == "classification", data.num_classes)
+        self.arrays = data_arrays(data, cfg.loss)
+        self.hyper, self.modes = np.array(hyper_row(cfg)), np.array(modes_row(cfg), dtype=np.int64)
+        self.P, self.V, self.D = np.empty(lay.size), np.zeros(lay.size), np.zeros(lay.size, dtype=np.uint8)
+        self.order = np.arange(len(self.arrays[0]), dtype=np.int64)
+        self.flat_views = lay.views(self.P)
+        self.dead = [torch.zeros(lin.weight.shape, dtype=torch.bool) for lin in model.linears]
+        work = max(1, len(self.order) * lay.size * 3)
+        self.chunk = 1 if shuffler is not None else max(1, int(WORK_PER_CALL // work))  # epochs per call
 
-def epoch_stats(epoch: int, row: np.ndarray, classification: bool, n_test: int) -> EpochStats:
-    return EpochStats(epoch, *(c[0] for c in stat_columns(row[None], classification, n_test)))
+    def _params(self) -> list[Tensor]:
+        return [t for lin in self.model.linears for t in (lin.weight, lin.bias)]
 
-
-class CompiledEngine:
-    """One Trainer's compiled engine: :meth:`step_epoch` trains an epoch in one kernel call."""
-
-    def __init__(self, trainer: Trainer) -> None:
-        cfg, data = trainer.cfg, trainer.data
-        self.layout = Layout.of(cfg, trainer.model.widths, trainer.classification, data.num_classes)
-        self.train = split_arrays(trainer.x_train, trainer.t_train, data.y_train)
-        self.test = split_arrays(trainer.x_test, trainer.t_test, data.y_test)
-        self.hyper = np.array(hyper_row(cfg)[:3] + [math.nan])  # train() checks the target itself
-        self.modes = np.array(modes_row(cfg), dtype=np.int64)
-        self.P = np.empty(self.layout.size)
-        self.V = np.zeros(self.layout.size)  # the momentum buffer
-        self.D = np.zeros(self.layout.size, dtype=np.uint8)
-        self.stats = np.empty((1, 4))
-        self.order = np.arange(len(self.train[0]), dtype=np.int64)
-        self.flat_views = self.layout.views(self.P)
-
-    def _load(self, trainer: Trainer) -> None:
+    def _load(self) -> None:
         """The model's weights (and L1's dead links) into the flat arrays: edits from the page count."""
-        for dst, src in zip(self.flat_views, model_views(trainer.model), strict=True):
-            dst[...] = src
-        if self.modes[1] == PENALTIES["l1"]:
-            for k, d in enumerate(trainer.dead):
-                self.D[self.layout.woff[k]:self.layout.boff[k]] = d.numpy().reshape(-1)
+        for flat, p in zip(self.flat_views, self._params(), strict=True):
+            flat[...] = p.detach().numpy()
+        for k, d in enumerate(self.dead if self.modes[1] == K.REG_L1 else ()):
+            self.D[self.layout.woff[k]:self.layout.boff[k]] = d.numpy().reshape(-1)
 
-    def _store(self, trainer: Trainer) -> None:
+    def _store(self) -> None:
         with torch.no_grad():  # in place, so that autograd's version counters see the change
-            for src, p in zip(self.flat_views, trainer.model.parameters(), strict=True):
-                p.copy_(torch.from_numpy(src))
-        if self.modes[1] == PENALTIES["l1"]:
-            lay = self.layout
-            for k, d in enumerate(trainer.dead):
-                d.copy_(torch.from_numpy(self.D[lay.woff[k]:lay.boff[k]].reshape(d.shape) != 0))
+            for flat, p in zip(self.flat_views, self._params(), strict=True):
+                p.copy_(torch.from_numpy(flat))
+        for k, d in enumerate(self.dead if self.modes[1] == K.REG_L1 else ()):
+            d.copy_(torch.from_numpy(self.D[self.layout.woff[k]:self.layout.boff[k]].reshape(d.shape) != 0))
 
-    def _call(self, order: np.ndarray, hyper: np.ndarray, epochs: int, stats: np.ndarray) -> tuple[int, int]:
-        lay = self.layout
-        return loops.train_run(self.P, self.V, self.D, lay.woff, lay.boff, lay.widths, lay.acts, lay.ap,
-                               *self.train, *self.test, order, lay.loss, lay.mode, hyper, self.modes, epochs, stats)
+    def train(self, epochs: int, stop_at_target: bool) -> tuple[np.ndarray, int]:
+        """Up to ``epochs`` epochs in one kernel call: their stats rows and the status code."""
+        self._load()
+        order = self.order if self.shuffler is None else torch.randperm(len(self.order),
+                                                                        generator=self.shuffler).numpy()
+        stats = np.empty((epochs, 4))
+        hyper = self.hyper if stop_at_target else np.array([*self.hyper[:3], math.nan])
+        done, code = train_run(self.P, self.V, self.D, *self.layout.net, *self.arrays, order, self.layout.loss,
+                               self.layout.mode, hyper, self.modes, epochs, stats)
+        self._store()
+        return stats[:done], code
 
-    def step_epoch(self, trainer: Trainer) -> EpochStats:
-        self._load(trainer)
-        order = self.order
-        if trainer.cfg.shuffle:
-            order = torch.randperm(len(order), generator=trainer.shuffler).numpy()
-        self._call(order, self.hyper, 1, self.stats)
-        self._store(trainer)
-        return epoch_stats(trainer.epoch, self.stats[0], trainer.classification, len(self.test[0]))
+    def logits(self, x: Tensor) -> Tensor:
+        with torch.no_grad():
+            return self.model(x)
 
-    def run(self, trainer: Trainer) -> tuple[str, str]:
-        """The rest of ``cfg.epochs`` in a few kernel calls (for ``train`` with no callbacks and no
-        shuffling): the history grows as with :meth:`step_epoch`; returns ``train``'s (status, message)."""
-        cfg = trainer.cfg
-        hyper = np.array(hyper_row(cfg))  # with the target loss: the kernel stops where train() would
-        chunk = max(1, min(cfg.epochs, int(WORK_PER_CALL // max(1, len(self.order) * self.layout.size * 3))))
-        stats = np.empty((chunk, 4))
-        self._load(trainer)
-        left, status = cfg.epochs - trainer.epoch, RUNNING
-        while left > 0 and status == RUNNING:
-            done, status = self._call(self.order, hyper, min(chunk, left), stats)
-            trainer.history.extend(trainer.epoch + 1, *stat_columns(stats[:done], trainer.classification,
-                                                                    len(self.test[0])))
-            trainer.epoch += done
-            left -= done
-        self._store(trainer)
-        if status == DIVERGED:
-            return "diverged", divergence_message(cfg, trainer.epoch, trainer.history.train_loss[-1])
-        if status == TARGET:
-            return "target_loss", f"train loss reached {cfg.target_loss} at epoch {trainer.epoch}"
-        return "completed", ""
+
+def _lane_rows(arrays: list[np.ndarray]) -> np.ndarray:
+    """One array ``(points, cols)`` (or ``(points,)``) per lane as the lanes kernel reads them:
+    ``(cols, points * B)`` (or ``(points * B,)``), point ``i`` of lane ``l`` at column ``i * B + l``."""
+    a = np.stack(arrays, axis=-1)  # (points, [cols,] B)
+    if a.ndim == 2:
+        return np.ascontiguousarray(a.reshape(-1))
+    return np.ascontiguousarray(a.transpose(1, 0, 2).reshape(a.shape[1], -1))
+
+
+def _lanes(count: int) -> int:
+    """Lanes per block for ``count`` models: blocks of at most LANES, as many blocks as a multiple of the
+    cores (so that every core gets as much work), their lanes as even as can be."""
+    cores = max(1, numba.get_num_threads())
+    blocks = -(-count // LANES)
+    blocks = -(-blocks // cores) * cores
+    return -(-count // blocks)
+
+
+class _Part:
+    """Models that share batch size, optimizer path, penalty kind and number of points, in blocks of
+    ``B`` lanes (the last block padded with copies of its first model, which no one reads)."""
+
+    def __init__(self, idx: list[int], sets: Sequence[Arrays], set_of: Sequence[int], P: np.ndarray,
+                 hyper: np.ndarray, epochs: int) -> None:
+        self.idx, self.B = idx, _lanes(len(idx))
+        nblk = -(-len(idx) // self.B)
+        lanes = [[idx[k] if k < len(idx) else idx[b * self.B] for k in range(b * self.B, (b + 1) * self.B)]
+                 for b in range(nblk)]
+        self.P = np.ascontiguousarray(np.stack([P[row].T for row in lanes]))
+        self.V, self.Pf = np.zeros_like(self.P), np.zeros_like(self.P)
+        self.D = np.zeros(self.P.shape, dtype=np.uint8)
+        self.hyper = np.ascontiguousarray(np.stack([hyper[row].T for row in lanes]))
+        shared = len({set_of[e] for e in idx}) == 1
+        blocks = lanes[:1] if shared else lanes
+        self.data = [np.stack([_lane_rows([sets[set_of[e]][a] for e in row]) for row in blocks]) for a in range(6)]
+        self.set_of = np.zeros(nblk, dtype=np.int64) if shared else np.arange(nblk, dtype=np.int64)
+        self.stats = np.empty((nblk, self.B, epochs + 1, 4))
+        self.done = np.zeros((nblk, self.B), dtype=np.int64)
+        self.status = np.full((nblk, self.B), K.RUNNING, dtype=np.int64)
+        self.status[np.arange(nblk * self.B).reshape(nblk, self.B) >= len(idx)] = PADDING
+
+    def results(self) -> list[tuple[int, np.ndarray, np.ndarray, int]]:
+        """``(model index, flat weights, stats rows, status)`` of each model of the part."""
+        out = []
+        for k, e in enumerate(self.idx):
+            b, l = divmod(k, self.B)
+            st = int(self.status[b, l])
+            flat = (self.P if st == K.RUNNING else self.Pf)[b, :, l]
+            out.append((e, flat.copy(), self.stats[b, l, :self.done[b, l]], st))
+        return out
+
+
+def train_lanes(lay: Layout, P: np.ndarray, hyper: np.ndarray, modes: np.ndarray, sets: Sequence[Arrays],
+                set_of: Sequence[int], epochs: int, on_chunk: Callable[[int], None] | None = None
+                ) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """E models of one layout at once: initial weights ``P`` ``(E, size)``, ``hyper`` ``(E, 4)`` (lr,
+    momentum, reg rate, target loss), ``modes`` ``(E, 3)`` (optimizer path, penalty, batch size), model
+    ``e`` on the data arrays ``sets[set_of[e]]``. Per model: (final weights, stats rows from epoch 0,
+    status code). ``on_chunk(k)`` after every kernel call of ``k`` epochs."""
+    parts: dict[tuple, list[int]] = {}
+    for e, m in enumerate(modes.tolist()):
+        s = sets[set_of[e]]
+        parts.setdefault((*m, len(s[0]), len(s[3])), []).append(e)
+    blocks = [(_Part(idx, sets, set_of, P, hyper, epochs), key) for key, idx in parts.items()]
+    work = sum(p.P.shape[0] * p.B * max(1, key[3]) for p, key in blocks) * lay.size * 3
+    chunk = max(1, min(epochs, int(LANE_WORK_PER_CALL // work)))
+    for start in range(0, epochs, chunk):
+        k = min(chunk, epochs - start)
+        for part, (opt, reg, bs, _, _) in blocks:
+            train_blocks(part.P, part.V, part.D, part.Pf, *lay.net, *part.data, part.set_of, lay.loss, lay.mode,
+                         part.hyper, opt, reg, bs, k, start == 0, part.stats, part.done, part.status)
+        if on_chunk is not None:
+            on_chunk(k)
+    out: list = [None] * len(P)
+    for part, _ in blocks:
+        for e, flat, stats, status in part.results():
+            out[e] = (flat, stats, status)
+    return out

@@ -10,11 +10,7 @@ operation for operation (:mod:`relulab.training.fused`, :mod:`relulab.objectives
 - losses: ½(tanh z − t)² on ±1 labels (the playground's head), ½(z − t)², BCE as torch computes it
   (``(1 − t)z − log σ(z)``), cross-entropy through a max-shifted softmax; decisions by the sign of
   output 0 or the argmax;
-- ``opt == FUSED_SGD`` (plain SGD with no penalty or L2): gradients summed over the batch,
-  ``w ← w + (−lr/n)·Σg − (lr·l2)·w_old``, biases without the penalty;
-- otherwise: gradients averaged (``dz / n``), ``torch.optim.SGD``'s update (``buf ← μ·buf + g``,
-  ``p ← p − lr·buf`` with momentum), then the penalty ``w ← w − (lr·rate)·R'(w_old)``; L1 sets a
-  weight that crosses zero to 0 and freezes it (``D``, the playground's dead links).
+- the update step: :func:`.lanes.update` (its docstring), for one model and for many.
 
 The row functions (:mod:`.lane_ops`) compute exp, tanh, log, ... with :mod:`.vmath` (a few ulp from
 libm, vectorisable); the single-run loop (:mod:`.loops`, :mod:`.blocks`) and the many-model loop
@@ -24,15 +20,29 @@ the results against the torch engines to 1e-12.
 
 from __future__ import annotations
 
-# activation kernel ids (see relulab.training.compiled.ACTIVATION_KERNELS)
-IDENTITY, RELU, LEAKY_RELU, TANH, SIGMOID, ELU, SOFTPLUS, SOFTSIGN = 0, 1, 2, 3, 4, 5, 6, 7
-RELU6, HARDTANH, HARDSIGMOID, ABS, STEP = 8, 9, 10, 11, 12
-# loss kernel ids: the loss and its head
-MSE_TANH, MSE_LINEAR, BCE, CROSS_ENTROPY = 0, 1, 2, 3
+from ..history import STATUSES
+
+# THE kernel ids: a registry name's position here is its id (the engines and the kernels read only these).
+# activation name -> the registry parameters the kernel reads, in order
+ACTIVATIONS: dict[str, tuple[str, ...]] = {
+    "identity": (), "relu": (), "leaky_relu": ("negative_slope",), "tanh": (), "sigmoid": (), "elu": ("alpha",),
+    "softplus": ("beta",), "softsign": (), "relu6": (), "hardtanh": ("min_val", "max_val"), "hardsigmoid": (),
+    "abs": (), "step": (),
+}
+# (loss name, classification): the loss and its head
+LOSSES: tuple[tuple[str, bool], ...] = (("mse", True), ("mse", False), ("bce", True), ("cross_entropy", True))
+PENALTIES: tuple[str, ...] = ("none", "l1", "l2")  # regularizer names
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum")  # optimizer names ("sgd" with no penalty or L2: FUSED_SGD)
+ACTIVATION_IDS = {name: i for i, name in enumerate(ACTIVATIONS)}
+LOSS_IDS = {key: i for i, key in enumerate(LOSSES)}
+PENALTY_IDS = {name: i for i, name in enumerate(PENALTIES)}
+
+(IDENTITY, RELU, LEAKY_RELU, TANH, SIGMOID, ELU, SOFTPLUS, SOFTSIGN, RELU6, HARDTANH, HARDSIGMOID, ABS,
+ STEP) = (ACTIVATION_IDS[n] for n in ACTIVATIONS)
+MSE_TANH, MSE_LINEAR, BCE, CROSS_ENTROPY = (LOSS_IDS[k] for k in LOSSES)
+REG_NONE, REG_L1, REG_L2 = (PENALTY_IDS[n] for n in PENALTIES)
+FUSED_SGD, SGD, MOMENTUM = 0, 1, 2  # optimizer paths (SGD, MOMENTUM: OPTIMIZERS' order after the fused one)
 # how a prediction becomes a label: sign of output 0 (±1), argmax as ±1, argmax as index, none
 SIGN, ARGMAX_PM1, ARGMAX, NO_ACCURACY = 0, 1, 2, 3
-# optimizer paths and penalties
-FUSED_SGD, SGD, MOMENTUM = 0, 1, 2
-REG_NONE, REG_L1, REG_L2 = 0, 1, 2
-# how a training call ended
-RUNNING, DIVERGED, TARGET = 0, 1, 2
+# how a training call ended: the codes of relulab.training.history.STATUSES
+RUNNING, DIVERGED, TARGET = (STATUSES.index(s) for s in ("completed", "diverged", "target_loss"))

@@ -99,7 +99,15 @@ def gradients(P, G, woff, boff, widths, acts, ap, X, T, start, nb, loss, mean, H
 
 @njit(**FAST)
 def update(P, G, V, D, W0, woff, boff, widths, nb, hyper, opt, reg, tmp):
-    """One optimizer step plus the penalty, every lane with its own lr, momentum and rate."""
+    r"""THE compiled update step: one optimizer step plus the penalty, every lane ``l`` with its own
+    ``lr, μ, rate = hyper[:3, l]`` (the single-run loop calls it with one lane), in the torch engines' order:
+
+    - ``opt == FUSED_SGD`` (plain SGD, no penalty or L2): ``G`` holds the batch's summed gradients;
+      ``w ← (w + (−lr/n)·G) − (lr·rate)·w_old`` (no penalty term when it is 0), ``b ← b + (−lr/n)·G``;
+    - otherwise ``G`` is the mean gradient: SGD ``p ← p + (−lr)·G``; momentum ``v ← v·μ + G``,
+      ``p ← p + (−lr)·v``; then, with a penalty, ``w ← w − (lr·rate)·R'(w_old)`` (L2: ``R' = w``; L1:
+      ``sign w``, a weight that crosses zero becomes 0 and stays 0: ``D``, the playground's dead links).
+    """
     L, B, n = widths.shape[0] - 1, P.shape[1], P.shape[0]
     lr, mu, rate = hyper[0], hyper[1], hyper[2]
     a, c = tmp[0], tmp[1]

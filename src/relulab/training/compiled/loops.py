@@ -16,8 +16,9 @@ import numpy as np
 from numba import njit
 
 from .blocks import BLOCK, evaluate, layers_forward, load_rows, output_grads
-from .kernels import DIVERGED, FUSED_SGD, MOMENTUM, REG_L1, REG_L2, REG_NONE, RUNNING, TARGET
+from .kernels import DIVERGED, FUSED_SGD, RUNNING, TARGET
 from .lane_ops import FAST, dact_mul
+from .lanes import update
 
 
 @njit(**FAST)
@@ -59,77 +60,30 @@ def batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, lo
 
 
 @njit(**FAST)
-def update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg):
-    """One optimizer step plus the penalty, exactly as the torch engines order them."""
-    L = widths.shape[0] - 1
-    n = P.shape[0]
-    if opt == FUSED_SGD:
-        pen = lr * rate if reg == REG_L2 else 0.0
-        alpha = -lr / nb
-        for k in range(L):
-            wo = woff[k]
-            for p in range(wo, wo + widths[k] * widths[k + 1]):
-                old = P[p]
-                P[p] = old + alpha * G[p]
-                if pen != 0.0:
-                    P[p] = P[p] - old * pen
-        for k in range(L):
-            for p in range(boff[k], boff[k] + widths[k + 1]):
-                P[p] = P[p] + alpha * G[p]
-        return
-    if reg != REG_NONE:
-        for p in range(n):
-            W0[p] = P[p]
-    if opt == MOMENTUM:
-        for p in range(n):
-            V[p] = V[p] * mu + G[p]
-            P[p] = P[p] + (-lr) * V[p]
-    else:
-        for p in range(n):
-            P[p] = P[p] + (-lr) * G[p]
-    if reg == REG_NONE:
-        return
-    step = lr * rate
-    for k in range(L):
-        wo = woff[k]
-        for p in range(wo, wo + widths[k] * widths[k + 1]):
-            if step != 0.0:
-                w0 = W0[p]
-                der = w0 if reg == REG_L2 else (1.0 if w0 > 0.0 else (-1.0 if w0 < 0.0 else 0.0))
-                new = P[p] - step * der
-                if reg == REG_L1 and P[p] * new < 0.0:
-                    new = 0.0
-                    D[p] = 1
-                P[p] = new
-            if reg == REG_L1 and D[p]:
-                P[p] = 0.0
-
-
-@njit(**FAST)
 def train_run(P, V, D, woff, boff, widths, acts, ap, X, T, Y, Xt, Tt, Yt, idx, loss, mode,
               hyper, modes, epochs, stats):
     """``epochs`` epochs of one model (batches in the order ``idx``), stats after each epoch.
 
     Stops after an epoch whose train loss is not finite (DIVERGED) or reaches the target (TARGET);
-    returns ``(epochs done, status)``.
+    returns ``(epochs done, status)``. The step is the lanes kernel's :func:`~.lanes.update` on one lane.
     """
-    lr, mu, rate, target = hyper[0], hyper[1], hyper[2], hyper[3]
-    opt, reg, bs = modes[0], modes[1], modes[2]
-    n, wmax, L = X.shape[0], widths.max(), widths.shape[0] - 1
+    target, opt, reg, bs = hyper[3], modes[0], modes[1], modes[2]
+    n, wmax, L, size = X.shape[0], widths.max(), widths.shape[0] - 1, P.shape[0]
     nbmax = min(bs, n)
     H, Z = np.empty((L, wmax, nbmax)), np.empty((L, wmax, nbmax))
     dz, dzp = np.empty((wmax, nbmax)), np.empty((wmax, nbmax))
     HE, ZE = np.empty((L, wmax, BLOCK)), np.empty((L, wmax, BLOCK))
     Tb, TE = np.empty((T.shape[1], nbmax)), np.empty((T.shape[1], BLOCK))
     tmp = np.empty((4, max(nbmax, BLOCK)))
-    G = np.empty_like(P)
-    W0 = np.empty_like(P)
+    G, W0, lane_tmp = np.empty((size, 1)), np.empty((size, 1)), np.empty((2, 1))
+    P1, V1, D1, hyper1 = P.reshape((size, 1)), V.reshape((size, 1)), D.reshape((size, 1)), hyper.reshape((4, 1))
+    g = G.reshape(size)
     for e in range(epochs):
         for start in range(0, n, bs):
             nb = min(bs, n - start)
-            batch_gradients(P, G, woff, boff, widths, acts, ap, X, T, idx, start, nb, loss, opt != FUSED_SGD,
+            batch_gradients(P, g, woff, boff, widths, acts, ap, X, T, idx, start, nb, loss, opt != FUSED_SGD,
                             H, Z, dz, dzp, Tb, tmp)
-            update(P, G, V, D, W0, woff, boff, widths, nb, lr, mu, rate, opt, reg)
+            update(P1, G, V1, D1, W0, woff, boff, widths, nb, hyper1, opt, reg, lane_tmp)
         stats[e, 0], stats[e, 2] = evaluate(P, woff, boff, widths, acts, ap, X, T, Y, loss, mode, HE, ZE, TE, tmp)
         stats[e, 1], stats[e, 3] = evaluate(P, woff, boff, widths, acts, ap, Xt, Tt, Yt, loss, mode, HE, ZE, TE,
                                             tmp)

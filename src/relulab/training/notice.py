@@ -1,8 +1,5 @@
-"""Say on the terminal when relulab's numba kernels compile (the first run on a machine; then cached).
-
-Importing this module registers one listener for numba's compile events; it prints one line to
-stderr, only when stderr is a terminal (never on stdout, so ``--json`` output stays clean).
-"""
+"""Say on the terminal (stderr, only a TTY: ``--json`` stays clean) when relulab's numba kernels compile
+(the first run on a machine; then cached): importing this module registers the one listener."""
 
 from __future__ import annotations
 
