@@ -75,11 +75,17 @@ def _c13(**kw):
 
 def test_c13_thresholds():
     assert _c13() == (H, [])
-    for kw, word in (({"xor_min_mistakes": 0}, "0 mistakes"), ({"sep_converged": False}, "separable"),
-                     ({"sep_updates": 11}, "separable"), ({"linear_max_acc": 1.0}, "linear MLP"),
-                     ({"relu4_success": 0.79}, "relu MLP")):
+    for kw, key, word in (({"xor_min_mistakes": 0}, "perceptron_fails_xor", "0 mistakes"),
+                          ({"sep_converged": False}, "novikoff", "separable"),
+                          ({"sep_updates": 11}, "novikoff", "separable"),
+                          ({"linear_max_acc": 1.0}, "linear_mlp_fails", "linear MLP"),
+                          ({"relu4_success": 0.79}, "mlp_solves_xor", "relu MLP")):
         v, why = _c13(**kw)
-        assert v is F and len(why) == 1 and word in why[0], kw
+        assert v is C and len(why) == 1 and why[0].startswith(key) and word in why[0], kw
+    everything = {"xor_min_mistakes": 0, "sep_converged": False, "linear_max_acc": 1.0, "relu4_success": 0.5}
+    assert _c13(**everything)[0] is F
+    kinds = {p.key: p.kind.value for p in c13.PARTS}
+    assert kinds["mlp_solves_xor"] == "measured" and kinds["novikoff"] == "theorem, checked numerically"
 
 
 def test_c14_thresholds():

@@ -15,6 +15,8 @@ from ..models import MLP
 from .registry import CLAIMS, Progress, register_claim
 from .result import Figure, Measurement, Verdict
 
+ID = "C1"
+TITLE = "linear layers collapse"
 TEXT = "Without a nonlinear activation, any stack of linear layers is one affine map W'x + b'."
 RULE = ("20-layer identity net: max abs(collapsed − original) ≤ 1e-10 in float64, rank W' ≤ narrowest width; "
         "otherwise does not hold")
@@ -38,7 +40,7 @@ def widths(g: torch.Generator) -> tuple[int, ...]:
     return tuple(int(v) for v in w)
 
 
-@register_claim("C1", "linear layers collapse", TEXT, RULE, decide)
+@register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
     n_nets, samples = (3, 256) if quick else (20, 4096)
     rows, first = [], None
@@ -71,7 +73,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                     f"first nonlinear layer: {relu.breaking_layer} ({relu.breaking_type}), "
                     f"relative additivity violation {relu.relative_violation:.1%}"),
     ]
-    return CLAIMS.get("C1").result(m, measurements, figures=[_figure(first, rows)],
+    return CLAIMS.get(ID).result(m, measurements, figures=[_figure(first, rows)],
                                    configs=[{"layers": DEPTH, "in": D_IN, "out": D_OUT, "hidden": r["hidden"],
                                              "activation": "identity", "init": "xavier", "dtype": "float64"}
                                             for r in rows],

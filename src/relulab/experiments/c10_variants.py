@@ -14,6 +14,8 @@ from ..activations import get_activation
 from .registry import CLAIMS, Progress, register_claim
 from .result import Figure, Measurement, Verdict
 
+ID = "C10"
+TITLE = "variant values"
 TEXT = ("Variants: Leaky ReLU (slope a, e.g. 0.01, for x<=0), PReLU (a is learned), ELU (a(e^x - 1) for x<=0). "
         "For x = [-1, 2, -3, 4]: ReLU gives [0, 2, 0, 4]; Leaky ReLU(0.01) [-0.01, 2, -0.03, 4]; "
         "ELU(1) [-0.6321, 2, -0.9502, 4].")
@@ -35,7 +37,7 @@ def compare(values: dict[str, list[float]]) -> dict[str, list[tuple[float, float
                    if abs(round(v, 4) - want) > 1e-9] for name in LISTED}
 
 
-@register_claim("C10", "variant values", TEXT, RULE, decide)
+@register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
     x = torch.tensor(X, dtype=torch.float64, device=device)
     values = {name: get_activation(name)(x).cpu().tolist() for name in LISTED}
@@ -57,7 +59,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                     note=f"initial a = {a0.tolist()}; one gradient step (lr 0.1) moved them by "
                          f"{[round(d, 4) for d in moved]}"),
     ]
-    return CLAIMS.get("C10").result(m, measurements, figures=[_figure(values)],
+    return CLAIMS.get(ID).result(m, measurements, figures=[_figure(values)],
                                     configs=[{"x": X, "leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0},
                                               "prelu": {"init": 0.25}, "dtype": "float64"}], seeds=[])
 

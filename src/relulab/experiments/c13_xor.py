@@ -18,32 +18,56 @@ from ..data import build_dataset
 from ..data.extra2d import LINSEP_B, LINSEP_W
 from ..models import train_perceptron
 from ..training.stacked import train_many
+from .parts import PartRule, decide_parts
 from .registry import CLAIMS, Progress, register_claim
-from .result import Figure, Measurement, Verdict
+from .result import Figure, Kind, Measurement, Verdict
 
+ID = "C13"
+TITLE = "perceptron vs XOR"
 TEXT = ("A single perceptron with a step activation is a linear classifier and cannot solve XOR; a multi-layer "
         "network with a nonlinear activation can.")
-RULE = ("perceptron on XOR never reaches 0 mistakes in 100 epochs and converges on a separable set within (R/γ)²; "
-        "linear MLP ≤ 0.75 on XOR for every seed; relu MLP (4 units) 1.0 on ≥ 80 % of seeds; "
-        "otherwise the failing part is named")
 MLP_BASE = RunConfig(dataset="xor4", hidden=(4,), lr=0.1, optimizer="sgd", batch_size=4, init="torch")
 NETS = (("linear", 4), ("relu", 2), ("relu", 4), ("tanh", 2))
 
 
-def decide(m: dict) -> tuple[Verdict, list[str]]:
-    """``m``: ``xor_min_mistakes`` (over 100 epochs), ``sep_converged``, ``sep_updates``, ``novikoff_bound``,
-    ``linear_max_acc`` (over seeds), ``relu4_success`` (fraction of seeds with accuracy 1.0)."""
-    failed = []
+def _perceptron_xor(m: dict) -> tuple[Verdict, list[str]]:
     if m["xor_min_mistakes"] == 0:
-        failed.append("the perceptron reached 0 mistakes on XOR")
-    if not (m["sep_converged"] and m["sep_updates"] <= m["novikoff_bound"]):
-        failed.append(f"the perceptron on the separable set: converged {m['sep_converged']}, {m['sep_updates']} "
-                      f"updates vs the bound (R/γ)² = {m['novikoff_bound']:.1f}")
+        return Verdict.FAILS, ["the perceptron reached 0 mistakes on XOR"]
+    return Verdict.HOLDS, []
+
+
+def _novikoff(m: dict) -> tuple[Verdict, list[str]]:
+    if m["sep_converged"] and m["sep_updates"] <= m["novikoff_bound"]:
+        return Verdict.HOLDS, []
+    return Verdict.FAILS, [f"the perceptron on the separable set: converged {m['sep_converged']}, {m['sep_updates']} "
+                           f"updates vs the bound (R/γ)² = {m['novikoff_bound']:.1f}"]
+
+
+def _linear(m: dict) -> tuple[Verdict, list[str]]:
     if m["linear_max_acc"] > 0.75:
-        failed.append(f"a linear MLP reached accuracy {m['linear_max_acc']:.2f} > 0.75 on XOR")
-    if not m["relu4_success"] >= 0.8:
-        failed.append(f"the relu MLP with 4 units solved XOR on only {m['relu4_success']:.0%} of seeds (< 80 %)")
-    return (Verdict.FAILS, failed) if failed else (Verdict.HOLDS, [])
+        return Verdict.FAILS, [f"a linear MLP reached accuracy {m['linear_max_acc']:.2f} > 0.75 on XOR"]
+    return Verdict.HOLDS, []
+
+
+def _mlp(m: dict) -> tuple[Verdict, list[str]]:
+    if m["relu4_success"] >= 0.8:
+        return Verdict.HOLDS, []
+    return Verdict.FAILS, [f"the relu MLP with 4 units solved XOR on only {m['relu4_success']:.0%} of seeds (< 80 %)"]
+
+
+PARTS = [
+    PartRule("perceptron_fails_xor", "a perceptron (step activation) cannot classify XOR: no line separates it",
+             "the perceptron rule on the XOR truth table never reaches 0 mistakes in an epoch, over 100 epochs",
+             _perceptron_xor, ("xor_min_mistakes",), Kind.THEOREM),
+    PartRule("novikoff", "on linearly separable data the perceptron converges, within (R/γ)² updates (Novikoff)",
+             "converged on a separable set after at most (R/γ)² updates, γ the margin of the set's known separator",
+             _novikoff, ("sep_converged", "sep_updates", "novikoff_bound"), Kind.THEOREM),
+    PartRule("linear_mlp_fails", "an MLP without a nonlinearity is linear too: at most 3 of the 4 XOR points",
+             "the linear MLP's accuracy on XOR ≤ 0.75 for every seed", _linear, ("linear_max_acc",), Kind.THEOREM),
+    PartRule("mlp_solves_xor", "an MLP with a nonlinear activation (relu, 4 hidden units) can solve XOR",
+             "the relu MLP with 4 units reaches accuracy 1.0 on ≥ 80 % of weight seeds", _mlp, ("relu4_success",)),
+]
+decide = decide_parts(PARTS)
 
 
 def novikoff(x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
@@ -54,7 +78,7 @@ def novikoff(x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
     return float(xa.norm(dim=1).max()), float((y * (xa @ u)).min())
 
 
-@register_claim("C13", "perceptron vs XOR", TEXT, RULE, decide)
+@register_claim(ID, TITLE, TEXT, parts=PARTS)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
     n_seeds, epochs = (20, 300) if quick else (50, 1000)
     g = torch.Generator().manual_seed(seed)
@@ -90,11 +114,13 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     ]
     cfgs = [MLP_BASE.model_copy(update={"activation": a, "hidden": (w,), "epochs": epochs}) for a, w in NETS]
     pg = MLP_BASE.model_copy(update={"dataset": "xor", "activation": "relu", "hidden": (4,), "batch_size": 10})
-    return CLAIMS.get("C13").result(
+    return CLAIMS.get(ID).result(
         m, measurements, figures=[_figure(p_xor, p_sep, xor, runs, acc, success)],
         configs=[c.model_dump(mode="json") for c in cfgs] + [{"perceptron": {"lr": 1.0, "epochs": 100,
                                                                              "data": ["xor4", "linsep n=100"]}}],
         seeds=seeds, playground_url=pg.to_playground_url(),
+        key=f"relu MLP (4 units) solves XOR on {success[('relu', 4)]:.0%} of {n_seeds} seeds; linear MLP at most "
+            f"{m['linear_max_acc']:.2f}; perceptron never below {m['xor_min_mistakes']} mistake(s)",
         notes=["the playground link opens the same relu network (4 units) on the playground's xor data set "
                  "(500 points in four quadrants); the measurement itself uses the 4-point truth table"])
 

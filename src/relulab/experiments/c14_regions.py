@@ -23,6 +23,8 @@ from ..training.stacked import train_many
 from .registry import CLAIMS, Progress, register_claim
 from .result import Figure, Measurement, Verdict
 
+ID = "C14"
+TITLE = "regions vs size"
 TEXT = ("In 2-D, many ReLUs fold the plane into polygons; more units give more pieces and a finer approximation "
         "of curved class boundaries.")
 RULE = ("median region count grows with width (depth 1) and with depth (fixed width); caveat when the boundary's "
@@ -76,7 +78,7 @@ def random_counts(hidden: tuple[int, ...], seeds: list[int]) -> dict:
             "montufar_lower": b.montufar_lower, "serra_upper": b.upper}
 
 
-@register_claim("C14", "regions vs size", TEXT, RULE, decide)
+@register_claim(ID, TITLE, TEXT, RULE, decide)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progress | None = None):
     if quick:
         widths, depths, n_rand, trained_widths, n_trained, epochs = (2, 4, 8, 16, 32), (1, 2, 3), 5, (3, 8, 32), 3, 150
@@ -123,7 +125,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     pg = TRAINED.model_copy(update={"hidden": (8,), "epochs": epochs})
     configs = ([{"random_nets": {"hidden": r["hidden"], "init": "torch", "box": list(BOX)}}
                 for r in by_width + by_depth] + [c.model_dump(mode="json") for c in cfgs])
-    return CLAIMS.get("C14").result(
+    return CLAIMS.get(ID).result(
         m, measurements, figures=[_counts_figure(by_width, by_depth), _trained_figure(trained)], configs=configs,
         seeds=sorted(set(rand_seeds) | set(trained_seeds)), playground_url=pg.to_playground_url(),
         notes=["the playground link opens the width-8 net (the playground's widest layer); the other widths "
