@@ -19,7 +19,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    results = [run_claim("C1", quick=True), run_claim("C10", quick=True),
+    results = [run_claim("C1", quick=True), run_claim("C10", quick=True), run_claim("C2", quick=True),
                ClaimResult("C3", "a claim with a link", Verdict.CAVEATS, "x", [Measurement("x", 1.0)],
                            caveats=["because"], playground_url="https://playground.tensorflow.org/#dataset=circle"),
                ClaimResult("C7", "a claim that broke", Verdict.ERROR, "y", [], error="RuntimeError: boom")]
@@ -32,7 +32,9 @@ def test_files_and_json(report):
     out, results = report
     d = json.loads((out / "claims.json").read_text())
     assert d["meta"]["mode"] == "quick" and d["meta"]["threads"] >= 1
-    assert d["verdicts"] == {"C1": "holds", "C10": "holds", "C3": "holds with caveats", "C7": "error"}
+    assert d["verdicts"] == {"C1": "holds", "C10": "holds", "C2": "holds with caveats", "C3": "holds with caveats",
+                             "C7": "error"}
+    assert [p["key"] for p in d["claims"][2]["parts"]] == ["not_additive", "not_homogeneous"]
     for entry in d["claims"][:2]:
         assert entry["rule"] and entry["measurements"] and entry["figures"]
         for f in entry["figures"]:
@@ -55,6 +57,8 @@ def test_page_is_self_contained(report):
     assert "relulab playground --open 'http://127.0.0.1:8000/#dataset=circle'" in page
     assert set(re.findall(r'href="([^"#]*)#', page)) == {"", "http://127.0.0.1:8000/"}
     assert page.count("<code>relulab claim C1 --quick</code>") == 1  # each claim says how to reproduce it
+    assert "<code>relulab claim C2 --quick --part not_additive</code>" in page  # ... and each part
+    assert page.count('class="part"') == 2 and "theorem, checked numerically" in page
     for r in results:  # the verdict table links to each claim's section
         assert f'href="#{r.id.lower()}"' in page and f'id="{r.id.lower()}"' in page
     assert "RuntimeError: boom" in page and "because" in page
@@ -90,6 +94,9 @@ def test_page_in_chromium_loads_every_figure_and_requests_nothing_outside(report
             page.wait_for_load_state("load")
             widths = page.eval_on_selector_all("img", "els => els.map(e => e.complete ? e.naturalWidth : 0)")
             assert len(widths) == sum(len(r.figures) for r in results) and all(w > 0 for w in widths), widths
+            shown = page.eval_on_selector_all("img", "els => els.map(e => [e.clientWidth, e.naturalWidth])")
+            # readable: a figure is never squeezed below 600 px (or its own width); on a phone it scrolls sideways
+            assert all(w >= min(n, 600) for w, n in shown), shown
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"the page is {overflow}px wider than a {viewport['width']}px screen"
             hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")

@@ -16,3 +16,17 @@ def test_figures_show_every_curve_and_kink():
     ticks = [line for line in axes[0].get_lines() if line.get_marker() == "|"]
     assert sum(len(t.get_xdata()) for t in ticks) == sum(
         r.get("sin", m, 8).kinks().numel() for m in ("constructed", "trained"))
+
+
+def test_error_vs_n_labels_each_n_once_without_minor_ticks():
+    from relulab.analysis.approx import approx
+    from relulab.viz.approx import plot_error_vs_n
+
+    r = approx(["sin"], [2, 4, 8, 16, 32, 64], methods=["constructed"], generator=torch.Generator())
+    fig = plot_error_vs_n(r)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "4", "8", "16", "32", "64"]
+    assert [t.get_text() for t in ax.get_xticklabels(minor=True)] == []
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels()]
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:], strict=False))  # no two labels overlap

@@ -1,9 +1,11 @@
 """All claims on ONE self-contained HTML page (figures as ``data:`` URIs, no script, no network) + JSON.
 
 The page opens with a verdict table linking to each claim's section; each section gives the claim,
-its rule, the measured numbers, the caveats, the figures, the configs and seeds and, where the
-experiment is a playground setting, a playground link. The CSS is inline and responsive, so the
-page reads on a phone.
+its rule, its parts (each with its kind, rule, numbers and verdict), the command that reproduces it,
+the measured numbers, the caveats, the figures, the configs and seeds and, where the experiment is a
+playground setting, a copyable ``relulab playground --open`` command and a link to a playground on this
+machine (never another site). The CSS is inline and responsive: on a phone a wide figure keeps a
+readable width (40rem) and scrolls sideways in its own box.
 
 >>> from relulab.experiments.result import ClaimResult, Measurement, Verdict
 >>> page = report_html([ClaimResult("C0", "a claim", Verdict.HOLDS, "x > 1", [Measurement("x", 2)])])
@@ -45,7 +47,9 @@ figcaption{font-size:0.85rem;color:#555}
 pre{font-size:0.75rem;overflow-x:auto;background:#f6f6f6;padding:0.4rem}
 .mode,.meta{color:#666;font-size:0.85rem}
 table.verdicts td:first-child{white-space:nowrap;overflow-wrap:normal}
-@media (max-width:40rem){body{padding:0.5rem}th,td{padding:0.25rem}.hide-small{display:none}}
+.figscroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+@media (max-width:40rem){body{padding:0.5rem}th,td{padding:0.25rem}.hide-small{display:none}
+.figscroll img{max-width:none!important;width:max(100%,40rem)}}
 """
 
 

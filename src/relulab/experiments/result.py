@@ -255,8 +255,8 @@ class ClaimResult:
             out.append(f'<p class="notes"><b>{w["notes"]}</b></p><ul>'
                        + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")
         for f in self.figures:
-            out.append(f'<figure><img src="{f.data_uri()}" alt="{e(f.caption)}" style="max-width:100%;'
-                       f'height:auto"><figcaption>{e(f.caption)}</figcaption></figure>')
+            out.append(f'<figure><div class="figscroll"><img src="{f.data_uri()}" alt="{e(f.caption)}" '
+                       f'style="max-width:100%;height:auto"></div><figcaption>{e(f.caption)}</figcaption></figure>')
         if self.playground_url:
             link = e(local_link(self.playground_url))
             out.append(f'<p class="cmd"><b>{w["playground"]}</b> <code>relulab playground --open \'{link}\'</code>'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from ..analysis.approx import Approximation
 from ..data.targets import TARGETS
@@ -33,6 +34,8 @@ def plot_error_vs_n(r: Approximation) -> Figure:
                       label=f"{t}, {m} (slope {r.slope(t, m):.2f})")
         bounds = [next(f.bound for f in r.fits if (f.target, f.units) == (t, k)) for k in n]
         ax.loglog(n, bounds, ":", color=color, lw=1)
+    ax.set_xticks(n, [str(k) for k in n])  # the N measured, plainly: log-axis labels like 3x10^0 overlap
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("N (ReLU units)")
     ax.set_ylabel(f"max |error| on [{r.interval[0]:g}, {r.interval[1]:g}]")
     ax.set_title("error vs N (dotted: h²/8·max|f''|)")
