@@ -157,3 +157,13 @@ def test_show_counts_malformed_rows_it_skipped(tmp_path):
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["runs"] == 7 and json.loads(res.stdout)["skipped"] == 1
     assert "note: 1 malformed stored rows skipped (1 runs, 0 specs)" in res.stderr
+
+
+def test_an_over_limit_spec_is_refused_before_anything_is_written(tmp_path):
+    levels = ['&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"&l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(f"name: [{', '.join(levels)}]\nbase: {{dataset: xor, epochs: 2}}\nseeds: 2\n")
+    res = runner.invoke(app, ["sweep", str(bomb), "--db", str(tmp_path / "b.db")])
+    assert res.exit_code == 2 and "the spec expands to more than 2,000,000 values" in res.stderr, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.yaml"]

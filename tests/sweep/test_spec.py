@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -138,3 +139,42 @@ def test_command_line_spellings_refused(fn, arg, message):
     with pytest.raises(ValueError) as err:
         fn(arg)
     assert message in str(err.value)
+
+
+def _alias_bomb(where: str) -> str:
+    levels = ['&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"&l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
+    return f"{where}: [{', '.join(levels)}]\nseeds: 2\n"
+
+
+@pytest.mark.parametrize("where", ["name", "base: {features", "grid: {hidden"])
+def test_an_alias_bomb_is_refused_before_it_is_walked(tmp_path, where):
+    text = _alias_bomb(where)
+    if "{" in where:
+        text = text.replace("\nseeds", "}\nseeds")
+    assert len(text.encode()) < 1000
+    (tmp_path / "bomb.yaml").write_text(text)
+    with pytest.raises(ValueError, match=r"the spec expands to more than 2,000,000 values \(YAML aliases count"):
+        load_spec(tmp_path / "bomb.yaml")
+
+
+def test_spec_files_are_bounded_and_regular(tmp_path):
+    from relulab.sweep.spec import MAX_SPEC_BYTES
+
+    big = tmp_path / "big.yaml"
+    with big.open("w") as f:
+        f.write("seeds: 2\nname: x\n# " + "x" * MAX_SPEC_BYTES + "\n")
+    with pytest.raises(ValueError, match="is larger than 16 MB; allowed: at most 16 MB"):
+        load_spec(big)
+    os.mkfifo(tmp_path / "fifo.yaml")
+    with pytest.raises(ValueError, match=r"is not a regular file \(a pipe or a device\?\)"):
+        load_spec(tmp_path / "fifo.yaml")
+    with pytest.raises(ValueError, match="is a directory"):
+        load_spec(tmp_path)
+    (tmp_path / "deep.json").write_text('{"name": ' + "[" * 100 + "]" * 100 + "}")
+    with pytest.raises(ValueError, match="nested more than 32 levels deep"):
+        load_spec(tmp_path / "deep.json")
+    with pytest.raises(ValueError, match="spec 'name' must be a text of at most 200 characters"):
+        SweepSpec.from_dict({"name": "n" * 201})
+    with pytest.raises(ValueError, match="spec 'name' must be a text of at most 200 characters, got a list"):
+        SweepSpec.from_dict({"name": [1, 2]})

@@ -30,6 +30,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,10 @@ from ..config import RunConfig, config_error_message
 
 SPEC_KEYS = ("name", "base", "grid", "seeds", "data_seeds", "metric", "success")
 MAX_RUNS = 1_000_000
+MAX_SPEC_BYTES = 16 * 2**20  # a spec file; a list of a million seeds is about 7 MB
+MAX_SPEC_VALUES = 2_000_000  # values in a loaded spec, YAML aliases counted each time they are used
+MAX_SPEC_DEPTH = 32
+MAX_NAME = 200
 _FIELDS = list(RunConfig.model_fields)
 
 
@@ -64,6 +70,7 @@ class SweepSpec:
         """Check the spec's own shape (keys and types); field values are checked by :meth:`configs`."""
         if not isinstance(d, dict):
             raise ValueError(f"a sweep spec is a mapping with keys {list(SPEC_KEYS)}, got {type(d).__name__}")
+        check_expansion(d)
         for k in d:
             if k not in SPEC_KEYS:
                 raise ValueError(f"unknown spec key {k!r}; allowed: {list(SPEC_KEYS)}")
@@ -79,8 +86,11 @@ class SweepSpec:
             axes[str(name)] = tuple(tuple(v) if isinstance(v, list) else v for v in values)
         metric = d.get("metric", "test_acc")
         success = d.get("success", 0.9)
-        if not isinstance(metric, str):
-            raise ValueError(f"spec 'metric' must be a metric name such as 'test_acc', got {metric!r}")
+        if not isinstance(metric, str) or len(metric) > MAX_NAME:
+            raise ValueError(f"spec 'metric' must be a metric name such as 'test_acc', got {_short(metric)}")
+        name = d.get("name")
+        if name is not None and (not isinstance(name, str | int | float) or len(str(name)) > MAX_NAME):
+            raise ValueError(f"spec 'name' must be a text of at most {MAX_NAME} characters, got {_short(name)}")
         if isinstance(success, bool) or not isinstance(success, int | float) or not math.isfinite(success):
             raise ValueError(f"spec 'success' must be a number (a threshold of the metric), got {success!r}")
         return cls(base=dict(base), grid=axes, seeds=_seed_list(d.get("seeds"), "seeds", int),
@@ -157,6 +167,34 @@ class SweepSpec:
         return out
 
 
+def check_expansion(d: Any) -> None:
+    """Refuse a loaded spec that expands past ``MAX_SPEC_VALUES`` values or ``MAX_SPEC_DEPTH`` levels.
+
+    ``yaml.safe_load`` shares an aliased object, so a 0.5 KB alias bomb loads at once -- but anything that
+    walks it (validation, messages, the copy stored in the database) meets every use. This walk counts
+    every use and stops at the limit, before anything else looks at the spec."""
+    stack, seen = [(d, 0)], 0
+    while stack:
+        v, depth = stack.pop()
+        seen += 1
+        if seen > MAX_SPEC_VALUES:
+            raise ValueError(f"the spec expands to more than {MAX_SPEC_VALUES:,} values (YAML aliases count each "
+                             f"time they are used); allowed: at most {MAX_SPEC_VALUES:,}")
+        if isinstance(v, dict | list | tuple):
+            if depth >= MAX_SPEC_DEPTH:
+                raise ValueError(f"the spec is nested more than {MAX_SPEC_DEPTH} levels deep; allowed: at most "
+                                 f"{MAX_SPEC_DEPTH}")
+            items = [*v.keys(), *v.values()] if isinstance(v, dict) else v
+            stack.extend((x, depth + 1) for x in items)
+        elif isinstance(v, str) and len(v) > MAX_SPEC_BYTES:
+            raise ValueError(f"the spec holds a text of {len(v):,} characters; allowed: at most {MAX_SPEC_BYTES:,}")
+
+
+def _short(v: Any) -> str:
+    text = repr(v) if not isinstance(v, dict | list | tuple) else f"a {type(v).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _why(e: ValidationError) -> str:
     return config_error_message(e).removeprefix("config: ")
 
@@ -194,19 +232,37 @@ def run_key(cfg: RunConfig) -> str:
 def load_spec(path: str | Path) -> SweepSpec:
     """A spec from a ``.yaml``/``.yml`` or ``.json`` file (see the module docstring)."""
     p = Path(path)
-    if not p.is_file():
-        raise FileNotFoundError(f"no sweep spec at {str(p)!r}")
-    text = p.read_text()
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no sweep spec at {str(p)!r}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ValueError(f"the sweep spec {str(p)!r} is a directory; give a YAML or JSON file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"the sweep spec {str(p)!r} is not a regular file (a pipe or a device?); give a file")
+    with open(p, "rb") as f:
+        data = f.read(MAX_SPEC_BYTES + 1)
+    if len(data) > MAX_SPEC_BYTES:
+        raise ValueError(f"the sweep spec {str(p)!r} is larger than {MAX_SPEC_BYTES // 2**20} MB; allowed: at most "
+                         f"{MAX_SPEC_BYTES // 2**20} MB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"the sweep spec {str(p)!r} is not UTF-8 text (byte {e.start})") from None
     if p.suffix.lower() == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise ValueError(f"{str(p)!r} is not valid JSON: {e}") from None
+        except RecursionError:
+            raise ValueError(f"{str(p)!r} is nested too deeply to read") from None
     else:
         import yaml
 
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as e:
-            raise ValueError(f"{str(p)!r} is not valid YAML: {' '.join(str(e).split())}") from None
+            raise ValueError(f"{str(p)!r} is not valid YAML: {' '.join(str(e).split())[:300]}") from None
+        except RecursionError:
+            raise ValueError(f"{str(p)!r} is nested too deeply to read") from None
     return SweepSpec.from_dict(data)
