@@ -7,6 +7,9 @@
 2. ReLU nets trained on the playground's circle, one hidden layer of growing width: how round the decision
    boundary is, as its radial spread ``std / mean`` of the distance from the origin (length-weighted along
    the exact boundary segments; 0 for a circle centred at the origin).
+3. One width-8 net trained on the circle: the total region count and the *local complexity* (the mean
+   number of regions meeting a disc of 5 % of the data's spread around each training point,
+   :func:`relulab.analysis.regions.local_complexity`) over training, recorded by ``RegionCounter``.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import statistics
 import numpy as np
 import torch
 
-from ..analysis.regions import regions, regions_of_run
+from ..analysis.regions import RegionCounter, regions, regions_of_run
+from ..analysis.regions.local import DEFAULT_FRACTION, default_radius
 from ..config import RunConfig
 from ..models import MLP
+from ..training import train
 from ..training.stacked import train_many
 from .registry import CLAIMS, Progress, register_claim
 from .result import Figure, Measurement, Verdict
@@ -31,6 +36,7 @@ RULE = ("median region count grows with width (depth 1) and with depth (fixed wi
         "radial spread does not shrink from the smallest to the largest net")
 BOX = (-6.0, 6.0)
 DEPTH_WIDTH = 8
+LOCAL_WIDTH = 8  # the net whose local complexity is followed over training
 TRAINED = RunConfig(dataset="circle", activation="relu", lr=0.03, regularization="l2", reg_rate=0.001, batch_size=10)
 
 
@@ -102,6 +108,11 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                         "example": (runs[0], regs[0])})
         if progress:
             progress(0.3 + 0.65 * (k + 1) / len(trained_widths))
+    lc_run = train(TRAINED.model_copy(update={"hidden": (LOCAL_WIDTH,), "epochs": epochs, "weight_seed": seed}),
+                   on_step=RegionCounter(every=max(1, epochs // 15), local=True))
+    local = {"epochs": lc_run.history.extra["regions_epoch"], "regions": lc_run.history.extra["regions"],
+             "local_complexity": lc_run.history.extra["local_complexity"],
+             "radius": default_radius(lc_run.data.x_train)}
     m = {"by_width": [r["median_regions"] for r in by_width], "by_depth": [r["median_regions"] for r in by_depth],
          "spread": [t["median_spread"] for t in trained]}
     measurements = [
@@ -120,13 +131,19 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                          f"{[round(statistics.fmean(t['test_acc']), 3) for t in trained]}"),
         Measurement("trained on the circle: median regions vs width",
                     {str(t["width"]): statistics.median(t["regions"]) for t in trained}),
+        Measurement(f"trained on the circle (width {LOCAL_WIDTH}): local complexity over training",
+                    {str(e): round(v, 3) for e, v in zip(local["epochs"], local["local_complexity"], strict=True)},
+                    note=f"mean regions meeting a disc of radius {local['radius']:.3g} ({DEFAULT_FRACTION:.0%} of the "
+                         f"data's spread) around each training point, by epoch; total regions "
+                         f"{dict(zip(map(str, local['epochs']), local['regions'], strict=True))}"),
     ]
     cfgs = [TRAINED.model_copy(update={"hidden": (w,), "epochs": epochs}) for w in trained_widths]
     pg = TRAINED.model_copy(update={"hidden": (8,), "epochs": epochs})
     configs = ([{"random_nets": {"hidden": r["hidden"], "init": "torch", "box": list(BOX)}}
                 for r in by_width + by_depth] + [c.model_dump(mode="json") for c in cfgs])
     return CLAIMS.get(ID).result(
-        m, measurements, figures=[_counts_figure(by_width, by_depth), _trained_figure(trained)], configs=configs,
+        m, measurements, figures=[_counts_figure(by_width, by_depth), _trained_figure(trained),
+                                  _local_figure(local)], configs=configs,
         seeds=sorted(set(rand_seeds) | set(trained_seeds)), playground_url=pg.to_playground_url(),
         notes=["the playground link opens the width-8 net (the playground's widest layer); the other widths "
                "differ only in --hidden"])
@@ -185,3 +202,20 @@ def _trained_figure(trained) -> Figure:
     return Figure.from_matplotlib(fig, "c14_circle_boundary", "Relu nets trained on the circle: the smallest and "
                                   "the largest net's regions and decision boundary, and the boundary's radial "
                                   "spread vs width.", dpi=85)
+
+
+def _local_figure(local: dict) -> Figure:
+    import matplotlib.pyplot as plt
+
+    fig, a = plt.subplots(figsize=(6.5, 3.8))
+    a.plot(local["epochs"], local["regions"], "o-", ms=3, label="regions on the box")
+    a.set(xlabel="epoch", ylabel="regions on [-6, 6]²", title=f"width {LOCAL_WIDTH} on the circle: regions over "
+          "training")
+    b = a.twinx()
+    b.plot(local["epochs"], local["local_complexity"], "s-", ms=3, color="tab:red", label="local complexity")
+    b.set_ylabel(f"regions within r = {local['radius']:.2g} of a point (mean)", color="tab:red")
+    a.legend(handles=a.get_lines() + b.get_lines(), fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return Figure.from_matplotlib(fig, "c14_local_complexity", "A width-8 relu net trained on the circle: the total "
+                                  "region count and the local complexity (regions meeting a disc of 5 % of the "
+                                  "data's spread around each training point, averaged) over training.", dpi=90)

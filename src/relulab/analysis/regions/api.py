@@ -54,8 +54,33 @@ def _pattern(patterns: list[np.ndarray], R: int) -> Tensor:
     return torch.from_numpy(np.concatenate(patterns, axis=1) if patterns else np.zeros((R, 0), np.int8))
 
 
+def _device(device: object, lean: bool) -> torch.device | None:
+    if device is None:
+        return None
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be a torch device such as 'cpu' or 'cuda' (or None: the compiled CPU path), "
+                         f"got {device!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} is not available here (torch.cuda.is_available() is False); "
+                         "use 'cpu' or None")
+    if lean:
+        raise ValueError("lean=True runs on the compiled CPU path only: drop device= (or lean=)")
+    return dev
+
+
+def _planar(steps, window, embed, tol, area_tol, lean, max_bytes, dev):
+    if dev is None:
+        return planar_partition(steps, window, embed, tol=tol, area_tol=area_tol, lean=lean, max_bytes=max_bytes)
+    from .tensor import tensor_partition
+
+    return tensor_partition(steps, window, embed, device=dev, tol=tol, area_tol=area_tol)
+
+
 def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None, tol: float = 1e-12,
-            area_tol: float = 0.0, lean: bool = False, max_bytes: int | None = None) -> Regions | Regions1D:
+            area_tol: float = 0.0, lean: bool = False, max_bytes: int | None = None,
+            device: str | torch.device | None = None) -> Regions | Regions1D:
     r"""The exact linear regions of ``model`` on a box, an interval, or a plane.
 
     - 2 inputs: ``box`` is ``(lo, hi)`` (the square, default the playground's ``(-6, 6)``) or
@@ -69,32 +94,37 @@ def regions(model: nn.Module, box: object = None, *, plane: Tensor | None = None
     area; the default 0 keeps every region of positive area: random nets have genuine regions of
     relative area 1e-19 (sides of 1e-8, well resolved in float64), which a larger value would drop.
 
-    Memory (2-D): the full result keeps every region's pattern, and while it is computed every
-    region holds its map into the next layer (about ``100 + 24 K + U + 48 n`` bytes a region for the
-    widest layer ``n``, ``U`` units, ``K`` outputs); when that would exceed ``max_bytes`` (default: the
-    memory free now) a ``MemoryError`` names the estimate. ``lean=True`` walks the layers depth first,
-    a block of regions at a time, and keeps only each region's polygon and output map (about
-    ``100 + 24 K`` bytes while computed; ``patterns`` is then ``(R, 0)``): for millions of regions.
+    Memory (2-D): the full result keeps every region's polygon (about 100 bytes), output map (24 K
+    bytes for ``K`` outputs) and pattern (``U`` bytes for ``U`` units); while a layer is cut, each region
+    holds its map into the next layer (24 bytes per unit) instead. When that would exceed ``max_bytes``
+    (default: the memory free now) a ``MemoryError`` names the estimate. ``lean=True`` walks the layers
+    depth first, a block of regions at a time, and keeps only each region's polygon and output map
+    (about ``100 + 24 K`` bytes; ``patterns`` is then ``(R, 0)``): for millions of regions.
+
+    ``device`` (2-D): ``None`` (default) takes the compiled CPU path; a torch device (``"cpu"``,
+    ``"cuda"``, ...) the same cut as batched torch operations on it, in float64 (:mod:`.tensor`).
     """
     if not isinstance(lean, bool):
         raise ValueError(f"lean must be True or False, got {lean!r}")
     if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1):
         raise ValueError(f"max_bytes must be a whole number of bytes >= 1 (or None: the memory free now), "
                          f"got {max_bytes!r}")
+    dev = _device(device, lean)
     d = input_features(model)
+    if dev is not None and plane is None and d != 2:
+        raise ValueError(f"device= is for 2-D partitions (2 inputs, or plane=); this model takes {d} input(s)")
     if plane is not None:
         pl = Plane.through(plane)
         if pl.origin.shape[0] != d:
             raise ValueError(f"plane points have {pl.origin.shape[0]} coordinates but the model takes {d} inputs")
         window = pl.default_window() if box is None else parse_window(box)
         steps = network_steps(model, d)
-        part = planar_partition(steps, window, pl.embedding(), tol=tol, area_tol=area_tol, lean=lean,
-                                max_bytes=max_bytes)
+        part = _planar(steps, window, pl.embedding(), tol, area_tol, lean, max_bytes, dev)
     elif d == 2:
         window, pl = parse_window((-6.0, 6.0) if box is None else box), None
         steps = network_steps(model, d)
-        part = planar_partition(steps, window, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), tol=tol,
-                                area_tol=area_tol, lean=lean, max_bytes=max_bytes)
+        part = _planar(steps, window, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]), tol, area_tol, lean,
+                       max_bytes, dev)
     elif d == 1:
         interval = parse_interval((-6.0, 6.0) if box is None else box)
         steps = network_steps(model, d)

@@ -79,11 +79,11 @@ POOL_BYTES = 100  # a region's polygon in the pool: about 5 vertices of 16 bytes
 
 
 def bytes_per_region(widths: list[int], outputs: int, lean: bool) -> int:
-    """What a region costs while the partition is computed, the widest layer's maps included (full), or
-    only its polygon and the output's map (lean), in bytes; see :func:`planar_partition`."""
-    if lean:
-        return POOL_BYTES + 24 * outputs
-    return POOL_BYTES + 24 * outputs + sum(widths) + 48 * max(widths, default=0)
+    """What a region costs, in bytes, at the end of a net with hidden ``widths`` and ``outputs``: its
+    polygon and output map (lean), and its pattern (full; while a layer is cut, its map into the next
+    layer, 24 bytes per unit, takes the output map's place). The maps through a layer are computed a
+    block of ``BLOCK_BYTES`` at a time in both modes; see :func:`planar_partition`."""
+    return POOL_BYTES + 24 * outputs + (0 if lean else sum(widths))
 
 
 @dataclass
@@ -116,14 +116,16 @@ def _descend(w: _Walk, li: int, pool: tuple, Z: np.ndarray, pat: np.ndarray) -> 
         width = pw.width
     R, last = len(ocn), li + 1 == len(w.chain)
     out = len(nxt.b) if nxt is not None else width
-    if not w.lean and R * (24 * width + 24 * out + pat.shape[1] + width) > w.budget:
-        need = R * bytes_per_region([width], out, False) + R * pat.shape[1]
+    U = pat.shape[1] + (width if pw is not None else 0)
+    if not w.lean and R * (POOL_BYTES + 24 * out + U) > w.budget:
+        need = R * (POOL_BYTES + 24 * out + U)
         raise MemoryError(
             f"the full regions need about {need / 2**30:.1f} GiB after layer {li + 1} ({R:,} regions x "
-            f"{need // R} bytes: every region's maps into the next layer and its pattern), more than the "
+            f"{need // R} bytes: every region's polygon, map into the next layer and pattern), more than the "
             f"{w.budget / 2**30:.1f} GiB free; regions(..., lean=True) keeps each region's polygon and output map "
             f"only (about {bytes_per_region([], out, True)} bytes per region, hidden maps a block at a time)")
-    step = max(1, min(R, BLOCK_BYTES // (24 * (width + out)))) if w.lean else max(R, 1)
+    step = max(1, min(R, BLOCK_BYTES // (24 * (width + out))))
+    maps, pats = [], []
     for lo in range(0, R, step):
         hi = min(R, lo + step)
         if pw is None:
@@ -136,15 +138,24 @@ def _descend(w: _Walk, li: int, pool: tuple, Z: np.ndarray, pat: np.ndarray) -> 
         else:
             Zn = (Hb.reshape(3 * (hi - lo), -1) @ nxt.W.T).reshape(hi - lo, 3, -1)
             Zn[:, 2] += nxt.b
-        if (lo, hi) == (0, R):
-            sub = (ox, oy, ost, ocn)
-        else:
-            v0, v1 = ost[lo], ost[hi - 1] + ocn[hi - 1]
-            sub = (ox[v0:v1], oy[v0:v1], ost[lo:hi] - v0, ocn[lo:hi])
+        if not w.lean:  # every block's maps, then the next layer for all regions at once
+            maps.append(Zn)
+            pats.append(P)
+            continue
+        v0, v1 = ost[lo], ost[hi - 1] + ocn[hi - 1]
+        sub = (ox[v0:v1], oy[v0:v1], ost[lo:hi] - v0, ocn[lo:hi])
         if last:
             w.out.append((sub, Zn, P))
         else:
             _descend(w, li + 1, sub, Zn, P)
+    if not w.lean:
+        Zn = maps[0] if len(maps) == 1 else np.concatenate(maps)
+        P = pats[0] if len(pats) == 1 else np.concatenate(pats)
+        del maps, pats
+        if last:
+            w.out.append(((ox, oy, ost, ocn), Zn, P))
+        else:
+            _descend(w, li + 1, (ox, oy, ost, ocn), Zn, P)
 
 
 def planar_partition(steps: list[Affine | Piecewise], window: tuple[tuple[float, float], tuple[float, float]],
@@ -153,8 +164,8 @@ def planar_partition(steps: list[Affine | Piecewise], window: tuple[tuple[float,
     """Partition ``window`` = ``((u0, u1), (v0, v1))``; the network input is ``[u, v, 1] @ embed (3, d)``.
 
     ``lean``: walk the layers depth first, a block of regions at a time, keeping each final region's
-    polygon and output map only (no patterns: ``(R, 0)``); else (full) every layer at once, with the
-    patterns, refused with a ``MemoryError`` naming the estimate when it would take more than
+    polygon and output map only (no patterns: ``(R, 0)``); else (full) every layer for all regions, with
+    the patterns, refused with a ``MemoryError`` naming the estimate when it would take more than
     ``max_bytes`` (default: the memory free now)."""
     from .kernels import padded  # numba: loaded (compiled once per machine) by the first call
     from .small import small_partition
