@@ -19,8 +19,7 @@ import statistics
 import numpy as np
 import torch
 
-from ..analysis.regions import RegionCounter, regions, regions_of_run
-from ..analysis.regions.local import DEFAULT_FRACTION, default_radius
+from ..analysis.regions import DEFAULT_FRACTION, RegionCounter, default_radius, regions, regions_of_run
 from ..config import RunConfig
 from ..models import MLP
 from ..training import train

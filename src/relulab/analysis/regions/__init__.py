@@ -20,7 +20,9 @@ from .bounds import zaslavsky as zaslavsky
 from .complex import Complex as Complex
 from .complex import LinearPieces as LinearPieces
 from .domain import Plane as Plane
+from .local import DEFAULT_FRACTION as DEFAULT_FRACTION
 from .local import LocalComplexity as LocalComplexity
+from .local import default_radius as default_radius
 from .local import local_complexity as local_complexity
 from .network import allowed_activations as allowed_activations
 from .result import ClassRegion as ClassRegion
