@@ -106,11 +106,12 @@ def test_c11_spec_is_the_claim():
 
     s = load_spec(REPO / "examples" / "sweeps" / "c11.yaml")
     cfgs = s.configs()
-    assert len(cfgs) == 8 * 3 * 2 * 3 * 20
+    assert len(cfgs) == 8 * 3 * 2 * 3 * 2 * 20
     c = cfgs[0]
     assert (c.init, c.optimizer, c.lr, c.batch_size, c.epochs, c.regularization, c.noise, c.data_seed) == (
         "playground", "sgd", 0.03, 10, 500, "none", 0.0, "1")
     assert {len(c.hidden) for c in cfgs} == {1, 2, 3} and {max(c.hidden) for c in cfgs} == {3, 8}
+    assert {c.lr for c in cfgs} == {0.03, 1.0}
     assert s.metric == "test_acc" and s.success == 0.9
 
 
