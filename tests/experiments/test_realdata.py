@@ -17,7 +17,8 @@ def test_mlp_and_cnn_shapes_and_he_init():
     mlp = R.build_mlp("relu", depth=5, width=200, init="he", seed=1)
     linears = [m for m in mlp if isinstance(m, torch.nn.Linear)]
     assert [(m.in_features, m.out_features) for m in linears] == [(64, 200)] + [(200, 200)] * 4 + [(200, 10)]
-    assert float(linears[2].weight.detach().std()) == pytest.approx(math.sqrt(2) / math.sqrt(200), rel=0.05)  # He, relu gain
+    he = math.sqrt(2) / math.sqrt(200)  # He with relu's gain
+    assert float(linears[2].weight.detach().std()) == pytest.approx(he, rel=0.05)
     assert float(linears[2].bias.detach().abs().max()) == 0.0
     cnn = R.build_cnn("tanh", init="he", seed=1)
     conv2 = cnn[4]
