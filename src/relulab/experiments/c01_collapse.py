@@ -74,6 +74,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                     f"relative additivity violation {relu.relative_violation:.1%}"),
     ]
     return CLAIMS.get(ID).result(m, measurements, figures=[_figure(first, rows)],
+                                 key=f"max |deep linear net − one affine map| = {m['max_abs_diff']:.1e} (float64)",
                                    configs=[{"layers": DEPTH, "in": D_IN, "out": D_OUT, "hidden": r["hidden"],
                                              "activation": "identity", "init": "xavier", "dtype": "float64"}
                                             for r in rows],
@@ -81,20 +82,9 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
 
 
 def _figure(first, rows) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.collapse import plot_collapse  # matplotlib: only when a claim runs
 
-    net, r, x, y, y1 = first
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9, 3.8))
-    a.scatter(y.ravel(), y1.ravel(), s=4, alpha=0.5)
-    lim = float(y.abs().max()) * 1.05
-    a.plot([-lim, lim], [-lim, lim], "k--", lw=0.8)
-    a.set(xlabel="original 20-layer net f(x)", ylabel="one nn.Linear: W'x + b'",
-          title=f"max |difference| = {r.max_abs_diff:.1e}")
-    s = torch.linalg.svdvals(r.layer.weight.detach().cpu())
-    b.semilogy(range(1, len(s) + 1), s.clamp_min(1e-300), "o-")
-    b.axvline(rows[0]["narrowest"] + 0.5, color="r", ls=":", label=f"narrowest width {rows[0]['narrowest']}")
-    b.set(xlabel="index", ylabel="singular value of W'", title=f"rank W' = {r.rank}")
-    b.legend()
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c01_collapse", "A random 20-layer net with identity activations equals "
+    fig = plot_collapse(first, rows)
+    return Figure.from_matplotlib(fig, "c01_collapse",
+                                  "A random 20-layer net with identity activations equals "
                                   "one affine map (left); W' has rank at most the narrowest width (right).")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import torch
 
-from ..activations import get_activation
 from ..analysis.linearity import linearity_table
 from .parts import PartRule, decide_parts
 from .registry import CLAIMS, Progress, register_claim
@@ -79,26 +78,10 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
 
 
 def _figure(rows, seed: int) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.linearity import plot_linearity  # matplotlib: only when a claim runs
 
-    g = torch.Generator().manual_seed(seed)
-    a, b = (torch.randn(400, generator=g, dtype=torch.float64) * 3 for _ in range(2))
-    relu = get_activation("relu")
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
-    ax0.scatter(relu(a) + relu(b), relu(a + b), s=6, alpha=0.6, label="relu")
-    ax0.scatter(a + b, a + b, s=4, alpha=0.4, label="identity")
-    ax0.plot([-10, 10], [-10, 10], "k--", lw=0.8)
-    ax0.set(xlabel="f(a) + f(b)", ylabel="f(a + b)", title="additivity: points off the diagonal break it")
-    ax0.legend()
-    y = range(len(rows))
-    for key, mark in (("additivity", "o"), ("homogeneity", "s"), ("positive_homogeneity", "^")):
-        ax1.scatter([max(getattr(r, key), 1e-18) for r in rows], y, marker=mark, label=key.replace("_", " "))
-    ax1.set_xscale("log")
-    ax1.set_yticks(list(y), [f"{r.name} ({r.classification})" for r in rows], fontsize=7)
-    ax1.axvline(1e-12, color="grey", ls=":")
-    ax1.set(xlabel="largest violation (1e-18 = exactly 0)", title="linearity identities per activation")
-    ax1.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c02_linearity", "Left: relu(a+b) against relu(a)+relu(b) (identity for "
+    fig = plot_linearity(rows, seed)
+    return Figure.from_matplotlib(fig, "c02_linearity",
+                                  "Left: relu(a+b) against relu(a)+relu(b) (identity for "
                                   "comparison). Right: the measured gaps of additivity, homogeneity (c of both "
                                   "signs) and positive homogeneity for every registered activation.")

@@ -83,6 +83,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     cfgs = [base.model_copy(update={"activation": a}) for a in ACTIVATIONS]
     return CLAIMS.get(ID).result(
         m, measurements, figures=[_boundaries(runs, acc), _polygon(runs["relu"], polys, sides)],
+        key=f"mean test accuracy: linear {m['linear']:.2f}, tanh {m['tanh']:.2f}, relu {m['relu']:.2f}; relu's "
+            f"polygon: median {m['relu_median_sides']} sides",
         configs=[c.model_dump(mode="json") for c in cfgs], seeds=seeds,
         playground_url=cfgs[2].to_playground_url())
 
@@ -105,26 +107,9 @@ def _boundaries(runs, acc) -> Figure:
 
 
 def _polygon(relu_runs, polys, sides) -> Figure:
-    import matplotlib.pyplot as plt
-    import numpy as np
+    from ..viz.polygon import plot_class_polygon  # matplotlib: only when a claim runs
 
-    from ..viz.regions import plot_regions
-
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9.5, 4.3))
-    i = next((k for k, p in enumerate(polys) if p is not None), 0)
-    r = relu_runs[i]
-    plot_regions(regions_of_run(r).regions, a, points=r.data.x_train, labels=r.data.y_train,
-                 title=f"relu seed {r.config.weight_seed}: regions and decision boundary")
-    if polys[i] is not None:
-        ring = np.vstack([polys[i].outer.numpy(), polys[i].outer.numpy()[:1]])
-        a.plot(ring[:, 0], ring[:, 1], "r-", lw=1.2)
-        a.set_xlabel(f"class polygon: {polys[i].sharp_sides(10.0)} sides turning > 10°")
-    if sides:
-        bins = np.arange(min(sides) - 0.5, max(sides) + 1.5)
-        b.hist(sides, bins=bins, rwidth=0.85)
-    b.axvspan(4.5, 8.5, color="green", alpha=0.1, label="5-8: roughly a hexagon")
-    b.set(xlabel="sides of relu's class polygon (turning > 10°)", ylabel="seeds", title=f"over {len(polys)} seeds")
-    b.legend()
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c03_relu_polygon", "Left: the exact linear regions of one relu run with its "
+    fig = plot_class_polygon(relu_runs, polys, sides)
+    return Figure.from_matplotlib(fig, "c03_relu_polygon",
+                                  "Left: the exact linear regions of one relu run with its "
                                   "class polygon in red. Right: the number of sides over seeds.", dpi=90)

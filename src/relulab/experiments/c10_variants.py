@@ -60,23 +60,16 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                          f"{[round(d, 4) for d in moved]}"),
     ]
     return CLAIMS.get(ID).result(m, measurements, figures=[_figure(values)],
+                                 key=f"{sum(map(len, m['mismatches'].values()))} mismatches with the listed values; "
+                                     f"elu(-1) = {values['elu'][0]:.4f}",
                                     configs=[{"x": X, "leaky_relu": {"negative_slope": 0.01}, "elu": {"alpha": 1.0},
                                               "prelu": {"init": 0.25}, "dtype": "float64"}], seeds=[])
 
 
 def _figure(values: dict[str, list[float]]) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.activations import plot_variant_values  # matplotlib: only when a claim runs
 
-    t = torch.linspace(-4, 4, 401, dtype=torch.float64)
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    for name, style in (("relu", "-"), ("leaky_relu", "--"), ("elu", "-."), ("prelu", ":")):
-        ax.plot(t, get_activation(name)(t), style, label=name + (" (a = 0.25 at init)" if name == "prelu" else ""))
-        if name in values:
-            ax.scatter(X, values[name], zorder=3, s=25)
-    ax.axhline(0, color="grey", lw=0.5)
-    ax.axvline(0, color="grey", lw=0.5)
-    ax.set(xlabel="x", ylabel="f(x)", title="the claim's points x = -1, 2, -3, 4 on each variant", ylim=(-1.5, 4.2))
-    ax.legend()
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c10_variants", "ReLU, Leaky ReLU(0.01), ELU(1) and PReLU at its initial "
+    fig = plot_variant_values(values, X)
+    return Figure.from_matplotlib(fig, "c10_variants",
+                                  "ReLU, Leaky ReLU(0.01), ELU(1) and PReLU at its initial "
                                   "slope, with the values at x = [-1, 2, -3, 4] marked.")

@@ -85,4 +85,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
                                  "RMSE inside [-1, 1]² and outside it for a+b, a−b, a·b: relu MLP (16, 16) vs a "
                                  f"linear model, SGD lr {BASE.lr}, {epochs} epochs, {n_seeds} seeds (log scale).")
     return CLAIMS.get(ID).result(m, meas, figures=[fig], seeds=seeds, quick=quick, notes=notes,
+                                 key="relu RMSE inside / outside: " + "; ".join(
+                                     f"{SYMBOL[op]} {m[op]['relu']['inside']:.2g} / {m[op]['relu']['outside']:.2g}"
+                                     for op in OPS),
                                  configs=[c.model_dump(mode="json") for c in cfgs[::n_seeds]])

@@ -143,62 +143,29 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     return CLAIMS.get(ID).result(
         m, measurements, figures=[_counts_figure(by_width, by_depth), _trained_figure(trained),
                                   _local_figure(local)], configs=configs,
+        key=f"median regions, width {widths[0]} -> {widths[-1]}: {m['by_width'][0]} -> {m['by_width'][-1]}; depth: "
+            + " -> ".join(map(str, m["by_depth"])),
         seeds=sorted(set(rand_seeds) | set(trained_seeds)), playground_url=pg.to_playground_url(),
         notes=["the playground link opens the width-8 net (the playground's widest layer); the other widths "
                "differ only in --hidden"])
 
 
-def _width_ticks(ax, widths) -> None:
-    from matplotlib.ticker import NullFormatter
-
-    ax.set_xticks(widths, [str(v) for v in widths])
-    ax.xaxis.set_minor_formatter(NullFormatter())
-
-
 def _counts_figure(by_width, by_depth) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.region_counts import plot_region_counts  # matplotlib: only when a claim runs
 
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    w = [r["hidden"][0] for r in by_width]
-    a.loglog(w, [r["median_regions"] for r in by_width], "o-", label="regions (median)")
-    a.loglog(w, [r["zaslavsky_first_layer"] for r in by_width], "k--", label="Zaslavsky maximum")
-    a.loglog(w, [max(r["median_segments"], 0.8) for r in by_width], "s:", label="decision segments (median)")
-    a.set(xlabel="width (one hidden layer)", ylabel="count", title="random relu nets on [-6, 6]²")
-    _width_ticks(a, w)
-    a.legend(fontsize=8)
-    d = [len(r["hidden"]) for r in by_depth]
-    b.semilogy(d, [r["median_regions"] for r in by_depth], "o-", label="regions (median)")
-    b.semilogy(d, [r["montufar_lower"] for r in by_depth], "g--", label="Montúfar lower bound (max)")
-    b.semilogy(d, [r["serra_upper"] for r in by_depth], "k--", label="Serra upper bound")
-    b.semilogy(d, [max(r["median_segments"], 0.8) for r in by_depth], "s:", label="decision segments (median)")
-    b.set(xlabel=f"depth (width {DEPTH_WIDTH})", ylabel="count", title="regions vs depth", xticks=d)
-    b.legend(fontsize=8)
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c14_region_counts", "Exact region counts of random relu nets (biased init) "
+    fig = plot_region_counts(by_width, by_depth, DEPTH_WIDTH)
+    return Figure.from_matplotlib(fig, "c14_region_counts",
+                                  "Exact region counts of random relu nets (biased init) "
                                   "vs width and depth, beside the theoretical bounds (0.8 plotted for 0 segments).",
                                   dpi=90)
 
 
 def _trained_figure(trained) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.region_counts import plot_trained_boundaries  # matplotlib: only when a claim runs
 
-    from ..viz.regions import plot_regions
-
-    fig, ax = plt.subplots(1, 3, figsize=(13, 4.3))
-    for a, t in ((ax[0], trained[0]), (ax[1], trained[-1])):
-        run, reg = t["example"]
-        plot_regions(reg, a, points=run.data.x_train, labels=run.data.y_train,
-                     title=f"width {t['width']}: {len(reg)} regions, spread {t['spreads'][0]:.3f}")
-    ws = [t["width"] for t in trained]
-    for t in trained:
-        ax[2].scatter([t["width"]] * len(t["spreads"]), t["spreads"], color="grey", s=12)
-    ax[2].semilogx(ws, [t["median_spread"] for t in trained], "o-", label="median over seeds")
-    ax[2].set(xlabel="width (one hidden layer)", ylabel="std / mean of the boundary's distance from 0",
-              title="how round the boundary is (0 = circle)", ylim=(0, None))
-    _width_ticks(ax[2], ws)
-    ax[2].legend()
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c14_circle_boundary", "Relu nets trained on the circle: the smallest and "
+    fig = plot_trained_boundaries(trained)
+    return Figure.from_matplotlib(fig, "c14_circle_boundary",
+                                  "Relu nets trained on the circle: the smallest and "
                                   "the largest net's regions and decision boundary, and the boundary's radial "
                                   "spread vs width.", dpi=85)
 

@@ -70,3 +70,19 @@ def activation_gallery(
     for ax in axes[len(acts):]:
         fig.delaxes(ax)
     return fig
+
+
+def plot_variant_values(values: dict[str, list[float]], xs) -> Figure:
+    """ReLU, Leaky ReLU, ELU and PReLU on [-4, 4], with the values at ``xs`` marked."""
+    t = torch.linspace(-4, 4, 401, dtype=torch.float64)
+    fig = Figure(figsize=(6.5, 4), layout="constrained")
+    ax = fig.subplots()
+    for name, style in (("relu", "-"), ("leaky_relu", "--"), ("elu", "-."), ("prelu", ":")):
+        ax.plot(t, get_activation(name)(t), style, label=name + (" (a = 0.25 at init)" if name == "prelu" else ""))
+        if name in values:
+            ax.scatter(xs, values[name], zorder=3, s=25)
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set(xlabel="x", ylabel="f(x)", title="the claim's points x = -1, 2, -3, 4 on each variant", ylim=(-1.5, 4.2))
+    ax.legend()
+    return fig
