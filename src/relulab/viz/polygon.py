@@ -11,7 +11,7 @@ from .regions import plot_regions
 
 def plot_class_polygon(relu_runs, polys, sides) -> Figure:
     """One relu run's exact regions with its class polygon, and the polygon's side count over seeds."""
-    fig = Figure(figsize=(9.5, 4.3), layout="constrained")
+    fig = Figure(figsize=(9.5, 4.3))  # plot_regions lays the figure out (tight)
     (a, b) = fig.subplots(1, 2)
     i = next((k for k, p in enumerate(polys) if p is not None), 0)
     r = relu_runs[i]

@@ -30,7 +30,7 @@ def plot_region_counts(by_width, by_depth, depth_width) -> Figure:
 
 def plot_trained_boundaries(trained) -> Figure:
     """Trained relu nets' regions and boundaries, and the boundary's radial spread vs width."""
-    fig = Figure(figsize=(13, 4.3), layout="constrained")
+    fig = Figure(figsize=(13, 4.3))  # plot_regions lays the figure out (tight)
     ax = fig.subplots(1, 3)
     for a, t in ((ax[0], trained[0]), (ax[1], trained[-1])):
         run, reg = t["example"]
