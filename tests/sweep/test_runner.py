@@ -141,3 +141,61 @@ def test_bad_spec_or_scheduler_is_refused_before_anything_runs(tmp_path):
     with pytest.raises(ValueError, match="local-dask:N wants a worker count"):
         run_sweep(small(), db, scheduler="local-dask:zero")
     assert not db.exists()
+
+
+def test_retry_errors_runs_again_only_the_runs_stored_as_error(tmp_path, monkeypatch):
+    import sqlite3
+
+    import relulab.sweep.worker as worker
+
+    real = worker.train_group
+
+    def flaky(cfgs, **kw):
+        if any(c.weight_seed == 1 for c in cfgs):
+            raise RuntimeError("out of luck")
+        return real(cfgs, **kw)
+
+    db = tmp_path / "r.db"
+    monkeypatch.setattr(worker, "train_group", flaky)
+    first = run_sweep(small(), db, workers=1)
+    assert sum(r.status == "error" for r in first) == 4
+    monkeypatch.setattr(worker, "train_group", real)
+    with sqlite3.connect(db) as c:  # a diverged run is a result: never retried
+        c.execute("UPDATE runs SET status = 'diverged' WHERE json_extract(config, '$.weight_seed') = 2")
+    assert run_sweep(small(), db, workers=1).ran == 0, "a plain resume leaves errors stored"
+    again = run_sweep(small(), db, workers=1, retry_errors=True)
+    assert again.ran == 4 and len(again) == 12
+    assert sorted(r.status for r in again) == ["completed"] * 8 + ["diverged"] * 4
+    assert_same_numbers([r for r in again if r.config["weight_seed"] == 1],
+                        [r for r in run_sweep(small(), workers=1) if r.config["weight_seed"] == 1])
+    with SweepStore(db) as store:
+        assert store.count() == 12
+
+
+def test_tasks_stream_without_holding_the_sweep():
+    from relulab.sweep.grouping import stream_tasks
+
+    cfgs = small(seeds=10).configs()  # 4 groups of 10, in spec order
+    pulled = []
+
+    def source():
+        for c in cfgs:
+            pulled.append(c)
+            yield c
+
+    sizes = {}
+    for g in groups(cfgs):
+        sizes[__import__("relulab.training.stacked", fromlist=["stack_key"]).stack_key(g[0])] = len(g)
+    tasks = stream_tasks(source(), sizes, share=4)
+    first = next(tasks)
+    assert len(first) == 4 and len(pulled) == 4, "a task leaves as soon as it is full"
+    rest = list(tasks)
+    assert sorted(len(t) for t in [first, *rest]) == sorted(len(t) for t in plan(cfgs, workers=10, max_chunk=4))
+    assert sorted(c.model_dump_json() for t in [first, *rest] for c in t) == sorted(c.model_dump_json() for c in cfgs)
+
+
+def test_a_sweep_asked_for_no_records_returns_none(tmp_path):
+    done = run_sweep(small(), tmp_path / "n.db", workers=1, records=False)
+    assert list(done) == [] and (done.ran, done.total) == (12, 12)
+    assert [done.keys[i:i + 16].hex() for i in range(0, 12 * 16, 16)] == [r.key for r in
+                                                                              run_sweep(small(), tmp_path / "n.db")]

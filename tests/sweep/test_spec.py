@@ -65,7 +65,7 @@ def test_configs_refuses_a_bad_spec_with_one_line(d, message):
 
 @pytest.mark.parametrize(("d", "message"), [
     ({"grids": {}}, "unknown spec key 'grids'; allowed: ['name', 'base', 'grid'"),
-    ({"grid": {"lr": 0.1}}, "axis 'lr' must be a list of values, got 0.1"),
+    ({"grid": {"lr": 0.1}}, "axis 'lr' must be a list of values or {uniform|loguniform: [LOW, HIGH]}, got 0.1"),
     ({"grid": ["lr"]}, "spec 'grid' must be a mapping"),
     ({"seeds": 0}, "spec 'seeds' must be at least 1, got 0"),
     ({"seeds": [0, "a"]}, "spec 'seeds' must list integers"),
@@ -177,5 +177,5 @@ def test_spec_files_are_bounded_and_regular(tmp_path):
         load_spec(tmp_path / "deep.json")
     with pytest.raises(ValueError, match="spec 'name' must be a text of at most 200 characters"):
         SweepSpec.from_dict({"name": "n" * 201})
-    with pytest.raises(ValueError, match="spec 'name' must be a text of at most 200 characters, got a list"):
+    with pytest.raises(ValueError, match="spec 'name' must be a text of at most 200 characters, got \\[1, 2\\]"):
         SweepSpec.from_dict({"name": [1, 2]})

@@ -82,6 +82,8 @@ def register(app: typer.Typer) -> None:
                                        help="seconds without the Dask scheduler before the sweep ends with what "
                                             "is stored [default: $RELULAB_DASK_DEADLINE or 60]"),
         dry_run: bool = typer.Option(False, "--dry-run", help="print the number of runs and groups, run nothing"),
+        retry_errors: bool = typer.Option(False, "--retry-errors",
+                                          help="run again the runs stored as error (diverged runs are results)"),
         by: str = typer.Option(None, "--by", help=_SHOW_OPTS["by"] + " [default: the spec's axes]"),
         json_output: bool = typer.Option(False, "--json", help="print the summary as JSON (no progress bar)"),
     ) -> None:
@@ -91,6 +93,7 @@ def register(app: typer.Typer) -> None:
         from ..sweep.records import check_fields
         from ..sweep.runner import SweepIncomplete, make_plan, run_sweep
         from ..sweep.spec import SweepSpec, load_spec
+        from ..sweep.stats import summarize
         from ..sweep.store import SweepStore
 
         with bad_input():
@@ -108,10 +111,11 @@ def register(app: typer.Typer) -> None:
             path = db if db is not None else Path(f"{spec.stem}.db" if spec is not None else "sweep.db")
             if dry_run:
                 exists = path.is_file()
-                with SweepStore(path if exists else ":memory:") as store:
-                    p = make_plan(the_spec, store, workers=workers or _cores(), max_chunk=max_chunk)
-                msg = {"runs": len(p.configs), "groups": p.groups, "stored": p.stored, "to_run": len(p.pending),
-                       "tasks": len(p.tasks), "db": str(path)}
+                with SweepStore(path if exists else ":memory:", create=not exists) as store:
+                    p = make_plan(the_spec, store, retry_errors=retry_errors)
+                w = workers or _cores()
+                msg = {"runs": p.runs, "groups": p.groups, "stored": p.stored, "to_run": p.to_run,
+                       "tasks": p.tasks(w, max_chunk), "db": str(path)}
                 if json_output:
                     print_json(msg)
                 else:
@@ -123,8 +127,9 @@ def register(app: typer.Typer) -> None:
                 typer.echo(line, err=True)
 
             try:
-                records = run_sweep(the_spec, path, workers=workers, scheduler=scheduler, progress=not json_output,
-                                    max_chunk=max_chunk, log=log, deadline=deadline)
+                done = run_sweep(the_spec, path, workers=workers, scheduler=scheduler, progress=not json_output,
+                                 max_chunk=max_chunk, log=log, deadline=deadline, retry_errors=retry_errors,
+                                 records=False)
             except SweepIncomplete as e:
                 typer.echo(f"error: {e}", err=True)
                 typer.echo(f"resume: {_resume(spec, base, grid, seeds, data_seeds, path, workers, scheduler)}",
@@ -135,13 +140,16 @@ def register(app: typer.Typer) -> None:
                            err=True)
                 raise typer.Exit(130) from None
             wall = time.perf_counter() - start
-            rows = records.summarize(by=keys, metric=the_spec.metric, success=the_spec.success)
+            with SweepStore(path, create=False) as store:  # slim records: only what the summary reads
+                slim = store.iter_records((done.keys[i:i + 16].hex() for i in range(0, len(done.keys), 16)),
+                                          fields=[*keys, the_spec.metric], history=False)
+                rows = summarize(list(slim), by=keys, metric=the_spec.metric, success=the_spec.success)
         if json_output:
-            print_json({"db": str(path), "runs": len(records), "ran": records.ran, "seconds": wall,
+            print_json({"db": str(path), "runs": done.total, "ran": done.ran, "seconds": wall,
                         "summary": _summary_dicts(rows)})
             return
         _console().print(_table(rows, keys, the_spec.metric, the_spec.success))
-        typer.echo(f"{len(records)} runs in {path}; {records.ran} trained now ({wall:.1f} s)")
+        typer.echo(f"{done.total} runs in {path}; {done.ran} trained now ({wall:.1f} s)")
 
     @sweep_app.command("show")
     def show_cmd(
@@ -161,19 +169,21 @@ def register(app: typer.Typer) -> None:
             if success is not None and not math.isfinite(success):
                 raise ValueError(f"--success must be a finite number (a threshold of the metric), got {success}")
             with SweepStore(db, create=False) as store:
-                records, specs = store.records(), store.specs()
+                specs = store.specs()
+                last = specs[-1] if specs else {}
+                keys = [b for b in by.split(",") if b] if by else list(dict.fromkeys(  # drawn axes: not grouped
+                    k for s in specs for k, v in s["grid"].items() if isinstance(v, list)))
+                metric = metric or last.get("metric", "test_acc")
+                success = success if success is not None else last.get("success", 0.9)
+                records = list(store.iter_records(fields=[*keys, metric], history=False))  # slim: what it reads
                 skipped = store.skipped + store.skipped_specs
             if skipped:
                 typer.echo(f"note: {skipped} malformed stored rows skipped ({store.skipped} runs, "
                            f"{store.skipped_specs} specs)", err=True)
-            last = specs[-1] if specs else {}
-            keys = [b for b in by.split(",") if b] if by else list(dict.fromkeys(k for s in specs for k in s["grid"]))
-            metric = metric or last.get("metric", "test_acc")
-            success = success if success is not None else last.get("success", 0.9)
             order: dict[str, list] = {}
             for s in specs:
                 for axis, values in s["grid"].items():
-                    for v in values:
+                    for v in values if isinstance(values, list) else ():
                         v = tuple(v) if isinstance(v, list) else v
                         if v not in order.setdefault(axis, []):
                             order[axis].append(v)

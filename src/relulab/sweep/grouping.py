@@ -16,7 +16,7 @@ no worker waits for a straggler. ``max_chunk`` bounds the work a lost task takes
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..config import RunConfig
 from ..training.engines import choose_engine, stack_key
@@ -44,14 +44,38 @@ def plan(cfgs: Sequence[RunConfig], *, workers: int, max_chunk: int = MAX_CHUNK)
     """Tasks: each a list of stackable runs; the most expensive first (longest-processing-time order)."""
     if not cfgs:
         return []
-    share = max(1, min(max_chunk, math.ceil(len(cfgs) / max(1, workers))))
+    share = share_of(len(cfgs), workers=workers, max_chunk=max_chunk)
     tasks: list[list[RunConfig]] = []
     for g in groups(cfgs):
-        k = math.ceil(len(g) / share)
-        size, extra = divmod(len(g), k)
         start = 0
-        for i in range(k):
-            end = start + size + (i < extra)
-            tasks.append(g[start:end])
-            start = end
+        for size in task_sizes(len(g), share):
+            tasks.append(g[start:start + size])
+            start += size
     return sorted(tasks, key=_cost, reverse=True)
+
+
+def share_of(runs: int, *, workers: int, max_chunk: int = MAX_CHUNK) -> int:
+    """The largest task: an equal share of ``runs`` per worker, at most ``max_chunk``."""
+    return max(1, min(max_chunk, math.ceil(runs / max(1, workers))))
+
+
+def task_sizes(n: int, share: int) -> list[int]:
+    """A group of ``n`` runs cut into near-equal tasks of at most ``share`` (as :func:`plan` cuts it)."""
+    k = math.ceil(n / share)
+    size, extra = divmod(n, k)
+    return [size + (i < extra) for i in range(k)]
+
+
+def stream_tasks(cfgs: Iterable[RunConfig], sizes: dict[tuple, int], share: int) -> Iterator[list[RunConfig]]:
+    """:func:`plan`'s tasks without holding the sweep: ``cfgs`` (the runs to do, in any order) are
+    buffered per stack group, and a task leaves as soon as it is full. ``sizes``: runs per group."""
+    cuts = {key: task_sizes(n, share) for key, n in sizes.items() if n}
+    open_: dict[tuple, list[RunConfig]] = {}
+    for c in cfgs:
+        key = stack_key(c)
+        buf = open_.setdefault(key, [])
+        buf.append(c)
+        if cuts.get(key) and len(buf) == cuts[key][0]:
+            cuts[key].pop(0)
+            yield open_.pop(key)
+    yield from (buf for buf in open_.values() if buf)  # only if the runs differ from ``sizes``

@@ -64,6 +64,8 @@ class SweepRecords(list):
 
     ran: int = 0  # set by run_sweep: how many of these runs that call trained
     skipped: int = 0  # malformed stored rows left out
+    total: int = 0  # set by run_sweep: the spec's runs (also when it returns no records)
+    keys: bytes = b""  # set by run_sweep: the spec's run keys, 16 bytes each (``bytes.hex()`` of each: run_key)
 
     def summarize(self, by: tuple[str, ...] | list[str] = (), metric: str = "test_acc", success: float = 0.9):
         from .stats import summarize

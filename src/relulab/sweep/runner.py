@@ -10,23 +10,25 @@
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import RunConfig
+from ..training.stacked import stack_key
 from .executors import BackendLost, check_scheduler, open_backend
-from .grouping import MAX_CHUNK, groups, plan
+from .grouping import MAX_CHUNK, share_of, stream_tasks, task_sizes
 from .records import SweepRecords
 from .spec import SweepSpec, load_spec, run_key
 from .store import SweepStore
 from .worker import run_chunk
 
 Progress = Callable[[int, int], None]  # (runs stored so far, total)
+BATCH = 500  # runs looked up in the store at once
 TICK_S = 1.0  # how often a wait for tasks looks at the backend's health
 
 
@@ -40,12 +42,28 @@ class SweepIncomplete(RuntimeError):
 
 @dataclass
 class Plan:
-    configs: list[RunConfig]
-    keys: list[str]
-    stored: int  # already in the store
-    pending: list[RunConfig]
+    """What a sweep has to do, counted in one pass over its spec (no config is kept)."""
+
+    runs: int  # distinct runs in the spec
+    stored: int  # already in the store (not run again)
+    pending: dict[tuple, int]  # runs to do per stack group
     groups: int  # stack groups among all runs
-    tasks: list[list[RunConfig]] = field(default_factory=list)
+    keys: bytearray = field(repr=False)  # the runs' keys, 16 bytes each, in spec order
+    retry_errors: bool = False
+
+    @property
+    def to_run(self) -> int:
+        return sum(self.pending.values())
+
+    def share(self, workers: int, max_chunk: int = MAX_CHUNK) -> int:
+        return share_of(self.to_run, workers=workers, max_chunk=max_chunk)
+
+    def tasks(self, workers: int, max_chunk: int = MAX_CHUNK) -> int:
+        share = self.share(workers, max_chunk)
+        return sum(len(task_sizes(n, share)) for n in self.pending.values() if n)
+
+    def run_keys(self) -> Iterator[str]:
+        return (self.keys[i:i + 16].hex() for i in range(0, len(self.keys), 16))
 
 
 def as_spec(spec: SweepSpec | dict | str | Path) -> SweepSpec:
@@ -56,77 +74,110 @@ def as_spec(spec: SweepSpec | dict | str | Path) -> SweepSpec:
     return load_spec(spec)
 
 
-def make_plan(spec: SweepSpec, store: SweepStore, *, workers: int, max_chunk: int = MAX_CHUNK) -> Plan:
-    cfgs = spec.configs()  # validates the whole spec first
-    keys = [run_key(c) for c in cfgs]
-    have = store.present(keys)
-    pending = [c for c, k in zip(cfgs, keys, strict=True) if k not in have]
-    return Plan(cfgs, keys, len(have), pending, len(groups(cfgs)), plan(pending, workers=workers, max_chunk=max_chunk))
+def _batches(spec: SweepSpec, store: SweepStore, retry_errors: bool) -> Iterator[list[tuple[RunConfig, str, bool]]]:
+    """The spec's runs in batches: ``(config, key, stored)`` (a run stored as ``error`` counts as not
+    stored with ``retry_errors``)."""
+    it = spec.iter_configs()
+    while batch := list(itertools.islice(it, BATCH)):
+        keys = [run_key(c) for c in batch]
+        have = store.present(keys, errors=not retry_errors)
+        yield [(c, k, k in have) for c, k in zip(batch, keys, strict=True)]
+
+
+def make_plan(spec: SweepSpec, store: SweepStore, *, retry_errors: bool = False) -> Plan:
+    """Count what ``spec`` asks of ``store`` -- validating every run on the way, before anything runs."""
+    keys, stored, pending, all_groups = bytearray(), 0, {}, set()
+    for batch in _batches(spec, store, retry_errors):
+        for cfg, key, have in batch:
+            keys += bytes.fromhex(key)
+            sk = stack_key(cfg)
+            all_groups.add(sk)
+            stored += have
+            if not have:
+                pending[sk] = pending.get(sk, 0) + 1
+    return Plan(len(keys) // 16, stored, pending, len(all_groups), keys, retry_errors)
 
 
 def run_sweep(spec: SweepSpec | dict | str | Path, db: str | Path | None = None, *, workers: int | None = None,
               scheduler: str | None = None, progress: bool | Progress = False, max_chunk: int = MAX_CHUNK,
-              log: Callable[[str], None] | None = None, deadline: float | None = None) -> SweepRecords:
+              log: Callable[[str], None] | None = None, deadline: float | None = None,
+              retry_errors: bool = False, records: bool = True) -> SweepRecords:
     """Run every missing run of ``spec`` and return the records of all its runs, in spec order.
 
     ``db``: a SQLite file (resumable; ``None`` keeps results in memory). ``workers``: processes
     (default: all cores; 1 runs here). ``scheduler``: see :mod:`relulab.sweep.executors` (``deadline``:
     seconds without the Dask scheduler before the sweep ends with what is stored).
     ``progress``: ``True`` for a rich bar on a terminal, or a callback ``(done, total)``.
+    ``retry_errors``: run again the runs stored as ``error`` (a diverged run is a result, not an error).
+    ``records=False``: return no records (an empty list with ``.ran`` and ``.total``) -- the sweep itself
+    keeps none: plan and records stream, so a sweep of any size runs in the same memory.
     Raises :class:`SweepIncomplete` when tasks were lost (the rest is stored).
     """
     spec = as_spec(spec)
-    spec.configs()  # the whole spec is validated before any worker starts
     check_scheduler(scheduler)
+    next(spec.iter_configs(), None)  # the axes are checked before the store is opened
+    new = db is None or not Path(db).exists()
+    if new:  # every run is validated before the file is created
+        with SweepStore(":memory:") as empty:
+            p = make_plan(spec, empty, retry_errors=retry_errors)
     # A forked worker inherits this connection but never uses it (and leaves through os._exit).
     with SweepStore(":memory:" if db is None else db) as store:
-        p = make_plan(spec, store, workers=1)
+        if not new:  # every run validated before any worker starts
+            p = make_plan(spec, store, retry_errors=retry_errors)
         ran = 0
-        if p.pending:
-            with open_backend(scheduler, workers, tasks=len(p.tasks), deadline=deadline, log=log) as backend:
-                p = make_plan(spec, store, workers=backend.workers, max_chunk=max_chunk)
+        if p.to_run:
+            with open_backend(scheduler, workers, tasks=p.tasks(1, max_chunk), deadline=deadline,
+                              log=log) as backend:
                 store.add_spec(spec.to_dict())
                 if log:
-                    log(f"{len(p.configs)} runs, {p.stored} already stored, {len(p.pending)} to run in "
-                        f"{len(p.tasks)} tasks on {backend.description}")
-                ran = execute(p, backend, store, progress)
-        records = store.records(p.keys)
-        records.ran = ran  # runs this call trained and stored
-        return records
+                    log(f"{p.runs} runs, {p.stored} already stored, {p.to_run} to run in "
+                        f"{p.tasks(backend.workers, max_chunk)} tasks on {backend.description}")
+                ran = execute(spec, p, backend, store, progress, max_chunk)
+        out = SweepRecords(store.iter_records(p.run_keys()) if records else ())
+        out.ran, out.total, out.skipped = ran, p.runs, store.skipped  # runs this call trained and stored
+        out.keys = p.keys
+        return out
 
 
-def execute(p: Plan, backend: Any, store: SweepStore, progress: bool | Progress) -> int:
+def execute(spec: SweepSpec, p: Plan, backend: Any, store: SweepStore, progress: bool | Progress,
+            max_chunk: int = MAX_CHUNK) -> int:
     """Run the plan's tasks, storing each task's records as it lands; returns how many runs were stored."""
-    total = len(p.configs)
-    with _progress(progress, total, p.stored) as advance:
-        lost, error, added = _drive(p.tasks, backend, store, advance)
-    if lost:
+    share = p.share(backend.workers, max_chunk)
+    todo = (c for batch in _batches(spec, store, p.retry_errors) for c, _, have in batch if not have)
+    with _progress(progress, p.runs, p.stored) as advance:
+        done, error, added = _drive(stream_tasks(todo, p.pending, share), backend, store, advance, p.retry_errors)
+    lost = p.to_run - done
+    if lost > 0:
         raise SweepIncomplete(f"{lost} runs were lost ({error}); the others are stored -- run the same sweep again "
                               "to run only what is missing", lost)
     return added
 
 
-def _drive(tasks: Sequence[list[RunConfig]], backend: Any, store: SweepStore,
-           advance: Callable[[int], None]) -> tuple[int, str, int]:
-    queue: deque[list[RunConfig]] = deque(tasks)
+def _drive(tasks: Iterator[list[RunConfig]], backend: Any, store: SweepStore, advance: Callable[[int], None],
+           retry_errors: bool = False) -> tuple[int, str, int]:
+    """Keep ``2 x workers`` tasks in flight; returns (runs done or found stored, first error, runs added)."""
     inflight: dict[Future, list[RunConfig]] = {}
-    lost, error, added = 0, "", 0
+    done_runs, error, added = 0, "", 0
     limit = 2 * backend.workers
-    while queue or inflight:
-        while queue and len(inflight) < limit:
-            chunk = queue.popleft()
-            have = store.present([run_key(c) for c in chunk])  # another sweep on this file may have run them
-            if have:
+    more = True
+    while more or inflight:
+        while more and len(inflight) < limit:
+            chunk = next(tasks, None)
+            if chunk is None:
+                more = False
+                break
+            have = store.present([run_key(c) for c in chunk], errors=not retry_errors)
+            if have:  # another sweep on this file may have run them
                 advance(len(have))
+                done_runs += len(have)
                 chunk = [c for c in chunk if run_key(c) not in have]
             if not chunk:
                 continue
             try:
                 inflight[backend.executor.submit(run_chunk, chunk)] = chunk
-            except Exception as e:  # a broken pool, a closed Dask client
-                lost += len(chunk) + sum(len(c) for c in queue)
-                queue.clear()
+            except Exception as e:  # a broken pool, a closed Dask client: the rest is lost
                 error = error or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+                more = False
         if not inflight:
             break
         done, _ = wait(list(inflight), timeout=TICK_S, return_when=FIRST_COMPLETED)
@@ -134,19 +185,19 @@ def _drive(tasks: Sequence[list[RunConfig]], backend: Any, store: SweepStore,
             try:
                 backend.check()
             except BackendLost as e:
-                lost += sum(len(c) for c in inflight.values()) + sum(len(c) for c in queue)
-                return lost, str(e), added
+                return done_runs, str(e), added
         for fut in done:
             chunk = inflight.pop(fut)
             try:
                 records = fut.result()
             except Exception as e:  # the task never finished: a lost worker, a broken pool
-                lost += len(chunk)
                 error = error or f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
                 continue
             added += store.add(records)
+            done_runs += len(records)
             advance(len(records))
-    return lost, error, added
+            del records
+    return done_runs, error, added
 
 
 class _progress:

@@ -32,6 +32,7 @@ import json
 import math
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import RunConfig, config_error_message
+from .sampling import check_sampling, draw, parse_random_axis
 
-SPEC_KEYS = ("name", "base", "grid", "seeds", "data_seeds", "metric", "success")
+SPEC_KEYS = ("name", "base", "grid", "seeds", "data_seeds", "metric", "success", "samples", "sampler", "sampler_seed")
+SAMPLE_AXIS = "sample"  # the joint axis of the drawn points (see relulab.sweep.sampling)
 MAX_RUNS = 1_000_000
 MAX_SPEC_BYTES = 16 * 2**20  # a spec file; a list of a million seeds is about 7 MB
 MAX_SPEC_VALUES = 2_000_000  # values in a loaded spec, YAML aliases counted each time they are used
@@ -64,6 +67,10 @@ class SweepSpec:
     name: str | None = None
     metric: str = "test_acc"
     success: float = 0.9
+    drawn: dict[str, tuple[str, float, float]] = field(default_factory=dict)  # field -> (distribution, low, high)
+    samples: int | None = None
+    sampler: str = "random"
+    sampler_seed: int = 0
 
     @classmethod
     def from_dict(cls, d: Any) -> SweepSpec:
@@ -79,11 +86,23 @@ class SweepSpec:
         for key, val in (("base", base), ("grid", grid)):
             if not isinstance(val, dict):
                 raise ValueError(f"spec {key!r} must be a mapping of RunConfig fields, got {val!r}")
-        axes = {}
+        axes, drawn = {}, {}
         for name, values in grid.items():
+            if isinstance(values, dict):
+                drawn[str(name)] = parse_random_axis(str(name), values)
+                continue
             if not isinstance(values, list | tuple):
-                raise ValueError(f"axis {name!r} must be a list of values, got {values!r}")
+                raise ValueError(f"axis {name!r} must be a list of values or {{uniform|loguniform: [LOW, HIGH]}}, "
+                                 f"got {_short(values)}")
             axes[str(name)] = tuple(tuple(v) if isinstance(v, list) else v for v in values)
+        samples, sampler, sampler_seed = None, d.get("sampler", "random"), d.get("sampler_seed", 0)
+        if drawn:
+            if d.get("samples") is None:
+                raise ValueError(f"drawn axes {list(drawn)} need 'samples: N' (how many points to draw)")
+            samples, sampler, sampler_seed = check_sampling(d["samples"], sampler, sampler_seed)
+        elif d.get("samples") is not None:
+            raise ValueError("spec 'samples' is for drawn axes, e.g. grid: {lr: {loguniform: [0.001, 1]}}; there is "
+                             "none")
         metric = d.get("metric", "test_acc")
         success = d.get("success", 0.9)
         if not isinstance(metric, str) or len(metric) > MAX_NAME:
@@ -95,24 +114,34 @@ class SweepSpec:
             raise ValueError(f"spec 'success' must be a number (a threshold of the metric), got {success!r}")
         return cls(base=dict(base), grid=axes, seeds=_seed_list(d.get("seeds"), "seeds", int),
                    data_seeds=_seed_list(d.get("data_seeds"), "data_seeds", str),
-                   name=None if d.get("name") is None else str(d["name"]), metric=metric, success=float(success))
+                   name=None if d.get("name") is None else str(d["name"]), metric=metric, success=float(success),
+                   drawn=drawn, samples=samples, sampler=sampler, sampler_seed=sampler_seed)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "base": self.base, "grid": {k: list(v) for k, v in self.grid.items()},
-                "seeds": None if self.seeds is None else list(self.seeds),
-                "data_seeds": None if self.data_seeds is None else list(self.data_seeds),
-                "metric": self.metric, "success": self.success}
+        grid: dict[str, Any] = {k: list(v) for k, v in self.grid.items()}
+        grid.update({k: {d: [lo, hi]} for k, (d, lo, hi) in self.drawn.items()})
+        out = {"name": self.name, "base": self.base, "grid": grid,
+               "seeds": None if self.seeds is None else list(self.seeds),
+               "data_seeds": None if self.data_seeds is None else list(self.data_seeds),
+               "metric": self.metric, "success": self.success}
+        if self.drawn:
+            out.update(samples=self.samples, sampler=self.sampler, sampler_seed=self.sampler_seed)
+        return out
 
     def merged(self, *, base: dict[str, Any] | None = None, grid: dict[str, tuple] | None = None,
                seeds: int | None = None, data_seeds: int | None = None) -> SweepSpec:
         """This spec with command-line additions: base fields and axes added or replaced, seed counts replaced."""
+        drawn = {k: v for k, v in self.drawn.items() if k not in (grid or {})}
         return SweepSpec({**self.base, **(base or {})}, {**self.grid, **(grid or {})},
                          self.seeds if seeds is None else _seed_list(seeds, "seeds", int),
                          self.data_seeds if data_seeds is None else _seed_list(data_seeds, "data_seeds", str),
-                         self.name, self.metric, self.success)
+                         self.name, self.metric, self.success, drawn, self.samples if drawn else None, self.sampler,
+                         self.sampler_seed)
 
     def _all_axes(self) -> dict[str, tuple[Any, ...]]:
         axes = dict(self.grid)
+        if self.drawn:
+            axes[SAMPLE_AXIS] = draw(self.drawn, self.samples or 1, self.sampler, self.sampler_seed)
         if self.data_seeds is not None:
             axes["data_seed"] = self.data_seeds
         if self.seeds is not None:
@@ -128,6 +157,28 @@ class SweepSpec:
 
     def configs(self) -> list[RunConfig]:
         """Every run's RunConfig, in grid order (seeds innermost), duplicates removed; or one ValueError line."""
+        return list(self.iter_configs())
+
+    def iter_configs(self) -> Iterator[RunConfig]:
+        """:meth:`configs` one at a time (a sweep of any size in little memory): the axes are checked
+        before the first config; a combination that does not fit raises when it is reached."""
+        base, axes = self._checked_axes()
+        seen: set[bytes] = set()  # 16-byte digests of the run keys: duplicates removed
+        names = list(axes)
+        for combo in itertools.product(*axes.values()):
+            fields = dict(zip(names, combo, strict=True))
+            fields.update(fields.pop(SAMPLE_AXIS, {}))
+            try:
+                cfg = RunConfig.model_validate({**base, **fields})
+            except ValidationError as e:
+                shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, combo, strict=True))
+                raise ValueError(f"combination {shown}: {_why(e)}") from None
+            k = bytes.fromhex(run_key(cfg))
+            if k not in seen:
+                seen.add(k)
+                yield cfg
+
+    def _checked_axes(self) -> tuple[dict[str, Any], dict[str, tuple[Any, ...]]]:
         for k in self.base:
             if k not in _FIELDS:
                 raise ValueError(f"unknown base field {k!r}; allowed: {_fields_hint()}")
@@ -135,6 +186,10 @@ class SweepSpec:
             base = RunConfig.model_validate(self.base).model_dump()
         except ValidationError as e:
             raise ValueError(f"base: {_why(e)}") from None
+        for name in self.drawn:
+            if name not in _FIELDS or name in self.grid:
+                raise ValueError(f"unknown axis {name!r}; allowed: {_fields_hint()}" if name not in _FIELDS
+                                 else f"axis {name!r} is both listed and drawn; keep one")
         for name, values in self.grid.items():
             if name not in _FIELDS:
                 raise ValueError(f"unknown axis {name!r}; allowed: {_fields_hint()}")
@@ -147,24 +202,12 @@ class SweepSpec:
         for name, values in axes.items():
             for v in values:
                 try:
-                    RunConfig.model_validate({**base, name: v})
+                    RunConfig.model_validate({**base, **(v if name == SAMPLE_AXIS else {name: v})})
                 except ValidationError as e:
-                    raise ValueError(f"axis {name!r}: invalid value {v!r}: {_why(e)}") from None
+                    raise ValueError(f"axis {name!r}: invalid value {_short(v)}: {_why(e)}") from None
         if self.size() > MAX_RUNS:
             raise ValueError(f"the spec makes {self.size():,} runs; at most {MAX_RUNS:,} per sweep")
-        out, seen = [], set()
-        names = list(axes)
-        for combo in itertools.product(*axes.values()):
-            try:
-                cfg = RunConfig.model_validate({**base, **dict(zip(names, combo, strict=True))})
-            except ValidationError as e:
-                shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, combo, strict=True))
-                raise ValueError(f"combination {shown}: {_why(e)}") from None
-            k = run_key(cfg)
-            if k not in seen:
-                seen.add(k)
-                out.append(cfg)
-        return out
+        return base, axes
 
 
 def check_expansion(d: Any) -> None:
@@ -191,7 +234,8 @@ def check_expansion(d: Any) -> None:
 
 
 def _short(v: Any) -> str:
-    text = repr(v) if not isinstance(v, dict | list | tuple) else f"a {type(v).__name__}"
+    big = isinstance(v, dict | list | tuple) and (len(v) > 16 or any(isinstance(x, dict | list | tuple) for x in v))
+    text = f"a {type(v).__name__} of {len(v)} items" if big else repr(v)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -162,7 +162,7 @@ class SweepStore:
             try:
                 spec = json.loads(text)
                 if not (isinstance(spec, dict) and isinstance(spec.get("grid", {}), dict)
-                        and all(isinstance(v, list) for v in spec.get("grid", {}).values())):
+                        and all(isinstance(v, list | dict) for v in spec.get("grid", {}).values())):
                     raise ValueError
             except (ValueError, TypeError, RecursionError):
                 self.skipped_specs += 1
