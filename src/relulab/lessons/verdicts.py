@@ -41,3 +41,28 @@ def measured(claim: str, path: str | Path = SHIPPED) -> dict[str, Any] | None:
     return {"id": claim, "verdict": str(entry.get("verdict", "")), "key": key, "parts": parts,
             "generated": str(meta.get("generated", "")), "mode": str(meta.get("mode", "")), "machine": machine,
             "command": str(entry.get("command") or f"relulab claim {claim}")}
+
+
+def report_results(path: str | Path = SHIPPED) -> tuple[list[Any], dict[str, Any]]:
+    """The claims of a claims.json as :class:`~relulab.experiments.result.ClaimResult` (without figures),
+    and its meta, for ``report_html``; entries it cannot read are left out."""
+    from ..experiments.result import ClaimResult, Kind, Measurement, Part, Verdict
+
+    data = _load(str(path))
+    out = []
+    for c in data.get("claims", []):
+        try:
+            parts = [Part(p.get("key", ""), p.get("statement", ""), Kind(p.get("kind", Kind.MEASURED.value)),
+                          p.get("rule", ""), Verdict(p["verdict"]), tuple(p.get("reasons", [])), p.get("numbers", {}))
+                     for p in c.get("parts", []) or []]
+            out.append(ClaimResult(
+                c["id"], c.get("claim", ""), Verdict(c["verdict"]), c.get("rule", ""),
+                [Measurement(m["name"], m["value"], m.get("unit", ""), m.get("note", ""))
+                 for m in c.get("measurements", [])],
+                caveats=list(c.get("caveats", [])), configs=list(c.get("configs", [])), seeds=list(c.get("seeds", [])),
+                playground_url=c.get("playground_url"), quick=bool(c.get("quick")), seconds=float(c.get("seconds", 0)),
+                error=c.get("error"), notes=list(c.get("notes", [])), parts=parts, command=c.get("command", "")))
+        except (KeyError, TypeError, ValueError):
+            continue
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    return out, meta

@@ -20,8 +20,8 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse
+from fastapi import FastAPI, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from .guard import HostGuard
@@ -99,6 +99,18 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/report", include_in_schema=False)
+    def report(lang: str = "en") -> HTMLResponse:
+        """The claims report of the full run shipped with relulab (what a lesson's last step links to)."""
+        from ..experiments.report import report_html
+        from ..i18n import LANGUAGES, translate_html
+        from ..lessons.verdicts import report_results
+
+        if lang not in LANGUAGES:
+            raise HTTPException(422, f"unknown language {lang[:20]!r}; allowed: {list(LANGUAGES)}")
+        results, meta = report_results()
+        return HTMLResponse(translate_html(report_html(results, meta=meta), lang))
 
     @app.websocket("/ws")
     async def live(ws: WebSocket) -> None:

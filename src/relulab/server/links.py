@@ -65,12 +65,14 @@ def read(url: str, settings: ServerSettings, lessons: Mapping[str, Any] | None =
     frag = urlsplit(text).fragment if "#" in text else text.lstrip("?")
     pairs = parse_qsl(frag, keep_blank_values=True)
     lesson, step, lang = read_view(pairs, lessons or {})
+    quiet = False
     pairs = [(k, v) for k, v in pairs if k not in VIEW_KEYS]
     if lesson is not None and all(k.endswith("_hide") or k == "hideText" for k, _ in pairs):
         # the lesson and at most its hidden controls: open the step's preset (or the last one before it)
         steps = lessons[lesson].steps  # type: ignore[index]
         preset = next(s.preset for s in reversed(steps[: min(step, len(steps))]) if s.preset is not None)
         pairs = parse_qsl(preset, keep_blank_values=True) + pairs
+        quiet = True  # a preset is short on purpose: the defaults it leaves out are no news to the learner
     elif not pairs and frag.strip():  # only the language (``#lang=zh``): the default setting
         return Link(RunConfig(), lang=lang)
     page = {k: v for k, v in pairs if k in PAGE_KEYS}
@@ -83,7 +85,7 @@ def read(url: str, settings: ServerSettings, lessons: Mapping[str, Any] | None =
         kept["hideText"] = "true"
     return Link(RunConfig(**link.fields), page.get("perceptron") == "true", int(speed),
                 link.ui.get("showTestData", False), link.ui.get("discretize", False), page.get("regions") == "true",
-                list(link.notes), kept, lesson, step, lang)
+                [] if quiet else list(link.notes), kept, lesson, step, lang)
 
 
 def write(lab: Any, display: Any, page: dict[str, str] | None = None, view: Mapping[str, Any] | None = None) -> str:

@@ -7,6 +7,8 @@ import { Controls } from "./controls.js";
 import { NetworkView } from "./network.js";
 import { renderAccuracy, renderCollapse, renderRegions, renderUnits, esc } from "./panels.js";
 import { drawLegend, drawLine, drawPlane, drawSeries, drawThumb, imageOf } from "./plots.js";
+import { Translator } from "./i18n.js";
+import { LessonPanel } from "./lessons.js";
 
 const EXPORTS = [["run.json", "run (config + weights JSON)"], ["model.pt", "PyTorch state_dict"], ["data.csv", "data CSV"],
   ["heatmap.png", "heatmap PNG"], ["heatmap.svg", "heatmap SVG"], ["regions.png", "region map PNG"], ["regions.svg", "region map SVG"]];
@@ -31,6 +33,8 @@ function makeApp(root, transport) {
       this.seq++;
     },
     config(change) { this.send({ type: "config", config: change }); },
+    t(text, values) { return this.i18n.t(text, values); },
+    openLink(link) { this.send({ type: "url", url: link }); },
 
     toast(text, kind = "error") {
       const t = document.createElement("div");
@@ -66,8 +70,14 @@ function makeApp(root, transport) {
       ed.style.left = `${Math.min(e.clientX + 8, innerWidth - 300)}px`; ed.style.top = `${e.clientY + 8}px`;
       ed.hidden = false; input.focus(); input.select();
       const done = (ok) => {
+        const text = input.value.trim();
+        if (ok && (text === "" || !Number.isFinite(Number(text)))) { // an empty edit is no value, not 0
+          input.setCustomValidity(this.t("enter a number")); input.reportValidity();
+          return this.toast(this.t("a weight needs a number; the edit was not applied (Escape cancels)"));
+        }
+        input.setCustomValidity("");
         ed.hidden = true; input.onkeydown = null; ed.querySelector("button").onclick = null;
-        if (ok) this.send({ type: "edit", ...target, value: Number(input.value) });
+        if (ok) this.send({ type: "edit", ...target, value: Number(text) });
       };
       input.onkeydown = (k) => { if (k.key === "Enter") done(true); if (k.key === "Escape") done(false); };
       ed.querySelector("button").onclick = () => done(true);
@@ -80,6 +90,14 @@ function makeApp(root, transport) {
       box.hidden = false; this.redrawEnlarged(node);
     },
     hideEnlarged() { $("enlarged").hidden = true; },
+    // hovering a link shows its weight (the value of the latest frame)
+    showWeight(e, label, value) {
+      const tip = $("weight-tip"), v = value();
+      tip.textContent = `${label} = ${v === undefined ? "–" : v.toFixed(4)}`;
+      tip.style.left = `${Math.max(4, Math.min(e.clientX + 12, innerWidth - 260))}px`; tip.style.top = `${e.clientY + 14}px`;
+      tip.hidden = false;
+    },
+    hideWeight() { $("weight-tip").hidden = true; },
     redrawEnlarged(node) {
       const cv = $("enlarged").querySelector("canvas"), f = this.frame;
       if (!f) return;
@@ -91,12 +109,32 @@ function makeApp(root, transport) {
     onState(s) {
       this.state = s;
       transport.showLink(s.hash);
+      if (s.view.lang !== this.i18n.lang) this.setLanguage(s.view.lang);
+      this.lessons.setView(s.view);
       // while messages the server has not handled yet are on their way, the controls keep what the user set
       if (s.ack === null || s.ack === undefined || s.ack >= this.seq) this.controls.set(s);
       this.net.setState(s);
+      this.lessons.applyHidden();
       $("exports").innerHTML = EXPORTS.map(([n, label]) => `<a href="${esc(transport.exportHref(n, this.exportQuery(n)) ?? "#")}" download data-export="${n}">${label}</a>`).join("");
       $("heatmap").classList.toggle("clickable", $("chk-click").checked);
       $("custom-note").hidden = !s.custom;
+      this.requestDraw();
+    },
+
+    // Region maps need exact regions: where the panel refuses them, their export links say why instead.
+    markExports(f) {
+      const why = f.regions?.refused;
+      $("exports").querySelectorAll('a[data-export^="regions"]').forEach((a) => {
+        a.classList.toggle("disabled", Boolean(why));
+        if (why) { a.removeAttribute("href"); a.setAttribute("aria-disabled", "true"); a.title = why; }
+        else if (!a.getAttribute("href")) { a.setAttribute("href", transport.exportHref(a.dataset.export, null) ?? "#"); a.removeAttribute("aria-disabled"); a.title = ""; }
+      });
+    },
+
+    async setLanguage(lang) {
+      if (this.langLoading === lang) return;
+      this.langLoading = lang;
+      await Promise.all([this.i18n.load(lang, (n) => transport.resource(n)), this.lessons.load(lang)]);
       this.requestDraw();
     },
 
@@ -143,6 +181,8 @@ function makeApp(root, transport) {
       root.querySelector(".legend").hidden = f.mode !== "plane" || f.heat?.kind === "classes";
       this.net.update(f, this.parts);
       renderRegions($, f, s); renderUnits($, f); renderAccuracy($, f, s); renderCollapse($, f);
+      this.lessons.showCheck(f.lesson);
+      this.markExports(f);
       root.dataset.epoch = f.epoch;
     },
 
@@ -156,7 +196,7 @@ function makeApp(root, transport) {
         message: (m) => {
           if (m.type === "state") this.onState(m);
           else if (m.type === "error") { this.toast(m.message); if (m.closed) $("status").textContent = m.message; }
-          else if (m.type === "notes") m.notes.forEach((n) => this.toast(`link: ${n}`, "note"));
+          else if (m.type === "notes") m.notes.forEach((n) => this.toast(`${this.t("link:")} ${n}`, "note"));
         },
         frame: (buf) => this.onFrame(buf),
         close: () => { $("status").textContent = "disconnected from the server: reload the page"; $("status").className = "status bad"; },
@@ -177,6 +217,9 @@ export async function mount(root, transport) {
   const app = makeApp(root, transport), $ = app.$;
   const [reg, defaults, previews] = await Promise.all(["registries", "defaults", "previews"].map((p) => transport.resource(p)));
   app.registries = reg; app.limits = defaults.limits; app.previews = previews;
+  app.i18n = new Translator(root);
+  app.lessons = new LessonPanel(app);
+  await app.lessons.load("en");
   app.controls = new Controls(app);
   app.net = new NetworkView($("network"), app);
   drawLegend($("legend"));
@@ -200,6 +243,7 @@ export async function mount(root, transport) {
     e.preventDefault();
     transport.download(a.dataset.export, app.exportQuery(a.dataset.export));
   });
+  $("sel-lang").addEventListener("change", (e) => app.send({ type: "ui", lang: e.target.value }));
   addEventListener("resize", () => { app.net.key = ""; if (app.state) { app.net.setState(app.state); app.requestDraw(); } });
   return app;
 }

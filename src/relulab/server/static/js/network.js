@@ -12,13 +12,15 @@ export class NetworkView {
   // Rebuild the drawing when the architecture (features, widths, activations) changes.
   setState(state) {
     const reg = this.app.registries, n = state.network;
-    const feats = reg.features.filter((f) => state.data.input_dim >= 2 || !f.needs_x2);
-    const key = JSON.stringify([n, feats.map((f) => f.name), state.perceptron]);
+    const gone = this.app.lessons?.hiddenFeatures || new Set(); // a classroom link's x_hide ...: no node
+    const feats = reg.features.filter((f) => (state.data.input_dim >= 2 || !f.needs_x2) && !gone.has(f.name));
+    const key = JSON.stringify([n, feats.map((f) => f.name), state.perceptron, this.root.clientWidth, [...gone]]);
     if (key === this.key) return;
     this.key = key; this.state = state;
     this.root.innerHTML = "";
-    const W = Math.max(this.root.clientWidth, 420), cols = n.hidden.length + 2;
-    const colX = (c) => 70 + (c * (W - 70 - 70)) / (cols - 1);
+    const W = Math.max(this.root.clientWidth, 300), cols = n.hidden.length + 2;  // a phone: no wider than the page
+    const margin = W < 420 ? 52 : 70;
+    const colX = (c) => margin + (c * (W - 2 * margin)) / (cols - 1);
     const H = TOP + Math.max(feats.length, ...n.hidden, 1) * GAP;
     this.root.style.height = `${H}px`;
     this.svg = document.createElementNS(SVG_NS, "svg");
@@ -61,8 +63,13 @@ export class NetworkView {
         const p = document.createElementNS(SVG_NS, "path"), x1 = src.x + NODE, y1 = src.y + NODE / 2;
         const x2 = dst.x, y2 = dst.y + (dst.size || NODE) / 2, mx = (x1 + x2) / 2;
         p.setAttribute("d", `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`);
-        p.addEventListener("click", (e) => this.app.editValue(e, `weight: ${src.caption || "input"} → ${dst.caption}`,
+        const label = `${this.app.t("weight")}: ${src.caption || "input"} → ${dst.caption}`;
+        p.addEventListener("click", (e) => this.app.editValue(e, label,
           { layer: l, kind: "weight", row: j, col: i }, () => this.weights?.[l]?.[j]?.[i]));
+        p.addEventListener("mouseenter", (e) => this.app.showWeight(e, label, () => this.weights?.[l]?.[j]?.[i]));
+        p.addEventListener("mousemove", (e) => this.app.showWeight(e, label, () => this.weights?.[l]?.[j]?.[i]));
+        p.addEventListener("mouseleave", () => this.app.hideWeight());
+        p.dataset.link = `${l}:${j}:${i}`;
         this.svg.appendChild(p); this.links.push({ p, l, i, j });
       }));
     }
@@ -96,7 +103,7 @@ export class NetworkView {
     const opts = this.app.registries.activations.map((a) => `<option ${a.name === act ? "selected" : ""}>${a.name}</option>`).join("");
     head.innerHTML = `<div class="pm"><button class="round tiny" data-d="1" title="Add a neuron">+</button>` +
       `<button class="round tiny" data-d="-1" title="Remove a neuron">&minus;</button></div>` +
-      `<div>${width} neuron${width > 1 ? "s" : ""}</div><select aria-label="activation of layer ${l + 1}" style="max-width:${room - 4}px">${opts}</select>`;
+      `<div>${width} neuron${width > 1 ? "s" : ""}</div><select data-hide="activation" aria-label="activation of layer ${l + 1}" style="max-width:${room - 4}px">${opts}</select>`;
     head.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => this.app.changeNeurons(l, +b.dataset.d)));
     head.querySelector("select").addEventListener("change", (e) => this.app.setLayerActivation(l, e.target.value));
     this.root.appendChild(head);

@@ -4,8 +4,10 @@
 //   connect({ open, message, frame, close })  start the session; message(obj): a JSON message (state, error,
 //                                             notes), frame(ArrayBuffer): a binary frame, close(): the end
 //   send(obj) -> bool                         a JSON message to the session; false when not connected
-//   resource(name) -> Promise<obj>            "registries" | "defaults" | "previews": what the controls are built from
+//   resource(name) -> Promise<obj>            "registries" | "defaults" | "previews": what the controls are built from;
+//                                             "lessons?lang=zh", "catalogue?lang=zh": the lessons and the page's strings
 //   upload(kind, file) -> Promise<{ ok, status, body }>   kind "upload" (CSV points) or "import" (run.json)
+//   post(name) -> Promise<{ ok, status, body }>   an action of the server: "claim/C3" runs the quick claim
 //   exportHref(name, query) -> string | null  a link that downloads export `name`; null: call download(name, query)
 //   download(name, query)                     (only where exportHref gives null) fetch the export and save it
 //   initialLink() -> string | null            a playground link to open once connected (the page's URL hash)
@@ -40,6 +42,13 @@ export class SocketTransport {
 
   async upload(kind, file) {
     const r = await fetch(`/api/session/${this.session}/${kind}`, { method: "POST", body: file });
+    let body = null;
+    try { body = await r.json(); } catch { /* not JSON */ }
+    return { ok: r.ok, status: r.status, body };
+  }
+
+  async post(name) {
+    const r = await fetch(`/api/${name}`, { method: "POST" });
     let body = null;
     try { body = await r.json(); } catch { /* not JSON */ }
     return { ok: r.ok, status: r.status, body };
