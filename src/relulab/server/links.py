@@ -67,8 +67,8 @@ def read(url: str, settings: ServerSettings, lessons: Mapping[str, Any] | None =
     lesson, step, lang = read_view(pairs, lessons or {})
     quiet = False
     pairs = [(k, v) for k, v in pairs if k not in VIEW_KEYS]
-    if lesson is not None and all(k.endswith("_hide") or k == "hideText" for k, _ in pairs):
-        # the lesson and at most its hidden controls: open the step's preset (or the last one before it)
+    if lesson is not None and all(k.endswith("_hide") or k in ("hideText", *PAGE_KEYS) for k, _ in pairs):
+        # the lesson and at most the view (hidden controls, regions...): the step's preset (or the last before it)
         steps = lessons[lesson].steps  # type: ignore[index]
         preset = next(s.preset for s in reversed(steps[: min(step, len(steps))]) if s.preset is not None)
         pairs = parse_qsl(preset, keep_blank_values=True) + pairs

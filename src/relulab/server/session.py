@@ -202,7 +202,7 @@ class Session:
         self.playing = False
         self.invalidate(state=False)
 
-    def open_link(self, url: str) -> None:
+    def open_link(self, url: str, *, notes: bool = True) -> None:
         """A TensorFlow Playground link (or one of this page's): config, display, lesson step and notes."""
         link = links.read(url, self.settings, self.lessons)
         self.lab.open(link.config, perceptron=link.perceptron, speed=link.speed)
@@ -210,7 +210,7 @@ class Session:
         self.page_state = link.page
         self.lang = link.lang
         self.place.go(self.lessons[link.lesson] if link.lesson else None, link.step)
-        if link.notes:
+        if link.notes and notes:
             self.outbox.append({"type": "notes", "notes": link.notes})
 
     def go(self, lesson_id: str | None, step: int, *, apply: bool = True) -> None:
@@ -224,7 +224,7 @@ class Session:
         if apply and preset is not None:
             kept = "".join(f"&{k}={v}" for k, v in self.page_state.items() if k.endswith("_hide") or k == "hideText")
             lang = self.lang
-            self.open_link(preset + kept)
+            self.open_link(preset + kept, notes=False)  # a preset is short on purpose
             self.lang = lang
             self.pause()  # the learner presses play
         self.place = place

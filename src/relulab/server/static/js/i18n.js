@@ -18,8 +18,8 @@ export class Translator {
     this.templates = Object.entries(this.strings).filter(([en]) => en.includes("{")).map(([en, out]) => {
       const names = [...en.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       const re = new RegExp(`^${en.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(.+?)")}$`);
-      return { re, names, out };
-    });
+      return { re, names, out, literal: en.replace(/\{\w+\}/g, "").length };
+    }).sort((a, b) => b.literal - a.literal); // the most specific template first: "{f}: click to turn off" before "{a}: {b}"
     document.documentElement.lang = lang === "zh" ? "zh-Hans" : lang;
     this.translateTree(this.root);
     this.observer.disconnect();
@@ -38,6 +38,9 @@ export class Translator {
     if (!key || this.lang === "en") return en;
     const hit = this.strings[key];
     if (hit !== undefined) return en.replace(key, hit);
+    for (const sep of [" · ", " → "]) { // lists and arrows: each part on its own
+      if (key.includes(sep)) return en.replace(key, key.split(sep).map((p) => this.translateString(p)).join(sep));
+    }
     for (const { re, names, out } of this.templates) {
       const m = key.match(re);
       if (m) return en.replace(key, names.reduce((s, n, i) => s.replaceAll(`{${n}}`, this.translateString(m[i + 1])), out));

@@ -84,8 +84,9 @@ export class LessonPanel {
     box.dataset.done = String(done);
     const seen = Object.entries(s.metrics).map(([m, label]) => {
       const v = live?.seen?.[m];
-      const shown = typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(3)) : v === undefined || v === null ? "–" : String(v);
-      return `<span class="metric" title="${esc(m)}">${esc(label)}: <b>${esc(shown)}</b></span>`;
+      const shown = typeof v === "number" ? (Number.isInteger(v) ? v : v.toFixed(3)) : v === undefined || v === null ? "–"
+        : typeof v === "boolean" ? this.app.t(v ? "yes" : "no") : String(v);
+      return `<span class="metric" data-metric="${esc(m)}">${esc(label)}: <b>${esc(shown)}</b></span>`;
     }).join(" · ");
     const head = done ? `✓ ${esc(this.app.t("Done at epoch {e}.", { e: live.at }))} ${esc(s.see || "")}` : `… ${esc(this.app.t("Waiting for:"))} <code>${esc(s.check)}</code>`;
     box.innerHTML = `<div class="check-head">${head}</div><div class="check-seen">${seen}</div>`;
@@ -96,8 +97,8 @@ export class LessonPanel {
     this.app.$("lesson-verdict").innerHTML = list.map((v) => {
       const parts = (v.parts || []).map((p) => `<li>${esc(p.statement)}: <b>${esc(t(p.verdict))}</b></li>`).join("");
       return `<div class="verdict-card"><div><b>${esc(v.id)}</b>: <span class="verdict">${esc(t(v.verdict || "not measured"))}</span>` +
-        ` <span class="muted">${esc(v.key || "")}</span></div>${parts ? `<ul>${parts}</ul>` : ""}` +
-        `<div class="muted small">${esc(t("full run"))} ${esc(v.generated || "")} · ${esc(v.machine || "")} · <code>${esc(v.command || `relulab claim ${v.id}`)}</code>` +
+        ` <code class="muted">${esc(v.key || "")}</code></div>${parts ? `<ul>${parts}</ul>` : ""}` +
+        `<div class="muted small">${esc(t("full run"))} <code>${esc(v.generated || "")} · ${esc(v.machine || "")}</code> · <code>${esc(v.command || `relulab claim ${v.id}`)}</code>` +
         ` · <a href="/report?lang=${esc(this.lang || "en")}#${esc(String(v.id).toLowerCase())}" target="_blank" rel="noopener">${esc(t("report entry"))}</a></div>` +
         `<button type="button" class="plain run-claim" data-claim="${esc(v.id)}">${esc(t("Run the quick claim now"))}</button>` +
         `<div class="quick-result" data-claim="${esc(v.id)}"></div></div>`;
@@ -110,7 +111,7 @@ export class LessonPanel {
     button.disabled = true; out.textContent = this.app.t("running…");
     const r = await this.app.transport.post(`claim/${encodeURIComponent(button.dataset.claim)}`);
     button.disabled = false;
-    out.innerHTML = r.ok ? `${esc(this.app.t("quick run"))}: <b>${esc(this.app.t(r.body.verdict))}</b> <span class="muted">${esc(r.body.key || "")} (${r.body.seconds} s)</span>`
+    out.innerHTML = r.ok ? `${esc(this.app.t("quick run"))}: <b>${esc(this.app.t(r.body.verdict))}</b> <code class="muted">${esc(r.body.key || "")} (${r.body.seconds} s)</code>`
       : esc(r.body?.detail ?? String(r.status));
   }
 

@@ -134,7 +134,8 @@ function makeApp(root, transport) {
     async setLanguage(lang) {
       if (this.langLoading === lang) return;
       this.langLoading = lang;
-      await Promise.all([this.i18n.load(lang, (n) => transport.resource(n)), this.lessons.load(lang)]);
+      await this.i18n.load(lang, (n) => transport.resource(n)); // then the lessons, whose panel uses the catalogue
+      await this.lessons.load(lang);
       this.requestDraw();
     },
 
@@ -196,7 +197,7 @@ function makeApp(root, transport) {
         message: (m) => {
           if (m.type === "state") this.onState(m);
           else if (m.type === "error") { this.toast(m.message); if (m.closed) $("status").textContent = m.message; }
-          else if (m.type === "notes") m.notes.forEach((n) => this.toast(`${this.t("link:")} ${n}`, "note"));
+          else if (m.type === "notes") m.notes.forEach((n) => this.toast(`link: ${n}`, "note"));
         },
         frame: (buf) => this.onFrame(buf),
         close: () => { $("status").textContent = "disconnected from the server: reload the page"; $("status").className = "status bad"; },

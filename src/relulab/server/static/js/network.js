@@ -63,7 +63,7 @@ export class NetworkView {
         const p = document.createElementNS(SVG_NS, "path"), x1 = src.x + NODE, y1 = src.y + NODE / 2;
         const x2 = dst.x, y2 = dst.y + (dst.size || NODE) / 2, mx = (x1 + x2) / 2;
         p.setAttribute("d", `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`);
-        const label = `${this.app.t("weight")}: ${src.caption || "input"} → ${dst.caption}`;
+        const label = `weight: ${src.caption || "input"} → ${dst.caption}`; // translated where it is shown
         p.addEventListener("click", (e) => this.app.editValue(e, label,
           { layer: l, kind: "weight", row: j, col: i }, () => this.weights?.[l]?.[j]?.[i]));
         p.addEventListener("mouseenter", (e) => this.app.showWeight(e, label, () => this.weights?.[l]?.[j]?.[i]));
