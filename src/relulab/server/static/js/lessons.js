@@ -95,7 +95,7 @@ export class LessonPanel {
   showVerdict(list) {
     const t = (x) => this.app.t(x);
     this.app.$("lesson-verdict").innerHTML = list.map((v) => {
-      const parts = (v.parts || []).map((p) => `<li>${esc(p.statement)}: <b>${esc(t(p.verdict))}</b></li>`).join("");
+      const parts = (v.parts || []).map((p) => `<li>${esc(t(p.statement))}: <b>${esc(t(p.verdict))}</b></li>`).join("");
       return `<div class="verdict-card"><div><b>${esc(v.id)}</b>: <span class="verdict">${esc(t(v.verdict || "not measured"))}</span>` +
         ` <code class="muted">${esc(v.key || "")}</code></div>${parts ? `<ul>${parts}</ul>` : ""}` +
         `<div class="muted small">${esc(t("full run"))} <code>${esc(v.generated || "")} · ${esc(v.machine || "")}</code> · <code>${esc(v.command || `relulab claim ${v.id}`)}</code>` +

@@ -31,7 +31,7 @@ export class NetworkView {
     this.featurePos = {};
     feats.forEach((f, i) => {
       const on = active.has(f.name), node = this.node(colX(0), TOP + i * GAP, `feature ${on ? "" : "off"}`);
-      node.el.title = `${f.label}: click to turn ${on ? "off" : "on"}`;
+      node.el.title = `${f.label}: click to turn ${on ? "off" : "on"}`; node.el.dataset.feature = f.name;
       node.el.insertAdjacentHTML("beforeend", `<span class="label">${f.label}</span>`);
       node.el.addEventListener("click", () => this.app.toggleFeature(f.name));
       if (on) { node.thumb = n.features.indexOf(f.name); node.caption = f.label; this.featurePos[f.name] = node; }
@@ -60,6 +60,7 @@ export class NetworkView {
     this.links = [];
     for (let l = 0; l + 1 < this.layers.length; l++) {
       this.layers[l + 1].forEach((dst, j) => this.layers[l].forEach((src, i) => {
+        if (!src) return; // a feature a classroom link removed (x_hide=true): no node, no links
         const p = document.createElementNS(SVG_NS, "path"), x1 = src.x + NODE, y1 = src.y + NODE / 2;
         const x2 = dst.x, y2 = dst.y + (dst.size || NODE) / 2, mx = (x1 + x2) / 2;
         p.setAttribute("d", `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`);
