@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dev
 . .venv/bin/activate
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-  # The browser tests drive Debian's Chromium through Playwright (no browser download).
+if { ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; } || [ ! -d /usr/share/fonts/opentype/noto ]; then
+  # The browser tests drive Debian's Chromium through Playwright (no browser download); the page and the
+  # report in Chinese need a CJK font (fonts-noto-cjk) for Chromium and matplotlib.
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 set +e
 python -m pytest -q "$@"

@@ -155,8 +155,9 @@ def hidden_set(pg) -> dict:
         const names = new Set(), shown = new Set();
         document.querySelectorAll('[data-hide]').forEach((el) => (el.hidden ? names : shown).add(el.dataset.hide));
         const feats = [...document.querySelectorAll('.node.feature')].map((n) => n.dataset.feature);
+        const texts = [...document.querySelectorAll('.text')];
         return {hidden: [...names].filter((n) => !shown.has(n)).sort(), partly: [...names].filter((n) => shown.has(n)),
-                features: feats, textHidden: [...document.querySelectorAll('.text')].every((e) => e.classList.contains('text-hidden'))};
+                features: feats, textHidden: texts.every((e) => e.classList.contains('text-hidden'))};
     }""")
 
 
@@ -204,7 +205,8 @@ def test_a_phone_has_no_horizontal_scroll(chrome, server, frag):
     pg.wait_for_function("document.body.dataset.epoch !== undefined", timeout=30_000)
     pg.wait_for_timeout(500)
     width = pg.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    nodes = pg.evaluate("Math.max(...[...document.querySelectorAll('.node')].map((n) => n.getBoundingClientRect().right))")
+    nodes = pg.evaluate("Math.max(...[...document.querySelectorAll('.node')]"
+                        ".map((n) => n.getBoundingClientRect().right))")
     pg.close()
     assert width[0] <= width[1] == 390 and nodes <= 390, (width, nodes)
 
