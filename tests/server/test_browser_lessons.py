@@ -146,7 +146,8 @@ def test_a_reload_keeps_the_step(page):
     page.click("#lesson-next")
     page.wait_for_function("window.relulab.state.view.step === 2")
     page.reload()
-    page.wait_for_function("window.relulab.state && window.relulab.state.view.step === 2", timeout=30_000)
+    page.wait_for_function("window.relulab && window.relulab.state && window.relulab.state.view.step === 2",
+                           timeout=30_000)
     assert page.inner_text("#lesson-count").startswith("step 2")
 
 
