@@ -133,7 +133,7 @@ def test_the_unused_one_of_dataset_and_reg_dataset_is_kept():
 @pytest.mark.parametrize("lr, reg_rate, noise, ratio", [
     (0.0123456789, 0.000123456789, 0.07, 0.29),
     (1e-7, 3.3333333333333335, 0.123456789, 0.7),
-    (1e20, 0.1 + 0.2, 0.5, 0.55),
+    (99.99999999999999, 0.1 + 0.2, 0.5, 0.55),  # lr and reg_rate are at most 100
 ])
 def test_floats_round_trip_exactly(lr, reg_rate, noise, ratio):
     cfg = RunConfig(lr=lr, reg_rate=reg_rate, noise=noise, train_ratio=ratio, regularization="l2",

@@ -169,7 +169,7 @@ T = torch.Tensor
 
 def _leaky_gain(slope: float) -> float:
     # He et al. (2015), the PReLU paper: Var-preserving gain sqrt(2 / (1 + a^2)); torch's calculate_gain.
-    return math.sqrt(2.0 / (1.0 + slope**2))
+    return S2 / math.hypot(1.0, slope)  # sqrt(2 / (1 + a^2)) without squaring a (1e308**2 overflows)
 
 
 def _slope_where(x: Tensor, slope: float) -> Tensor:

@@ -21,7 +21,7 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .activations import ACTIVATIONS
 from .data import DATASETS, FEATURES, feature, parse_formula, raw_features
@@ -31,6 +31,16 @@ from .playground_url import PAGE_DATASETS, read_link, write_link
 
 MAX_WIDTH = 1024
 MAX_LAYERS = 64
+# upper bounds of the unbounded numbers (docs/limits.md): far above anything that trains, far below what
+# overflows (a learning rate of 1e308 turns the first step into inf; |slope| 1e154 squared overflows)
+MAX_LR = 100.0
+MAX_REG_RATE = 100.0
+MAX_TARGET_LOSS = 1e6
+MAX_ACTIVATION_PARAM = 1000.0
+UPPER = {"lr": MAX_LR, "reg_rate": MAX_REG_RATE, "target_loss": MAX_TARGET_LOSS}
+NUMBERS = ("n_points", "noise", "train_ratio", "weight_seed", "lr", "momentum", "reg_rate", "batch_size", "epochs",
+           "target_loss")
+LEGACY = "legacy"  # validation context key: read a saved config, out-of-bound values noted, not refused
 # the registry each name-valued field is checked against
 REGISTRIES = {"init": INITS, "loss": LOSSES, "optimizer": OPTIMIZERS, "regularization": REGULARIZERS}
 
@@ -69,14 +79,15 @@ class RunConfig(BaseModel):
     # training
     loss: str = Field("mse", description="loss (mse: the playground's ½(tanh(z) − y)² for classification)")
     optimizer: str = Field("sgd", description="optimizer")
-    lr: float = Field(0.03, gt=0.0, description="learning rate")
+    lr: float = Field(0.03, gt=0.0, description=f"learning rate (above 0, at most {MAX_LR:g})")
     momentum: float = Field(0.9, ge=0.0, lt=1.0, description="momentum of --optimizer momentum (sgd and adam "
                                                              "ignore it)")
     regularization: str = Field("none", description="weight penalty, on weights only (as the playground)")
-    reg_rate: float = Field(0.0, ge=0.0, description="regularization rate")
+    reg_rate: float = Field(0.0, ge=0.0, description=f"regularization rate (0 to {MAX_REG_RATE:g})")
     batch_size: int = Field(10, ge=1, le=1_000_000, description="points per update")
     epochs: int = Field(100, ge=1, le=10_000_000, description="passes over the training points")
-    target_loss: float | None = Field(None, ge=0.0, description="stop once the train loss is at or below this")
+    target_loss: float | None = Field(None, ge=0.0, description="stop once the train loss is at or below this "
+                                                                f"(0 to {MAX_TARGET_LOSS:g})")
     shuffle: bool = Field(False, description="reshuffle the training points every epoch (the playground does not)")
     dtype: Literal["float32", "float64"] = Field("float64", description="floating-point precision")
     engine: Literal["auto", "compiled", "fused", "autograd"] = Field(
@@ -88,11 +99,21 @@ class RunConfig(BaseModel):
     def _seed_to_str(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
 
-    @field_validator("lr", "reg_rate", "noise", "train_ratio", "momentum")
+    @field_validator(*NUMBERS, mode="before")
     @classmethod
-    def _finite(cls, v: float) -> float:
-        if not math.isfinite(v):
+    def _no_bool(cls, v: Any) -> Any:
+        if isinstance(v, bool):  # pydantic would read true as 1: a number field takes numbers only
+            raise ValueError("must be a number, not a boolean")
+        return v
+
+    @field_validator("lr", "reg_rate", "noise", "train_ratio", "momentum", "target_loss")
+    @classmethod
+    def _finite(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is not None and not math.isfinite(v):
             raise ValueError(f"must be a finite number, got {v}")
+        top = UPPER.get(info.field_name or "")
+        if v is not None and top is not None and v > top and not _legacy(info):
+            raise ValueError(f"must be at most {top:g}")
         return v
 
     @field_validator("features")
@@ -101,27 +122,49 @@ class RunConfig(BaseModel):
         if v is not None and not v:
             raise ValueError(f"`features` needs at least one input feature; choose from {FEATURES.names()} "
                              "(or leave it out for the raw inputs)")
+        twice = sorted({f for f in v or () if v.count(f) > 1})
+        if twice:
+            raise ValueError(f"each feature at most once, got {', '.join(twice)} more than once")
+        return v
+
+    @field_validator("activation_params", mode="before")
+    @classmethod
+    def _no_bool_params(cls, v: Any) -> Any:
+        for name, value in (v.items() if isinstance(v, dict) else ()):
+            if isinstance(value, bool):
+                raise ValueError(f"activation parameter {name!r} must be a number, got the boolean "
+                                 f"{str(value).lower()}")
         return v
 
     @field_validator("activation_params")
     @classmethod
-    def _check_activation_params(cls, v: dict[str, float]) -> dict[str, float]:
+    def _check_activation_params(cls, v: dict[str, float], info: ValidationInfo) -> dict[str, float]:
         known = sorted({p for _, a in ACTIVATIONS.items() for p in a.params})
         for name, value in v.items():
             if name not in known:
                 raise ValueError(f"unknown activation parameter {name!r}; the activations take {known}")
             if not math.isfinite(value):
                 raise ValueError(f"activation parameter {name!r} must be a finite number, got {value}")
+            if abs(value) > MAX_ACTIVATION_PARAM and not _legacy(info):
+                raise ValueError(f"activation parameter {name!r} must lie within ±{MAX_ACTIVATION_PARAM:g}, "
+                                 f"got {value:g}")
         return v
 
     @field_validator("hidden", mode="before")
     @classmethod
     def _parse_hidden(cls, v: Any) -> Any:
         if isinstance(v, str):  # "3,3,3" from a CLI option or a URL; "" is a linear model
+            parts = v.replace(" ", "").split(",")
+            if parts == [""]:
+                return ()
             try:
-                return tuple(int(p) for p in v.replace(" ", "").split(",") if p != "")
+                if "" in parts:
+                    raise ValueError
+                return tuple(int(p) for p in parts)
             except ValueError:
-                raise ValueError(f"`hidden` must be comma-separated integers, got {v!r}") from None
+                raise ValueError(f"`hidden` must be comma-separated integers, got {v!r} (e.g. 3,3,3)") from None
+        if isinstance(v, list | tuple) and any(isinstance(w, bool) for w in v):
+            raise ValueError(f"`hidden` widths must be integers, got {list(v)!r}")
         return v
 
     @field_validator("hidden")
@@ -204,7 +247,24 @@ class RunConfig(BaseModel):
 
     @classmethod
     def load(cls, path: str | Path) -> RunConfig:
-        return cls.model_validate(json.loads(Path(path).read_text()))
+        """A saved config; values outside today's upper bounds still load (see :meth:`read`)."""
+        return cls.read(json.loads(Path(path).read_text()))[0]
+
+    @classmethod
+    def read(cls, data: Any) -> tuple[RunConfig, str]:
+        """A config saved earlier (a run, a sweep database): values above the upper bounds that came
+        later (lr, reg_rate, target_loss, activation parameters) are kept, with a note saying which;
+        anything else invalid raises as usual. Returns ``(config, note)``; the note is '' when in bounds."""
+        try:
+            return cls.model_validate(data), ""
+        except ValidationError:
+            cfg = cls.model_validate(data, context={LEGACY: True})  # raises what is wrong beyond the bounds
+        outside = [f"{k}={getattr(cfg, k):g} (at most {top:g})" for k, top in UPPER.items()
+                   if getattr(cfg, k) is not None and getattr(cfg, k) > top]
+        outside += [f"{k}={v:g} (within ±{MAX_ACTIVATION_PARAM:g})" for k, v in cfg.activation_params.items()
+                    if abs(v) > MAX_ACTIVATION_PARAM]
+        return cfg, (f"this config was saved with values outside today's bounds: {', '.join(outside)}; it is "
+                     "read as saved, but a new run with it would be refused")
 
     @classmethod
     def from_playground_url(cls, url: str, **overrides: Any) -> RunConfig:
@@ -220,6 +280,10 @@ class RunConfig(BaseModel):
 
 
 DEFAULTS: dict[str, Any] = RunConfig().model_dump()  # what a link leaves out
+
+
+def _legacy(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get(LEGACY))
 
 
 def config_error_message(err: ValidationError) -> str:

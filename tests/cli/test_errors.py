@@ -51,6 +51,14 @@ def saved_runs(tmp_path_factory):
     (["--out", ""], "--out must name a directory"),
     (["--data-csv", "/dev/zero"], "not a regular file"),
     (["--config", "/dev/zero"], "not a regular file"),
+    (["--activation", "leaky_relu", "--activation-params", "negative_slope=1e308"],
+     "activation parameter 'negative_slope' must lie within ±1000"),
+    (["--lr", "1e308"], "lr: must be at most 100"), (["--reg-rate", "1e9"], "reg_rate: must be at most 100"),
+    (["--target-loss", "inf"], "target_loss: must be a finite number"),
+    (["--target-loss", "1e7"], "target_loss: must be at most 1e+06"),
+    (["--hidden", "3,,3"], "`hidden` must be comma-separated integers, got '3,,3'"),
+    (["--hidden", "3,"], "got '3,'"),
+    (["--features", "x1,x1"], "features: each feature at most once, got x1 more than once"),
 ])
 def test_train_bad_input_is_one_line_exit_2(args, needle, capsys):
     code, _, err = cli(TRAIN + args, capsys)
@@ -200,6 +208,9 @@ def _app_raising(exc: BaseException) -> typer.Typer:
     (FileNotFoundError(2, "No such file or directory", "x.csv"), 2, "No such file or directory: 'x.csv'"),
     (RecursionError(), 2, "nested too deeply"),
     (MemoryError(), 2, "out of memory"),
+    (RuntimeError("[enforce fail at alloc_cpu.cpp:127] DefaultCPUAllocator: can't allocate memory: you tried"),
+     2, "out of memory"),
+    (OSError(28, "No space left on device", "out/run/model.pt"), 2, "disk full"),
     (KeyError("k"), 1, "unexpected KeyError"),
     (RuntimeError("cannot pickle 'mappingproxy'"), 1, "unexpected RuntimeError: cannot pickle"),
     (KeyboardInterrupt(), 130, "interrupted"),
@@ -226,3 +237,108 @@ def test_one_line_joins_and_shortens():
     assert one_line("a\n\n  b  \n") == "a b"
     assert len(one_line("x" * 1000)) == 400
     assert one_line(ValueError()) == "ValueError"
+
+
+# ---- issue 23: inputs that ended in "unexpected" ------------------------------------------------------
+@pytest.mark.parametrize("command", [["regions", "--run"], ["inspect", "--run"]])
+@pytest.mark.parametrize("history", [
+    "epochs", [1, 2], {"epoch": "0,1"}, {"epoch": [0, 1], "train_loss": [1.0]},
+    {"epoch": [0], "train_loss": ["a"], "test_loss": [1], "train_acc": [1], "test_acc": [1]},
+    {"epoch": [True], "train_loss": [1], "test_loss": [1], "train_acc": [1], "test_acc": [1]},
+    {"epoch": [0], "train_loss": [[1]], "test_loss": [1], "train_acc": [1], "test_acc": [1]},
+    {"epoch": [0], "train_loss": [1], "test_loss": [1], "train_acc": [1], "test_acc": [1], "extra": 5},
+])
+def test_a_malformed_run_json_history_is_one_line(command, history, tmp_path, capsys):
+    import json
+
+    from relulab.training.portable import run_to_dict
+
+    doc = run_to_dict(train(RunConfig(hidden=(3,), activation="relu", epochs=1, n_points=40)))
+    (tmp_path / "run.json").write_text(json.dumps({**doc, "history": history}))
+    code, _, err = cli([*command, tmp_path / "run.json"], capsys)
+    assert code == 2
+    one_error_line(err, "history")
+
+
+def test_regions_on_nan_weights_says_so(tmp_path, capsys):
+    import torch
+
+    run = train(RunConfig(hidden=(3,), activation="relu", epochs=1, n_points=40))
+    with torch.no_grad():
+        run.model.linears[0].weight.fill_(float("nan"))
+    run.save(tmp_path / "nan")
+    code, out, err = cli(["regions", "--run", tmp_path / "nan"], capsys)
+    assert code == 2 and "accuracy" not in out
+    one_error_line(err, "weights are not finite (NaN or inf in 0.weight)")
+
+
+def test_inspect_cross_entropy_on_a_one_output_model(tmp_path, capsys):
+    (tmp_path / "m.py").write_text("import torch\ndef make():\n    return torch.nn.Sequential(torch.nn.Linear(2, 3), "
+                                   "torch.nn.ReLU(), torch.nn.Linear(3, 1))\n")
+    code, _, err = cli(["inspect", "--model", f"{tmp_path / 'm.py'}:make", "--data", "circle", "--loss",
+                        "cross_entropy"], capsys)
+    assert code == 2
+    one_error_line(err, "--loss cross_entropy needs one model output per class (at least 2); this model has 1")
+
+
+def test_a_raw_pickle_as_state_is_one_line_without_torchs_warning(tmp_path, capsys):
+    import pickle
+
+    (tmp_path / "m.py").write_text("import torch\ndef make():\n    return torch.nn.Linear(2, 1)\n")
+    (tmp_path / "raw.pkl").write_bytes(pickle.dumps({"a": [1, 2]}, protocol=4))
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")  # as a user's shell shows them
+        code, _, err = cli(["inspect", "--model", f"{tmp_path / 'm.py'}:make", "--state", tmp_path / "raw.pkl",
+                            "--data", "circle"], capsys)
+    assert code == 2
+    one_error_line(err, "is not a state_dict")
+
+
+def test_an_allocation_failure_in_train_is_out_of_memory(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:  # 3 GB of address space: the 4 GB batch cannot be allocated
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+    code = "import sys; from relulab.cli import main; main(sys.argv[1:])"
+    proc = subprocess.run([sys.executable, "-c", code, "train", "--hidden", "1024,1024,1024", "--n-points",
+                           "1000000", "--batch-size", "1000000", "--epochs", "1"], preexec_fn=limit,
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path,
+                          env={**os.environ, "RELULAB_DEBUG": ""})
+    assert proc.returncode == 2, proc.stderr
+    one_error_line(proc.stderr, "out of memory")
+
+
+def test_a_run_saved_beyond_todays_bounds_still_opens_with_a_note(tmp_path, capsys):
+    import json
+
+    run = train(RunConfig(hidden=(3,), activation="relu", epochs=1, n_points=40))
+    run.save(tmp_path / "old")
+    cfg = json.loads((tmp_path / "old" / "config.json").read_text())
+    (tmp_path / "old" / "config.json").write_text(json.dumps({**cfg, "lr": 1e6}))
+    code, out, err = cli(["regions", "--run", tmp_path / "old"], capsys)
+    assert code == 0 and "linear regions:" in out
+    assert "note: this config was saved with values outside today's bounds: lr=1e+06 (at most 100)" in err
+    code, _, err = cli(["train", "--config", tmp_path / "old" / "config.json", "--epochs", "1"], capsys)
+    assert code == 2 and "lr: must be at most 100" in err  # a new run with it is refused
+
+
+@pytest.mark.parametrize("field, value", [("epochs", True), ("lr", True), ("noise", False), ("hidden", [True, True]),
+                                          ("n_points", True), ("activation_params", {"negative_slope": True})])
+def test_booleans_in_numeric_fields_of_a_config_file_are_refused(field, value, tmp_path, capsys):
+    import json
+
+    (tmp_path / "c.json").write_text(json.dumps({field: value}))
+    code, _, err = cli([*TRAIN, "--config", tmp_path / "c.json"], capsys)
+    assert code == 2
+    one_error_line(err, field)
+
+
+@pytest.mark.parametrize("command", [["regions", "--epochs", "1", "--activation", "relu"],
+                                     ["sweep", "--base", "epochs=1", "--seeds", "1", "--dry-run"]])
+def test_repeated_features_are_refused_everywhere(command, tmp_path, capsys):
+    args = [*command, "--features", "x1,x1"] if command[0] == "regions" else [*command, "--base", "features=x1,x1"]
+    code, _, err = cli(args + (["--db", tmp_path / "s.db"] if command[0] == "sweep" else []), capsys)
+    assert code == 2 and "x1 more than once" in err, err

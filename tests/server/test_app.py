@@ -287,3 +287,116 @@ def test_uploads_count_against_the_rate_limit_before_they_are_read(wire):
         assert codes[0] == 200 and 429 in codes
         r = client.post(f"/api/session/{sid}/upload", content=body)
         assert r.status_code == 429 and "too many uploads" in r.json()["detail"]
+
+
+def _within(seconds: float, fn) -> None:
+    """Run ``fn`` on a thread; fail (instead of hanging) if it has not finished after ``seconds``."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as e:  # noqa: BLE001 - re-raised below
+            errors.append(e)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(seconds)
+    assert not t.is_alive(), f"the session froze: no answer within {seconds} s"
+    if errors:
+        raise errors[0]
+
+
+FREEZES = {  # issue 23's two sequences that froze a session without a word
+    "perceptron lr 1e308": ([{"type": "ui", "perceptron": True}, {"type": "control", "action": "play"},
+                             {"type": "config", "config": {"lr": 1e308}}], "lr: must be at most 100"),
+    "seven edits of 1e6": ([{"type": "config", "config": {"dtype": "float32", "activation": "identity",
+                                                          "hidden": [4] * 8}},
+                            {"type": "control", "action": "play"},
+                            *[{"type": "edit", "layer": layer, "kind": "weight", "row": 0, "col": 0, "value": 1e6}
+                              for layer in range(7)]], "this panel failed"),
+}
+
+
+@pytest.mark.parametrize("name", list(FREEZES))
+def test_a_failure_is_named_and_the_session_answers_later_messages(wire, name):
+    from fastapi.testclient import TestClient
+
+    from relulab.server import ServerSettings, create_app
+
+    sequence, named = FREEZES[name]
+
+    def drive() -> None:
+        with TestClient(create_app(ServerSettings(allow_hosts=("testserver",)))) as c, c.websocket_connect("/ws") as ws:
+            open_session(ws, wire)
+            for i, msg in enumerate(sequence, 1):
+                wire.send(ws, i, **msg)
+
+            def failure(kind, v) -> bool:
+                if kind == "json":
+                    return v["type"] == "error" and named in v["message"]
+                return any(named in str((v.get(p) or {}).get("refused", "")) for p in ("collapse", "diagnostics",
+                                                                                       "regions"))
+
+            wire.until(ws, failure, limit=2000)
+            wire.send(ws, 99, type="control", action="pause")
+            assert wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 99, limit=2000)["playing"] is False
+            wire.send(ws, 100, type="config", config={"activation": "relu", "hidden": [3], "dtype": "float64"})
+            wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 100, limit=2000)
+
+    _within(300, drive)
+
+
+def test_a_panel_that_fails_shows_its_error_logged_once_and_frames_go_on(wire, client, monkeypatch, caplog):
+    from relulab.server import panels
+
+    def broken(lab):
+        raise RuntimeError("the panel broke")
+
+    monkeypatch.setattr(panels, "diagnostics", broken)
+    with caplog.at_level("ERROR", logger="relulab.server"), client.websocket_connect("/ws") as ws:
+        open_session(ws, wire)
+        wire.send(ws, 1, type="control", action="play")
+        for _ in range(3):  # several frames with analysis, each showing the panel's error
+            frame = wire.until(ws, lambda k, v: k == "frame" and "diagnostics" in v)
+            assert frame["diagnostics"] == {"refused": "this panel failed: RuntimeError: the panel broke",
+                                            "error": True}
+            assert frame["collapse"] is not None
+        wire.send(ws, 2, type="control", action="pause")
+        wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 2)
+    assert len([r for r in caplog.records if "panel diagnostics failed" in r.getMessage()]) == 1
+
+
+def test_a_message_handler_failure_is_an_error_with_its_seq_acknowledged(wire, client, monkeypatch):
+    from relulab.server.lab import Lab
+
+    def broken(self, *a):
+        raise RuntimeError("regenerate broke")
+
+    monkeypatch.setattr(Lab, "regenerate", broken)
+    with client.websocket_connect("/ws") as ws:
+        open_session(ws, wire)
+        wire.send(ws, 7, type="control", action="regenerate")
+        err = wire.until(ws, lambda k, v: k == "json" and v["type"] == "error")
+        assert err["seq"] == 7 and "RuntimeError: regenerate broke" in err["message"]
+        wire.send(ws, 8, type="control", action="step")
+        assert wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 8)["epoch"] == 1
+
+
+def test_a_training_failure_is_diverged_and_the_session_goes_on(wire, client, monkeypatch):
+    from relulab.server.lab import Lab
+
+    def broken(self):
+        raise RuntimeError("linalg failed")
+
+    with client.websocket_connect("/ws") as ws:
+        open_session(ws, wire)
+        monkeypatch.setattr(Lab, "step", broken)
+        wire.send(ws, 1, type="control", action="play")
+        err = wire.until(ws, lambda k, v: k == "json" and v["type"] == "error")
+        assert "the run diverged" in err["message"] and "linalg failed" in err["message"]
+        monkeypatch.undo()
+        wire.send(ws, 2, type="control", action="step")
+        assert wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 2)["epoch"] == 1

@@ -29,7 +29,7 @@ def test_parameter_count_matches_the_built_model():
 @pytest.mark.parametrize("cfg, points, speed, fragment", [
     (RunConfig(hidden=(2,) * 17), 500, 1, "at most 16 hidden layers"),
     (RunConfig(hidden=(33,)), 500, 1, "at most 32 neurons"),
-    (RunConfig(features=("x1", "x1", "x2")), 500, 1, "x1 more than once"),
+    (RunConfig().model_copy(update={"features": ("x1", "x1", "x2")}), 500, 1, "x1 more than once"),  # unvalidated
     (RunConfig(), 5001, 1, "at most 5000 points"),
     (RunConfig(), 500, 51, "at most 50 epochs per frame"),
     (RunConfig(hidden=(32,) * 16), 5000, 1, "cost:"),

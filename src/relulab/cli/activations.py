@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # rich is imported when a table is printed, not for --help
 
 from ..activations import Activation, activation_names, get_activation
 from .common import bad_input, fail, print_json
+from .files import out_file
 
 PLOT_SUFFIXES = (".png", ".svg")
 GAIN_NOTE = ("gain: the factor He/Xavier initialisation multiplies the weights' standard deviation by for "
@@ -132,11 +133,16 @@ def register(app: typer.Typer) -> None:
         if plot is not None and not plot.parent.is_dir():
             fail(f"--plot: directory {str(plot.parent)!r} does not exist")
         with bad_input():
+            out_file(plot, "--plot")
+        with bad_input():
             acts = [get_activation(n) for n in (names or activation_names())]
         if plot is not None:
+            from ..atomic import write_file
             from ..viz.activations import activation_gallery  # matplotlib only when asked for
 
-            activation_gallery([a.name for a in acts]).savefig(plot, dpi=110)
+            fig = activation_gallery([a.name for a in acts])
+            with bad_input():
+                write_file(plot, lambda t: fig.savefig(t, dpi=110))
             typer.echo(f"wrote {plot}", err=True)
         if linearity:
             import torch

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..i18n import check_lang, translate_text
-from .common import bad_input, fail, print_json
+from .common import bad_input, print_json
+from .files import check_out_dir
 
 if TYPE_CHECKING:  # the experiments and rich are imported when a claim runs, not for `relulab --help`
     from rich.progress import Progress
@@ -35,6 +36,17 @@ def _style(verdict) -> str:
 
     return {Verdict.HOLDS: "green", Verdict.CAVEATS: "yellow", Verdict.FAILS: "red", Verdict.INCONCLUSIVE: "blue",
             Verdict.ERROR: "magenta"}[verdict]
+
+
+def _claims_file(rel: str) -> bool:
+    """What ``claims --out`` writes: index.html, claims.json and figures/NAME.png."""
+    return rel in ("index.html", "claims.json") or (rel.startswith("figures/") and rel.count("/") == 1
+                                                    and rel.endswith(".png"))
+
+
+def _claim_file(rel: str) -> bool:
+    """What ``claim --out`` writes: the report's files, result.json and NAME.png."""
+    return _claims_file(rel) or rel == "result.json" or ("/" not in rel and rel.endswith(".png"))
 
 
 def parse_ids(only: str | None) -> list[str]:
@@ -151,6 +163,7 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option("en", "--lang", help="language of the text and the report: en or zh (简体中文)"),
     ) -> None:
         """Run one claim's experiment and print its numbers and the verdict its rule gives."""
+        from ..atomic import replace_dir
         from ..experiments import claim_id
         from ..experiments.report import write_report
         from ..experiments.result import Verdict
@@ -161,13 +174,19 @@ def register(app: typer.Typer) -> None:
             check_lang(lang)
             if part is not None:
                 check_part(cid, part)
+            if out is not None:
+                check_out_dir(out, "--out", _claim_file)  # before the experiment runs
         [result] = run_with_progress([cid], quick=quick, seed=seed, device=device, show=not json_output)
         if part is not None and result.verdict is not Verdict.ERROR:
             show_part(result, part, json_output)
             return
         if out is not None:
-            result.save(out)
-            in_language(write_report([result], out, quick=quick, seconds=result.seconds), lang)
+            def fill(d: Path) -> None:
+                result.save(d)
+                in_language(write_report([result], d, quick=quick, seconds=result.seconds), lang)
+
+            with bad_input():
+                replace_dir(out, fill)
         if json_output:
             print_json(result.to_dict())
         else:
@@ -189,18 +208,20 @@ def register(app: typer.Typer) -> None:
         """Run every claim (or --only some) and write ONE self-contained HTML report plus claims.json."""
         from rich.console import Console
 
+        from ..atomic import replace_dir
         from ..experiments.report import write_report
 
         with bad_input():
             ids = parse_ids(only)
             _check_device(device)
             check_lang(lang)
-        if out.exists() and not out.is_dir():
-            fail(f"--out must be a directory, got the file {str(out)!r}")
+            check_out_dir(out, "--out", _claims_file)  # before the claims run: minutes of work
         t0 = time.perf_counter()
         results = run_with_progress(ids, quick=quick, seed=seed, device=device, show=True)
         seconds = time.perf_counter() - t0
-        page = in_language(write_report(results, out, quick=quick, seconds=seconds), lang)
+        with bad_input():
+            replace_dir(out, lambda d: in_language(write_report(results, d, quick=quick, seconds=seconds), lang))
+        page = out / "index.html"
         Console().print(verdict_table(results, f"{len(results)} claims ({'quick' if quick else 'full'} run, "
                                                f"{seconds:.0f} s)"))
         typer.echo(f"wrote {page} and {out / 'claims.json'}")

@@ -8,8 +8,10 @@ import statistics
 import typer
 
 from .common import bad_input, config_options, make_config, print_json
-from .files import out_dir
+from .files import check_out_dir
 from .progress import progress_bar
+
+COMPARE_FILES = frozenset({"compare.png", "compare.svg", "results.json"})  # what --out may hold
 
 
 def summarize(values: list[float | None]) -> dict[str, float | None]:
@@ -38,7 +40,7 @@ def register(app: typer.Typer) -> None:
         base = make_config(None, **config_fields)
         groups = {}
         with bad_input():
-            out = out_dir(out)
+            out = None if out is None else check_out_dir(out, "--out", COMPARE_FILES.__contains__)
             if not names:
                 raise ValueError(f"--activations needs at least one name, got {activations!r}")
             for a in names:
@@ -60,13 +62,18 @@ def register(app: typer.Typer) -> None:
         payload = {"config": {**base.model_dump(mode="json"), "activation": names}, "seeds": seeds,
                    "results": results}
         if out is not None:
+            from ..atomic import replace_dir
             from ..viz.boundary import compare_figure
 
-            out.mkdir(parents=True, exist_ok=True)
             fig = compare_figure(panels)
-            fig.savefig(out / "compare.png", dpi=110)
-            fig.savefig(out / "compare.svg")
-            (out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
+
+            def fill(d) -> None:
+                fig.savefig(d / "compare.png", dpi=110)
+                fig.savefig(d / "compare.svg")
+                (d / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
+
+            with bad_input():
+                replace_dir(out, fill)
         if json_output:
             print_json(payload)
             return

@@ -1,7 +1,8 @@
 """The CLI's error boundary: every failure is one line on stderr and an exit code, never a traceback.
 
 - bad input (a ``ValueError``, a config ``ValidationError``, a file that cannot be read, input nested
-  too deeply, too large for memory): ``error: ...`` and exit code 2, as Typer does for a bad option;
+  too deeply, too large for memory -- ``MemoryError`` or PyTorch's allocator failing --, a full disk):
+  ``error: ...`` and exit code 2, as Typer does for a bad option;
 - a usage error of the command line itself (unknown option, not a number): one line, exit code 2;
 - Ctrl+C: ``error: interrupted``, exit code 130;
 - anything else (a bug): ``error: unexpected ...`` and exit code 1; ``RELULAB_DEBUG=1`` re-raises it
@@ -12,6 +13,7 @@ A diverged run is not an error of the boundary: its command exits 1 itself with 
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -24,6 +26,7 @@ from pydantic import ValidationError
 
 T = TypeVar("T")
 MAX_MESSAGE = 400
+_ALLOCATION = "can't allocate memory"  # PyTorch's allocator failing raises a RuntimeError, not MemoryError
 
 
 def _click_class(name: str) -> type[BaseException]:
@@ -65,8 +68,10 @@ def bad_input_message(e: BaseException) -> str | None:
         return config_error_message(e)
     if isinstance(e, RecursionError):
         return "the input is nested too deeply to read"
-    if isinstance(e, MemoryError):
+    if isinstance(e, MemoryError) or (isinstance(e, RuntimeError) and _ALLOCATION in str(e)):
         return "out of memory: the input or the requested size is too large"
+    if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+        return f"disk full: no space left to write {e.filename!r}" if e.filename else "disk full: no space left"
     if isinstance(e, OSError):
         where = f": {e.filename!r}" if getattr(e, "filename", None) else ""
         return f"{e.strerror or one_line(e)}{where}" if e.strerror else one_line(e)

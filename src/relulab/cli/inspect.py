@@ -14,7 +14,7 @@ import typer
 from torch import Tensor
 
 from .common import bad_input, print_json
-from .files import out_dir
+from .files import check_out_dir
 from .model_source import Source, check_accepts, from_run, load_data, load_factory_model, load_state, model_dtype
 
 LOSS_CHOICES = ("auto", "mse", "cross_entropy", "none")
@@ -28,11 +28,18 @@ def _targets_for(loss: str, model_out: Tensor, y: Tensor) -> tuple[Tensor | None
         loss = "mse" if model_out.ndim < 2 or model_out.shape[-1] == 1 else "cross_entropy"
     if loss == "mse":
         return y.to(model_out.dtype), loss
+    outputs = model_out.shape[-1] if model_out.ndim >= 2 else 1
+    if outputs < 2:
+        raise ValueError(f"--loss cross_entropy needs one model output per class (at least 2); this model has "
+                         f"{outputs} output: use --loss mse")
     labels = set(y.unique().tolist())
     if labels <= {-1.0, 1.0}:
         return (y > 0).long(), loss  # the playground's two-class labels
     if any(v != int(v) or v < 0 for v in labels):
         raise ValueError(f"cross_entropy needs class labels 0..k-1 (or -1/+1), got values such as {sorted(labels)[:5]}")
+    if max(labels, default=0) >= outputs:
+        raise ValueError(f"cross_entropy: label {max(labels):g} needs at least {int(max(labels)) + 1} model outputs, "
+                         f"this model has {outputs}")
     return y.long(), loss
 
 
@@ -91,10 +98,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Dead units, sparsity, saturation and gradient norms of every activation site of a model."""
         from ..analysis.inspect import inspect
+        from ..training.run import RUN_FILES
         from ..viz.inspect import plot_inspect
 
         with bad_input():
-            out = out_dir(out)
+            out = None if out is None else check_out_dir(out, "--out", RUN_FILES.__contains__, keep=True)
             src = _source(run, model, state, data, loss)
             if src.inputs is None:
                 raise ValueError("--model needs --data (a .csv file or a data set name) to inspect it on")
@@ -102,9 +110,16 @@ def register(app: typer.Typer) -> None:
             report = inspect(src.model, src.inputs, src.targets, src.loss_fn, **kw)
         result = {"source": src.label, "points": len(src.inputs), **report.to_dict()}
         if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            plot_inspect(report, title=src.label).savefig(out / "inspect.png", dpi=110)
-            (out / "inspect.json").write_text(report.to_json(indent=2) + "\n")
+            from ..atomic import replace_dir
+
+            fig = plot_inspect(report, title=src.label)
+
+            def fill(d: Path) -> None:
+                fig.savefig(d / "inspect.png", dpi=110)
+                (d / "inspect.json").write_text(report.to_json(indent=2) + "\n")
+
+            with bad_input():
+                replace_dir(out, fill, keep=True)  # a run directory keeps its run beside the new files
         if json_output:
             print_json(result)
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import pickle
 import sys
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,9 @@ def load_state(model: nn.Module, path: Path) -> None:
     if not path.is_file():
         raise FileNotFoundError(f"state file not found: {str(path)!r}")
     try:
-        state = torch.load(path, weights_only=True, map_location="cpu")
+        with warnings.catch_warnings():  # torch warns about a raw pickle's protocol before refusing it
+            warnings.simplefilter("ignore")
+            state = torch.load(path, weights_only=True, map_location="cpu")
     except pickle.UnpicklingError as e:
         if "Unsupported global" not in str(e):  # not a pickled class: garbage or another format
             raise ValueError(f"{str(path)!r} is not a state_dict written by torch.save (torch.load with "
@@ -142,6 +145,8 @@ def from_run(directory: Path) -> Source:
     if not (directory.is_dir() or (directory.is_file() and directory.suffix == ".json")):
         raise FileNotFoundError(f"run not found: {str(directory)!r} (a run directory or an exported run.json)")
     run = load_run(directory)
+    if run.note:
+        print(f"note: {run.note}", file=sys.stderr)
     dtype = model_dtype(run.model)
     loss, classification = LOSSES.get(run.config.loss), run.data.problem == "classification"
     y = run.data.y_train.to(dtype) if run.data.y_train.is_floating_point() else run.data.y_train

@@ -13,7 +13,7 @@ import typer
 
 from ..activations import activation_names, get_activation
 from .common import bad_input, config_options, fail, make_config, print_json
-from .files import out_dir
+from .files import check_out_dir
 from .progress import epoch_callback, progress_bar, step
 
 
@@ -104,9 +104,10 @@ def register(app: typer.Typer) -> None:
         """Exact linear regions of a piecewise-linear network: counts, bounds, boundary polygon sides."""
         from ..analysis.regions import regions_of_run
         from ..training import load_run, train
+        from ..training.run import RUN_FILES
 
         with bad_input():
-            out = out_dir(out)
+            out = None if out is None else check_out_dir(out, "--out", RUN_FILES.__contains__, keep=True)
             window = parse_box(box)
             if run_dir is not None and config_fields:
                 raise ValueError(f"give either --run or run options, not both (got --run and "
@@ -124,6 +125,12 @@ def register(app: typer.Typer) -> None:
                 run = train(cfg, on_progress=epoch_callback(bar))
         if run.status == "diverged":
             fail(f"the run diverged, its weights are not finite: {run.message}")
+        broken = [n for n, p in run.model.named_parameters() if not bool(p.detach().isfinite().all())]
+        if broken:
+            fail(f"the run's weights are not finite (NaN or inf in {', '.join(broken[:3])}): a network that "
+                 "computes NaN has no linear regions; train it again (a lower --lr)")
+        if getattr(run, "note", ""):
+            typer.echo(f"note: {run.note}", err=True)
         with bad_input(), step("analysing the exact linear regions...", enabled=not json_output):
             rr = regions_of_run(run, window)
         rep = report(run, rr)
@@ -137,7 +144,11 @@ def register(app: typer.Typer) -> None:
             else:
                 pts = run.data.x_train if rr.space == "input" else None
                 fig = plot_regions(r, points=pts, labels=None if pts is None else run.data.y_train)
-            rep["figures"] = [str(p) for p in save(fig, out)]
+            from ..atomic import replace_dir
+
+            with bad_input():
+                replace_dir(out, lambda d: save(fig, d), keep=True)  # a run directory keeps its run
+            rep["figures"] = [str(out / f"regions.{s}") for s in ("png", "svg")]
         if json_output:
             print_json(rep)
         else:

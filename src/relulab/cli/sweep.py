@@ -162,12 +162,18 @@ def register(app: typer.Typer) -> None:
         json_output: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ) -> None:
         """Summarise a sweep database: grouped mean, t interval, success rate with its Wilson interval."""
+        from ..atomic import write_file
         from ..sweep.stats import summarize
         from ..sweep.store import SweepStore
+        from .files import distinct_outputs, out_file
 
-        with bad_input():
+        with bad_input():  # the outputs first: never the database itself, never a FIFO (it would block)
             if success is not None and not math.isfinite(success):
                 raise ValueError(f"--success must be a finite number (a threshold of the metric), got {success}")
+            csv, plot = out_file(csv, "--csv", inputs=(db,)), out_file(plot, "--plot", inputs=(db,))
+            distinct_outputs(("--csv", csv), ("--plot", plot))
+            if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+                raise ValueError(f"--plot wants a .png, .svg or .pdf file, got {str(plot)!r}")
             with SweepStore(db, create=False) as store:
                 specs = store.specs()
                 last = specs[-1] if specs else {}
@@ -191,10 +197,9 @@ def register(app: typer.Typer) -> None:
             if plot is not None:
                 from ..sweep.plot import success_figure
 
-                if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-                    raise ValueError(f"--plot wants a .png, .svg or .pdf file, got {str(plot)!r}")
                 plot.parent.mkdir(parents=True, exist_ok=True)
-                success_figure(rows, keys, metric=metric, success=success).savefig(plot, dpi=110)
+                fig = success_figure(rows, keys, metric=metric, success=success)
+                write_file(plot, lambda t: fig.savefig(t, dpi=110))
             if csv is not None:
                 _write_csv(csv, rows, keys)
         if json_output:
@@ -214,9 +219,12 @@ def register(app: typer.Typer) -> None:
 
 def _write_csv(path: Path, rows, keys) -> None:
     import csv
+    import io
+
+    from ..atomic import write_file
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as fh:
+    with io.StringIO(newline="") as fh:
         w = csv.writer(fh)
         cols = [c for c in rows[0].to_dict() if c != "group"] if rows else []
         w.writerow([*keys, *cols])
@@ -224,6 +232,7 @@ def _write_csv(path: Path, rows, keys) -> None:
             d = r.to_dict()
             g = [",".join(map(str, v)) if isinstance(v, tuple) else v for v in r.group.values()]
             w.writerow([*g, *(d[c] for c in cols)])
+        write_file(path, fh.getvalue())
 
 
 def _resume(spec, base, grid, seeds, data_seeds, db, workers, scheduler) -> str:

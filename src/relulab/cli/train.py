@@ -9,7 +9,7 @@ import typer
 
 from ..config import RunConfig
 from .common import bad_input, config_options, make_config, print_json
-from .files import out_dir, read_json, read_text
+from .files import inputs_outside, out_dir, read_json, read_text
 from .progress import epoch_callback, progress_bar
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def register(app: typer.Typer) -> None:
             out_path = out_dir(out)
             if out_path is not None:
                 check_run_dir(out_path)  # before training: a bad --out must not cost the whole run
+                inputs_outside(out_path, "--out", (config, data_csv))  # the run replaces the directory whole
             base = base_config(from_url, config)
         cfg = make_config(base, **config_fields)
         data = None

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .guard import HostGuard
 from .routes import router, same_origin
-from .session import Session, SessionManager
+from .session import Session, SessionManager, failure_text
 from .settings import ServerSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -42,18 +42,20 @@ async def _pump(ws: WebSocket, session: Session, settings: ServerSettings, pool:
         train = session.playing and loop.time() >= due
         try:
             messages, frame = await loop.run_in_executor(pool, partial(session.work, train=train))
+        except Exception as e:  # session.work catches its own failures; this is a last resort: say it
+            log.exception("session work failed")
+            session.playing = False
+            session.error(f"internal error while computing a frame: {failure_text(e)}")
+            messages, frame = [], None
+        try:  # only a failure to send ends the session
             for m in messages:
                 await ws.send_text(json.dumps(m, separators=(",", ":")))
             if frame is not None:
                 await ws.send_bytes(frame)
-            if train:
-                due = max(due + period, loop.time() - period)
-        except (WebSocketDisconnect, RuntimeError, ConnectionError):
+        except (WebSocketDisconnect, RuntimeError, ConnectionError, OSError):
             return  # the page went away; the receiver closes the session
-        except Exception as e:  # a bug must not take the tab down: say it, pause, keep serving
-            log.exception("frame failed")
-            session.playing = False
-            session.error(f"internal error while computing a frame: {type(e).__name__}: {e}")
+        if train:
+            due = max(due + period, loop.time() - period)
         if session.inbox or session.outbox:
             continue
         # sleep until the next frame is due or a message wakes us (call_later: no task per frame)

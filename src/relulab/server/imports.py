@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..config import RunConfig, config_error_message
 from ..data import DATASETS, parse_csv_text, read_labels
 from ..data.csvio import MAX_COORDINATE
+from ..data.labels import MAX_CLASSES
 from ..training import Run
 from ..training.portable import run_from_dict
 from .lab import Points
@@ -104,7 +105,30 @@ def read_run(raw: bytes, settings: ServerSettings, *, speed: int) -> tuple[Run, 
                    outputs=spec.num_classes if spec.num_classes > 2 and cfg.loss == "cross_entropy" else 1)
     if doc.data is not None:
         check_range([c for r in doc.data.x_train + doc.data.x_test for c in r])
+        check_fits(doc.data, cfg)
     return run_from_dict(obj), doc.data is not None
+
+
+def check_fits(data: DataDoc, cfg: RunConfig) -> None:
+    """The run's own points must be what its config trains: the same problem, as many coordinates as
+    its data set has inputs, and labels its loss can read (-1/+1 for two classes, 0..k-1 for k)."""
+    spec = DATASETS.get(cfg.dataset)
+    if data.problem != spec.problem:
+        raise ValueError(f"the run's data are {data.problem} points but its config trains {spec.problem} "
+                         f"(data set {cfg.dataset!r}); the two must agree")
+    dims = sorted({len(r) for r in data.x_train + data.x_test})
+    if dims and dims != [spec.input_dim]:
+        raise ValueError(f"the run's data have {dims[0]} coordinate(s) per point but its config's data set "
+                         f"{cfg.dataset!r} has {spec.input_dim}")
+    if spec.problem == "classification":
+        # two classes: -1/+1 (the playground's); more: 0..k-1, k up to the label rule's MAX_CLASSES
+        allowed = [-1.0, 1.0] if spec.num_classes <= 2 else [float(k) for k in range(MAX_CLASSES)]
+        odd = sorted({y for y in data.y_train + data.y_test if y not in allowed})
+        if odd:
+            shown = ", ".join(f"{v:g}" for v in odd[:5])
+            want = "-1, 1" if spec.num_classes <= 2 else f"0..{MAX_CLASSES - 1}"
+            raise ValueError(f"the run's labels {shown} do not fit its {'two' if spec.num_classes <= 2 else 'multi'}"
+                             f"-class config (data set {cfg.dataset!r}); allowed: {want}")
 
 
 def check_range(coords: list[float]) -> None:

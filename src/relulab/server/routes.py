@@ -4,6 +4,7 @@ CSV upload and run import (both with a size limit; bad input is a 422 with a one
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -14,6 +15,7 @@ import torch
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from ..activations import ACTIVATIONS
 from ..config import RunConfig, config_error_message
@@ -23,11 +25,12 @@ from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from ..training import make_dataset
 from .exports import KINDS, export, snapshot
 from .imports import read_points, read_run
-from .session import Session
+from .session import Session, failure_text
 from .settings import page_datasets
 from .wire import clean
 
 router = APIRouter(prefix="/api")
+log = logging.getLogger("relulab.server")
 
 
 def same_origin(headers: Any) -> bool:
@@ -61,12 +64,36 @@ async def _body(request: Request, session: Session) -> bytes:
         raise HTTPException(429, f"too many uploads: at most {session.limit.rate * UPLOAD_BYTES_PER_MESSAGE:,.0f} "
                                  "bytes a second per session; wait a moment")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(422, f"{too_big}, got more")
-        chunks.append(chunk)
+    deadline = request.app.state.settings.upload_deadline_s
+    try:
+        async with asyncio.timeout(deadline):  # a body that never ends would hold the connection forever
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise HTTPException(422, f"{too_big}, got more")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HTTPException(408, f"upload incomplete: {size} of {declared or 'the'} bytes arrived within "
+                                 f"{deadline:g} s; send it again", headers={"Connection": "close"}) from None
+    except ClientDisconnect:
+        raise HTTPException(400, f"upload cut off: the connection closed after {size} bytes",
+                            headers={"Connection": "close"}) from None
     return b"".join(chunks)
+
+
+def _refused(e: Exception) -> HTTPException:
+    """HTTP 422 for anything an upload or import raises: bad input never reaches a 500. What is not
+    plainly bad input (a failure while building) is logged too."""
+    if isinstance(e, ValidationError):
+        return HTTPException(422, config_error_message(e))
+    if isinstance(e, UnicodeDecodeError):
+        return HTTPException(422, "the upload is not UTF-8 text; expected CSV lines such as '0.5,-1.2,1'")
+    if isinstance(e, ValueError):
+        return HTTPException(422, str(e).splitlines()[0] if str(e).strip() else type(e).__name__)
+    if isinstance(e, RecursionError):
+        return HTTPException(422, "the upload is nested too deeply to read")
+    log.warning("upload refused: %s", failure_text(e))
+    return HTTPException(422, f"the upload could not be used: {failure_text(e)}")
 
 
 @router.get("/registries")
@@ -133,8 +160,8 @@ async def export_file(request: Request, sid: str, name: str, discretize: bool = 
     try:
         body = await run_in_threadpool(export, run, name, no_regions=no_regions, discretize=discretize,
                                        show_test=show_test)
-    except ValueError as e:
-        raise HTTPException(422, str(e).splitlines()[0]) from None
+    except Exception as e:
+        raise _refused(e) from None
     filename = f"relulab-{run.config.dataset}-epoch{run.history.epoch[-1] if run.history.epoch else 0}-{name}"
     return Response(body, media_type=KINDS[name], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -162,12 +189,8 @@ async def upload_csv(request: Request, sid: str) -> dict[str, Any]:
 
     try:
         n, problem, dim, reason = await _locked(request, session, apply)
-    except UnicodeDecodeError:
-        raise HTTPException(422, "the upload is not UTF-8 text; expected CSV lines such as '0.5,-1.2,1'") from None
-    except ValidationError as e:
-        raise HTTPException(422, config_error_message(e)) from None
-    except ValueError as e:
-        raise HTTPException(422, str(e).splitlines()[0]) from None
+    except Exception as e:
+        raise _refused(e) from None
     session.wake.set()
     return {"points": n, "problem": problem, "input_dim": dim, "labels": reason,
             "note": "uploaded points are not in the link; export run.json to keep them"}
@@ -201,8 +224,8 @@ async def import_run(request: Request, sid: str) -> dict[str, Any]:
 
     try:
         epoch, dataset = await _locked(request, session, apply)
-    except ValueError as e:
-        raise HTTPException(422, str(e).splitlines()[0]) from None
+    except Exception as e:
+        raise _refused(e) from None
     session.wake.set()
     return {"epoch": epoch, "dataset": dataset}
 

@@ -1,8 +1,12 @@
 """``Session``: one browser tab -- its own :class:`Lab`, display settings and outgoing messages;
 ``SessionManager``: opens sessions up to the server's limit and closes idle ones.
 
-A session never raises on bad input: :meth:`Session.handle_text` turns every problem into an error
-message for the page (``{"type": "error", "message": ...}``) and the session keeps its state. Whatever
+A session never raises: :meth:`Session.handle_text` turns every problem with a message into an error
+message for the page (``{"type": "error", "message": ...}``, the message's ``seq`` acknowledged) and
+the session keeps its state; a failure while training is an error message and a pause (a run that
+overflows is "diverged"); a panel that fails shows its error in its place (logged once, until it works
+again); a frame that cannot be drawn is an error message. Only a failure to send ends a session
+(see :mod:`.app`). Whatever
 changes what the page shows calls :meth:`Session.invalidate`; the next :meth:`Session.work` then sends
 a state message (when asked) and a full frame.
 
@@ -13,6 +17,7 @@ frames, messages and HTTP uploads of one session never run at the same time.
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import threading
 import time
@@ -45,6 +50,13 @@ from .teach import Place, server_lessons
 from .wire import clean, encode
 
 MAX_ERROR = 400  # characters of an error message shown in the page
+log = logging.getLogger("relulab.server")
+
+
+def failure_text(e: BaseException) -> str:
+    """``TypeName: first line`` of an unexpected exception, for the page."""
+    first = next((line.strip() for line in str(e).splitlines() if line.strip()), "")
+    return f"{type(e).__name__}: {first}" if first else type(e).__name__
 
 
 @dataclass
@@ -110,6 +122,7 @@ class Session:
         self.place = Place()  # the lesson and step the page shows
         self.lang = "en"
         self._last_analysis: dict[str, Any] = {}
+        self._failing: set[str] = set()  # panels whose failure was logged (once, until they work again)
 
     def invalidate(self, *, state: bool = True) -> None:
         """What the page shows changed: a full frame (and a state message when ``state``) is due."""
@@ -143,6 +156,9 @@ class Session:
             self.error(str(e).splitlines()[0], seq)
         except RecursionError:
             self.error("message nested too deeply; send flat JSON objects", seq)
+        except Exception as e:  # a bug or a numerical failure in a handler: say so, keep the session
+            log.exception("message failed")
+            self.error(f"internal error while applying this message: {failure_text(e)}", seq)
         if seq is not None:
             self.ack = seq
         self._due.add("frame")
@@ -254,7 +270,15 @@ class Session:
                 self.handle_text(self.inbox.popleft())
             if train and self.playing:
                 self.advance()
-            frame = self.frame(now) if (train and self.playing) or "frame" in self._due else None
+            frame = None
+            if (train and self.playing) or "frame" in self._due:
+                try:
+                    frame = self.frame(now)
+                except Exception as e:  # nothing to draw: say why and pause; messages still apply
+                    log.exception("frame failed")
+                    self.playing = False
+                    self._due.discard("frame")
+                    self.error(f"internal error while drawing a frame: {failure_text(e)}; training paused")
             return self.drain(), frame
 
     def advance(self, epochs: int | None = None) -> int:
@@ -274,6 +298,11 @@ class Session:
         except TrainingDiverged as e:
             self.error(str(e))
             self.pause()
+        except (ArithmeticError, RuntimeError, ValueError) as e:  # overflow, a linear-algebra failure
+            log.warning("training failed: %s", failure_text(e))
+            self.error(f"the run diverged: training failed at epoch {self.lab.trainer.epoch} "
+                       f"({failure_text(e)}); change the settings and reset")
+            self.pause()
         self._due.add("frame")
         return done
 
@@ -282,12 +311,26 @@ class Session:
         lab, epoch = self.lab, self.lab.trainer.epoch
         if self.region_history and epoch < self.region_history[-1][0]:
             self.region_history = []
-        reg = overlay.regions_panel(lab, self.settings, polygons=self.display.regions)
+        reg = self.panel("regions", overlay.regions_panel, lab, self.settings, polygons=self.display.regions)
         if reg.get("count") is not None and (not self.region_history or self.region_history[-1][0] != epoch):
             self.region_history.append((epoch, reg["count"]))
             del self.region_history[:-500]
-        return {"diagnostics": panels.diagnostics(lab), "collapse": panels.linear_collapse(lab), "regions": reg,
+        return {"diagnostics": self.panel("diagnostics", panels.diagnostics, lab),
+                "collapse": self.panel("collapse", panels.linear_collapse, lab), "regions": reg,
                 "region_history": self.region_history}
+
+    def panel(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args)``, or the panel's error in its place (``{"refused": ..., "error": True}``); the
+        first failure of a panel is logged, later ones only after it has worked again."""
+        try:
+            out = fn(*args, **kwargs)
+        except Exception as e:
+            if name not in self._failing:
+                self._failing.add(name)
+                log.exception("panel %s failed", name)
+            return {"refused": f"this panel failed: {failure_text(e)}", "error": True}
+        self._failing.discard(name)
+        return out
 
     def _take(self, part: str, now: float, interval: float) -> bool:
         """Whether ``part`` goes into this frame: after a change, or while playing every ``interval`` s."""
@@ -310,7 +353,8 @@ class Session:
                   **pictures.network_json(self.lab)}
         if thumbs:
             header["curve"] = pictures.curve(t.history)
-            header["confusion"] = panels.confusion(self.lab)
+            conf = self.panel("confusion", panels.confusion, self.lab)
+            header["confusion"] = None if isinstance(conf, dict) and conf.get("error") else conf
         if self._take("analysis", now, self.settings.analysis_interval_s):
             self._last_analysis = self.analysis()
             header.update(self._last_analysis)

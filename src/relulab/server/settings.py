@@ -68,6 +68,7 @@ class ServerSettings(BaseModel):
     connection_idle_s: float = Field(20.0, gt=0)  # an HTTP connection with no request, a WebSocket with no pong
     max_upload_bytes: int = Field(1_000_000, ge=1024)  # CSV uploads and run imports
     lesson_files: tuple[str, ...] = ()  # teachers' own lessons (YAML), beside the built-in ones
+    upload_deadline_s: float = Field(30.0, gt=0)  # a request body must arrive whole within this (else 408, closed)
     max_message_bytes: int = Field(65_536, ge=1024)  # one WebSocket message from the page
     max_messages_per_s: float = Field(50.0, gt=0)  # per session, sustained (bursts of twice that pass)
     max_epochs_per_frame: int = Field(50, ge=1)  # the page's speed control goes up to this

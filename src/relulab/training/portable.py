@@ -24,8 +24,7 @@ from pydantic import ValidationError
 from ..config import RunConfig, config_error_message
 from ..data import DATASETS, Dataset
 from .build import build_model, make_dataset
-from .history import History
-from .run import Run, load_run_dir
+from .run import Run, load_run_dir, read_history
 
 FORMAT = "relulab-run"
 VERSION = 1
@@ -75,7 +74,7 @@ def run_from_dict(d: Any) -> Run:
     if d.get("version") != VERSION:
         raise ValueError(f"relulab run format version {d.get('version')!r} is not supported; allowed: {VERSION}")
     try:
-        cfg = RunConfig.model_validate(d.get("config"))
+        cfg, note = RunConfig.read(d.get("config"))
     except ValidationError as e:
         raise ValueError(f"the run's config is invalid: {config_error_message(e)}") from None
     data = _points(d["data"], cfg) if d.get("data") is not None else make_dataset(cfg)
@@ -86,19 +85,16 @@ def run_from_dict(d: Any) -> Run:
         model.load_state_dict(state)
     except Exception as e:  # missing keys, wrong shapes, not numbers: torch raises several types
         raise ValueError(f"the run's state_dict does not fit its config's model: {str(e).splitlines()[0]}") from None
-    hist = d.get("history") or {}
-    try:
-        history = History.from_dict(hist) if hist.get("epoch") else History()
-    except TypeError as e:
-        raise ValueError(f"the run's history is malformed: {e}") from None
+    history = read_history(d.get("history") or {}, "the run's 'history'")
     return Run(cfg, model, data, history, str(d.get("status", "completed")), str(d.get("message", "")),
-               str(d.get("engine", "")), str(d.get("engine_reason", "")))
+               str(d.get("engine", "")), str(d.get("engine_reason", "")), note=note)
 
 
 def save_run_json(run: Run, path: str | Path) -> Path:
-    p = Path(path)
-    p.write_text(json.dumps(run_to_dict(run)) + "\n")
-    return p
+    """Write ``run`` as one JSON file, whole or not at all (:func:`relulab.atomic.write_file`)."""
+    from ..atomic import write_file
+
+    return write_file(path, json.dumps(run_to_dict(run)) + "\n")
 
 
 def load_run_json(path: str | Path) -> Run:

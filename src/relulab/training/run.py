@@ -6,18 +6,19 @@ run's status) and ``model.pt`` (the model's ``state_dict``, loaded with ``weight
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+from pydantic import ValidationError
 from torch import Tensor, nn
 
+from ..atomic import recover, replace_dir
 from ..config import RunConfig
 from ..data import Dataset, load_csv, save_csv
 from ..objectives import LOSSES
@@ -44,6 +45,7 @@ class Run:
     message: str = ""
     engine: str = ""  # which engine trained it (relulab.training.engines) ...
     engine_reason: str = ""  # ... and why that one
+    note: str = ""  # read from disk: what the reader should know (a config saved beyond today's bounds)
 
     @classmethod
     def finished(cls, cfg: RunConfig, model: nn.Module, data: Dataset, history: History, code: int,
@@ -71,15 +73,14 @@ class Run:
                 "train_acc": last.train_acc, "test_acc": last.test_acc, "status": self.status}
 
     def save(self, directory: str | Path, extra: Callable[[Path], None] | None = None) -> Path:
-        """Write the run into ``directory`` atomically: everything goes to a temporary directory beside
-        it, which is renamed into place only when complete, so an interrupted or failed save leaves
-        the previous content untouched. A previous relulab run there is replaced as a whole; anything
-        else that is not empty is refused (see :func:`check_run_dir`). ``extra(tmp)`` may add files
-        (figures) before the rename."""
+        """Write the run into ``directory`` whole (:func:`relulab.atomic.replace_dir`): everything goes to
+        a temporary directory beside it, which takes the directory's place in one step, so a save that
+        is killed or fails at any instant leaves the previous content or the new one. A previous relulab
+        run there is replaced as a whole; anything else that is not empty is refused (see
+        :func:`check_run_dir`). ``extra(tmp)`` may add files (figures) before the swap."""
         d = check_run_dir(directory)
-        d.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{d.name}.", suffix=".saving", dir=d.parent))
-        try:
+
+        def fill(tmp: Path) -> None:
             self.config.save(tmp / "config.json")
             payload = {"status": self.status, "message": self.message, "engine": self.engine,
                        "engine_reason": self.engine_reason, **self.history.to_dict()}
@@ -90,11 +91,8 @@ class Run:
                 save_csv(self.data, tmp / "data-test.csv", split="test")
             if extra is not None:
                 extra(tmp)
-            _replace_dir(tmp, d)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return d
+
+        return replace_dir(d, fill)
 
 
 # what a run directory may hold: written by relulab (train --out, and the figures of regions/inspect)
@@ -107,12 +105,20 @@ def check_run_dir(directory: str | Path) -> Path:
     """``directory`` as a path if a run may be saved there: it does not exist, is empty, or holds a
     previous relulab run and nothing else. Raises ``ValueError`` otherwise (never deletes a user's files)."""
     d = Path(directory)
-    if str(directory).strip() == "" or d.resolve() == Path.cwd().resolve():
+    if str(directory).strip() == "":
+        raise ValueError("a run needs a directory of its own, got '' (the current directory); e.g. runs/my-run")
+    try:
+        resolved = d.resolve(strict=False)
+    except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError before Python 3.13)
+        raise ValueError(f"{str(d)!r} goes through a loop of symbolic links; choose another directory") from None
+    if d.is_symlink() and not os.path.exists(d):
+        raise ValueError(f"{str(d)!r} is a symbolic link that leads nowhere (a loop or a missing target); "
+                         "choose another directory")
+    recover(resolved)
+    if resolved == Path.cwd().resolve():
         raise ValueError(f"a run needs a directory of its own, got {str(directory)!r} (the current directory); "
                          "e.g. runs/my-run")
     if not d.exists():
-        if d.is_symlink():
-            raise ValueError(f"{str(d)!r} is a broken symbolic link; choose another directory")
         return d
     if not d.is_dir():
         raise ValueError(f"{str(d)!r} exists and is not a directory; choose a new directory for the run")
@@ -125,23 +131,6 @@ def check_run_dir(directory: str | Path) -> Path:
         raise ValueError(f"{str(d)!r} is not empty and not a relulab run ({shown or 'no config.json/model.pt'}); "
                          "choose a new or empty directory (relulab replaces only a previous run)")
     return d
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Move the complete directory ``new`` to ``target``, replacing a previous run there as a whole."""
-    if not target.exists():
-        os.replace(new, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-    os.replace(target, old / "run")
-    try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(old / "run", target)  # put the previous run back
-        raise
-    finally:
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def _regenerable(name: str) -> bool:
@@ -159,11 +148,18 @@ def _jsonable(x: Any) -> Any:
 def load_run_dir(directory: str | Path) -> Run:
     """A run saved by :meth:`Run.save`: the data is regenerated from the config, the weights loaded."""
     d = Path(directory)
+    with contextlib.suppress(OSError):  # a read-only place: nothing to roll back there
+        recover(d)  # a save killed mid-swap (where renameat2 is missing) is rolled back first
     for name in ("config.json", "model.pt"):
         if not (d / name).is_file():
             raise FileNotFoundError(f"not a run directory: {str(d)!r} has no {name} (expected config.json, "
                                     "model.pt and history.json, as written by `relulab train --out`)")
-    cfg = RunConfig.load(d / "config.json")
+    try:
+        cfg, note = RunConfig.read(json.loads((d / "config.json").read_text()))
+    except (ValueError, RecursionError) as e:
+        if isinstance(e, ValidationError):
+            raise
+        raise ValueError(f"{str(d / 'config.json')!r} is not valid JSON") from None
     if (d / "data-train.csv").is_file():
         xtr, ytr = load_csv(d / "data-train.csv")
         xte, yte = load_csv(d / "data-test.csv")
@@ -188,12 +184,43 @@ def load_run_dir(directory: str | Path) -> Run:
                              "object relulab writes ({\"status\": ..., \"epoch\": [...], ...})")
     status, message = hist.pop("status", "completed"), hist.pop("message", "")
     engine = (str(hist.pop("engine", "")), str(hist.pop("engine_reason", "")))
-    try:
-        history = History.from_dict(hist) if "epoch" in hist else History()
-        series = [history.epoch, history.train_loss, history.test_loss, history.train_acc, history.test_acc]
-        if not all(isinstance(v, list) and len(v) == len(history.epoch) for v in series) \
-                or not isinstance(history.extra, dict) or not isinstance(status, str) or not isinstance(message, str):
-            raise ValueError("its series are not lists of one length")
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"{str(d / 'history.json')!r} does not hold a relulab history: {e}") from None
-    return Run(cfg, model, data, history, status, message, *engine)
+    if not isinstance(status, str) or not isinstance(message, str):
+        raise ValueError(f"{str(d / 'history.json')!r} does not hold a relulab history: its status and message "
+                         "must be strings")
+    history = read_history(hist, str(d / "history.json"))
+    return Run(cfg, model, data, history, status, message, *engine, note=note)
+
+
+SERIES = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+
+
+def read_history(d: Any, where: str) -> History:
+    """The :class:`History` a saved dict describes (``{}``: none), checked whole: lists of one length
+    holding numbers (``None`` for accuracies and losses not measured), epochs as integers;
+    ``ValueError`` naming ``where`` otherwise."""
+    def bad(why: str) -> ValueError:
+        return ValueError(f"{where} does not hold a relulab history: {why}")
+
+    if not isinstance(d, dict):
+        raise bad(f"expected an object of per-epoch lists, got a JSON {type(d).__name__}")
+    if not d or "epoch" not in d:
+        return History()
+    unknown = sorted(set(d) - {*SERIES, "extra"})
+    if unknown:
+        raise bad(f"unknown series {unknown[:3]}; allowed: {list(SERIES)} and extra")
+    cols = {k: d.get(k, []) for k in SERIES}
+    for k, v in cols.items():
+        if not isinstance(v, list) or len(v) != len(cols["epoch"]):
+            raise bad(f"{k!r} must be a list with one entry per epoch ({len(cols['epoch'])})")
+        num = (int,) if k == "epoch" else (int, float)
+        odd = next((x for x in v if isinstance(x, bool) or not (isinstance(x, num) or (x is None and k != "epoch"))),
+                   _NONE)
+        if odd is not _NONE:
+            raise bad(f"{k!r} holds {odd!r}; allowed: {'integers' if k == 'epoch' else 'numbers or null'}")
+    extra = d.get("extra", {})
+    if not isinstance(extra, dict) or not all(isinstance(v, list) for v in extra.values()):
+        raise bad("'extra' must be an object of lists")
+    return History(**cols, extra=extra)
+
+
+_NONE = object()
