@@ -4,6 +4,7 @@ imports whose data do not fit their config are refused with 422."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -36,7 +37,8 @@ def http(port: int, method: str, path: str, body: bytes = b"", *, declared: int 
          headers: dict[str, str] | None = None, cut: bool = False, timeout: float = 30) -> tuple[int | None, bytes]:
     """``(status, whole answer)``; ``cut``: stop sending (half-close) after ``body`` even if it is
     shorter than declared. ``status`` is None when the server closed without an answer."""
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nConnection: close\r\n"
+    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n"
+            "Connection: close\r\n")
     if declared is not None or body or method in ("POST", "PUT", "PATCH"):
         head += f"Content-Length: {len(body) if declared is None else declared}\r\n"
     for k, v in (headers or {}).items():
@@ -157,8 +159,9 @@ def hostile(sid: str) -> list[tuple[str, str, str, bytes, dict]]:
         ("GET import", "GET", imp, b"", {}), ("GET upload", "GET", up, b"", {}),
         ("PUT import", "PUT", imp, doc(), {}), ("DELETE upload", "DELETE", up, b"", {}),
         ("PATCH import", "PATCH", imp, b"{}", {}), ("POST page", "POST", "/", b"x", {}),
-        ("POST registries", "POST", "/api/registries", b"{}", {}), ("DELETE defaults", "DELETE", "/api/defaults", b"", {}),
-        ("OPTIONS page", "OPTIONS", "/", b"", {}), ("POST export", "POST", f"/api/session/{sid}/export/run.json", b"", {}),
+        ("POST registries", "POST", "/api/registries", b"{}", {}),
+        ("DELETE defaults", "DELETE", "/api/defaults", b"", {}), ("OPTIONS page", "OPTIONS", "/", b"", {}),
+        ("POST export", "POST", f"/api/session/{sid}/export/run.json", b"", {}),
         ("GET ws plain", "GET", "/ws", b"", {}), ("POST ws", "POST", "/ws", b"{}", {}),
     ]
     return cases
@@ -172,10 +175,8 @@ def send(port: int, method: str, path: str, body: bytes, opts: dict) -> tuple[in
         head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nTransfer-Encoding: chunked\r\n"
                 "Connection: close\r\n\r\n").encode()
         with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-            try:
+            with contextlib.suppress(OSError):
                 s.sendall(head + chunked)
-            except OSError:
-                pass
             answer = b""
             try:
                 while chunk := s.recv(65536):
