@@ -209,6 +209,8 @@ def read_history(d: Any, where: str) -> History:
     if unknown:
         raise bad(f"unknown series {unknown[:3]}; allowed: {list(SERIES)} and extra")
     cols = {k: d.get(k, []) for k in SERIES}
+    if not isinstance(cols["epoch"], list):
+        raise bad(f"'epoch' must be a list of epochs, got a JSON {type(cols['epoch']).__name__}")
     for k, v in cols.items():
         if not isinstance(v, list) or len(v) != len(cols["epoch"]):
             raise bad(f"{k!r} must be a list with one entry per epoch ({len(cols['epoch'])})")
