@@ -73,6 +73,8 @@ class RunDoc(_Doc):
     history: HistoryDoc | None = None
     status: str = Field("completed", max_length=100)
     message: str = Field("", max_length=2000)
+    engine: str = Field("", max_length=100)  # which engine trained it, and why (exports since the engine layer)
+    engine_reason: str = Field("", max_length=2000)
     data: DataDoc | None = None
 
 
