@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         allow_host: list[str] = typer.Option(None, "--allow-host", help="a host name browsers use to reach this "
                                              "server (repeatable); loopback and --host are always allowed"),
         lesson: str = typer.Option(None, "--lesson", help="open a lesson: a built-in one by its claim (C3) or a "
-                                   "teacher's own lesson file (my-lesson.yaml, see docs/lessons.md)"),
+                                   "teacher's own lesson file (my-lesson.yaml, see docs/lesson-format.md)"),
         lang: str = typer.Option(None, "--lang", help="the page's language: en or zh (简体中文)"),
         open_link: str = typer.Option(None, "--open", help="a playground link ('http://127.0.0.1:8000/#...', "
                                       "'#...', or a TensorFlow Playground link): open the page at that setting"),

@@ -10,7 +10,7 @@ Traceback (most recent call last):
 ValueError: unknown lesson 'C99'; choose one of ['C1', 'C2', 'C3', 'C4', 'C6', 'C8', 'C9', 'C12', 'C13', 'C14']
 
 A teacher's own lesson is a YAML file of the same format (one lesson): :func:`load_lesson`. The format is
-documented in ``docs/lessons.md``.
+documented in ``docs/lesson-format.md``.
 """
 
 from __future__ import annotations
