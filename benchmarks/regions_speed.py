@@ -33,7 +33,6 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
-import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -95,15 +94,20 @@ def with_regioncam(model: nn.Sequential, size: float) -> int:
     return rc.num_faces
 
 
+def _status_bytes(field: str) -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(field + ":"))
+
+
 def million(hidden: int, lean: bool) -> dict:
     """In this (child) process: the regions of the large example with ``hidden`` units and a head."""
     torch.set_num_threads(1)
     model = large_random_mlp(hidden, head=True)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    base = _status_bytes("VmRSS")
     start = time.perf_counter()
     r = rl.regions(model, (-1.0, 1.0), lean=lean)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = _status_bytes("VmHWM")  # this process's peak (ru_maxrss would include the parent's, kept over exec)
     from relulab.analysis.regions.planar import bytes_per_region
 
     return {"net": f"large_random_mlp with {hidden} units and a Linear({hidden}, 1) head", "box": [-1.0, 1.0],
@@ -122,12 +126,28 @@ def best_of(fn, repeats: int) -> tuple[float, int]:
     return min(times), out
 
 
+def million_runs(quick: bool, load_start: tuple) -> None:
+    runs = []
+    for mode in ("lean", "full"):  # one at a time, each in its own process (its own peak)
+        out = subprocess.run([sys.executable, __file__, "--million-child", mode], capture_output=True, text=True,
+                             check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        b = runs[-1]
+        print(f"million ({mode}): {b['regions']:,} regions in {b['seconds']:.1f} s, peak "
+              f"{b['peak_bytes'] / 2**20:,.0f} MiB ({b['peak_bytes_per_region']:.0f} bytes per region above the "
+              "start)", flush=True)
+    write_result("regions_million", {"benchmark": "regions_million", "units": MILLION_UNITS, "threads": 1,
+                                     "load_average_start_end": [load_start[0], os.getloadavg()[0]], "runs": runs},
+                 quick=quick)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats, no [128, 128, 128], [256], [700] or large example (for CI); "
                              "writes results/quick/")
-    parser.add_argument("--million", action="store_true", help="also the lean run with more than 10^6 regions")
+    parser.add_argument("--million", action="store_true",
+                        help="only the runs with more than 10^6 regions (lean, then full); writes regions_million.json")
     parser.add_argument("--million-child", choices=["lean", "full"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.million_child:
@@ -135,6 +155,8 @@ def main() -> None:
         return
     torch.set_num_threads(1)
     load_start = os.getloadavg()
+    if args.million:
+        return million_runs(args.quick, load_start)
     nets = NETS[:6] if args.quick else [*NETS, "large_random_mlp"]
     rows = []
     for widths in nets:
@@ -168,19 +190,9 @@ def main() -> None:
         "max_playground_ms": 1e3 * max(r["relulab_s"] for r in playground),
         "counts_agree": all(r["regions_relulab"] == r["regions_regioncam"] for r in rows),
     }
-    big_run = None
-    if args.million:
-        big_run = []
-        for mode in ("lean", "full"):  # one at a time, each in its own process (its own peak)
-            out = subprocess.run([sys.executable, __file__, "--million-child", mode], capture_output=True, text=True,
-                                 check=True)
-            big_run.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            b = big_run[-1]
-            print(f"million ({mode}): {b['regions']:,} regions in {b['seconds']:.1f} s, peak "
-                  f"{b['peak_bytes'] / 2**20:,.0f} MiB ({b['peak_bytes_per_region']:.0f} bytes per region)", flush=True)
     summary["load_average_start_end"] = [load_start[0], os.getloadavg()[0]]
     print(json.dumps(summary))
-    write_result("regions_speed", {"million": big_run,
+    write_result("regions_speed", {
         "benchmark": "regions_speed", "quick": args.quick, "box": [-6.0, 6.0],
         "init": "He weights N(0, 2/fan_in), biases U(+-1/sqrt(fan_in)), seed 0, float32 values",
         "threads": 1, "machine": platform.platform(), "processor": platform.processor(),

@@ -95,6 +95,17 @@ def test_region_overlay_polygons_tile_the_square():
 
     assert abs(sum(area(p) for p in r["polygons"]) - 144.0) < 1e-2
     assert head["region_history"][-1] == [0, r["count"]]
+    from relulab.analysis.regions import local_complexity, regions
+
+    lc = local_complexity(regions(s.lab.trainer.model, s.lab.trainer.data.domain), s.lab.trainer.data.x_train)
+    assert r["local_complexity"] == {"mean": round(lc.mean, 3), "radius": round(lc.radius, 4)}
+
+
+def test_regions_over_max_region_units_are_refused_with_the_limit():
+    s = Session("t", SETTINGS.model_copy(update={"max_region_units": 6}), RunConfig(activation="relu", hidden=(4, 3)))
+    head, _ = decode(s.frame())
+    assert head["regions"]["refused"].startswith("No live regions for 7 hidden units: this server computes them for "
+                                                 "at most 6")
 
 
 def test_diagnostics_flag_a_dead_unit():

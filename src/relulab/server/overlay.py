@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..activations import activation_names, get_activation
-from ..analysis.regions import Regions, regions
+from ..analysis.regions import Regions, local_complexity, regions
 from .lab import Lab
 from .pictures import line_range
 from .settings import ServerSettings
@@ -38,6 +38,10 @@ def regions_panel(lab: Lab, settings: ServerSettings, *, polygons: bool) -> dict
     why = refusal(lab)
     if why is not None:
         return {"refused": why}
+    units = sum(lab.model_cfg.hidden)
+    if units > settings.max_region_units:
+        return {"refused": f"No live regions for {units} hidden units: this server computes them for at most "
+                           f"{settings.max_region_units} (relulab regions on the command line has no such limit)."}
     data = lab.trainer.data
     box = line_range(*data.domain) if data.input_dim == 1 else tuple(data.domain)  # 1-D: as plotted
     try:
@@ -48,6 +52,8 @@ def regions_panel(lab: Lab, settings: ServerSettings, *, polygons: bool) -> dict
     out: dict[str, Any] = {"count": len(r), "layer_counts": list(r.layer_counts), "dimension": data.input_dim,
                            "bounds": {"first_layer": b.zaslavsky_first_layer, "lower": b.montufar_lower,
                                       "upper": b.upper, "upper_name": b.upper_name}}
+    lc = local_complexity(r, data.x_train)  # regions near the data (5 % of its spread)
+    out["local_complexity"] = {"mean": round(lc.mean, 3), "radius": round(lc.radius, 4)}
     if not isinstance(r, Regions):  # 1-D: pieces of an interval
         out["kinks"] = clean(r.kinks().tolist(), 4)
         out["bends"] = clean(r.bends().tolist(), 4)

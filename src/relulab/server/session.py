@@ -116,6 +116,7 @@ class Session:
         self.closed: str | None = None  # why the server closed it
         self._due = {"state", "frame", "thumbs", "analysis"}
         self._analysis: dict[str, Any] = {}
+        self._analysis_s = 0.0  # what the last panels took: they take at most a quarter of the time
         self._times = {"thumbs": -1e9, "analysis": -1e9}
         self.region_history: list[tuple[int, int]] = []
         self.lessons = server_lessons(settings)
@@ -355,8 +356,10 @@ class Session:
             header["curve"] = pictures.curve(t.history)
             conf = self.panel("confusion", panels.confusion, self.lab)
             header["confusion"] = None if isinstance(conf, dict) and conf.get("error") else conf
-        if self._take("analysis", now, self.settings.analysis_interval_s):
+        if self._take("analysis", now, max(self.settings.analysis_interval_s, 4 * self._analysis_s)):
+            start = time.perf_counter()
             self._last_analysis = self.analysis()
+            self._analysis_s = time.perf_counter() - start
             header.update(self._last_analysis)
         lesson = self.place.update({**header, **self._last_analysis}, self._net())
         if lesson is not None:

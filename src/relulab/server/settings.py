@@ -74,15 +74,16 @@ class ServerSettings(BaseModel):
     max_epochs_per_frame: int = Field(50, ge=1)  # the page's speed control goes up to this
     frame_budget_s: float = Field(0.012, gt=0)  # training time per frame; epochs per frame adapt down to fit
     workers: int = Field(4, ge=1, le=64)  # threads that train and draw (sessions queue for them)
-    max_region_units: int = Field(96, ge=0)  # exact regions only for nets with at most this many hidden units
+    max_region_units: int = Field(512, ge=0)  # exact regions only for nets with at most this many hidden units
     # frames
     heatmap_resolution: int = Field(100, ge=8, le=400)  # output heatmap: res x res bytes
     thumbnail_stride: int = Field(2, ge=1, le=16)  # neuron thumbnails: every stride-th heatmap pixel
     curve_resolution: int = Field(200, ge=16, le=2000)  # 1-D mode: points of the fitted curve
     max_fps: float = Field(60.0, gt=0, le=240)
-    analysis_interval_s: float = Field(0.25, ge=0)  # regions / diagnostics at most this often while playing
+    analysis_interval_s: float = Field(0.25, ge=0)  # regions / diagnostics at most this often while playing (and
+    # at most a quarter of the time: a panel that took 0.1 s waits at least 0.4 s)
     thumbnail_interval_s: float = Field(0.1, ge=0)  # thumbnails and loss curve at most this often while playing
-    max_overlay_regions: int = Field(5000, ge=1)  # polygons sent to the page (the count is always exact)
+    max_overlay_regions: int = Field(20_000, ge=1)  # polygons sent to the page (the count is always exact)
 
     @property
     def address(self) -> str:

@@ -157,3 +157,40 @@ def components(n, a, b):
             k += 1
         out[i] = label[root]
     return out
+
+
+@njit(cache=True)
+def disc_counts(X, Y, counts, px, py, radius):
+    """For each point ``(px[i], py[i])``: the padded polygons ``X, Y (R, V)`` (``counts`` real vertices,
+    counter-clockwise) that meet the closed disc of ``radius`` around it (see :mod:`.local`)."""
+    R = counts.shape[0]
+    lo_x, hi_x, lo_y, hi_y = np.empty(R), np.empty(R), np.empty(R), np.empty(R)
+    for r in range(R):
+        lo_x[r], hi_x[r], lo_y[r], hi_y[r] = X[r, 0], X[r, 0], Y[r, 0], Y[r, 0]
+        for i in range(1, counts[r]):
+            lo_x[r], hi_x[r] = min(lo_x[r], X[r, i]), max(hi_x[r], X[r, i])
+            lo_y[r], hi_y[r] = min(lo_y[r], Y[r, i]), max(hi_y[r], Y[r, i])
+    out = np.zeros(px.shape[0], np.int64)
+    r2 = radius * radius
+    for n in range(px.shape[0]):
+        x, y = px[n], py[n]
+        for r in range(R):
+            if x < lo_x[r] - radius or x > hi_x[r] + radius or y < lo_y[r] - radius or y > hi_y[r] + radius:
+                continue
+            inside, near = True, False
+            c = counts[r]
+            for i in range(c):
+                j = i + 1 if i + 1 < c else 0
+                ex, ey = X[r, j] - X[r, i], Y[r, j] - Y[r, i]
+                dx, dy = x - X[r, i], y - Y[r, i]
+                if ex * dy - ey * dx < 0:
+                    inside = False
+                L2 = ex * ex + ey * ey
+                t = (dx * ex + dy * ey) / L2 if L2 > 0 else 0.0
+                t = min(max(t, 0.0), 1.0)
+                qx, qy = dx - t * ex, dy - t * ey
+                if qx * qx + qy * qy <= r2:
+                    near = True
+            if inside or near:
+                out[n] += 1
+    return out

@@ -48,19 +48,10 @@ def default_radius(points: Tensor) -> float:
 
 
 def _counts_2d(r: Regions, P: np.ndarray, radius: float) -> np.ndarray:
-    X, Y = r.vertices[..., 0].numpy(), r.vertices[..., 1].numpy()
-    lo, hi = np.stack([X.min(1), Y.min(1)], 1), np.stack([X.max(1), Y.max(1)], 1)
-    ex, ey = np.roll(X, -1, 1) - X, np.roll(Y, -1, 1) - Y
-    length2 = ex * ex + ey * ey
-    out = np.zeros(len(P), np.int64)
-    for n, p in enumerate(P):
-        c = np.flatnonzero(((p >= lo - radius) & (p <= hi + radius)).all(axis=1))
-        dx, dy = p[0] - X[c], p[1] - Y[c]
-        inside = (ex[c] * dy - ey[c] * dx >= 0).all(axis=1)  # counter-clockwise: left of every side
-        t = np.clip((dx * ex[c] + dy * ey[c]) / np.where(length2[c] > 0, length2[c], 1.0), 0.0, 1.0)
-        d2 = (dx - t * ex[c]) ** 2 + (dy - t * ey[c]) ** 2  # to the nearest point of each side
-        out[n] = int((inside | (d2.min(axis=1) <= radius * radius)).sum())
-    return out
+    from .kernels import disc_counts  # numba, compiled once per machine
+
+    return disc_counts(r.vertices[..., 0].numpy(), r.vertices[..., 1].numpy(), r.counts.numpy(),
+                       np.ascontiguousarray(P[:, 0]), np.ascontiguousarray(P[:, 1]), radius)
 
 
 def _counts_1d(r: Regions1D, P: np.ndarray, radius: float) -> np.ndarray:

@@ -33,6 +33,7 @@ export function renderRegions($, frame, state) {
     const names = state.data.num_classes > 2 ? (l) => `class ${l}` : (l) => (l ? "blue" : "orange");
     html += `<div>decision regions: ${r.sides.map((s) => `${names(s.label)} ${s.sides} sides${s.touches_window ? " (meets the border)" : ""}`).join(" · ")}</div>`;
   }
+  if (r.local_complexity) html += `<div>local complexity: <b id="region-local">${r.local_complexity.mean}</b> regions within ${r.local_complexity.radius} of a training point (mean)</div>`;
   if (r.bends) html += `<div>kinks where the fitted function bends: <b>${r.bends.length}</b> (dots on the curve)</div>`;
   set($, "regions-body", html);
   const h = frame.region_history || [], counts = h.map((p) => p[1]);

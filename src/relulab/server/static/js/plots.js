@@ -91,6 +91,22 @@ export function drawPreview(canvas, p) {
   });
 }
 
+// The region polygons as one Path2D, built once per analysis (frames in between redraw it whole:
+// 10^4 polygons stay one stroke call per frame).
+let overlayCache = { polygons: null, key: "", path: null };
+function overlayPath(reg, sx, sy, W, H, lo, hi) {
+  const key = `${W}x${H}:${lo}:${hi}`;
+  if (overlayCache.polygons !== reg.polygons || overlayCache.key !== key) {
+    const path = new Path2D();
+    for (const p of reg.polygons) {
+      for (let i = 0; i < p.length; i += 2) (i ? path.lineTo : path.moveTo).call(path, sx(p[i]), sy(p[i + 1]));
+      path.closePath();
+    }
+    overlayCache = { polygons: reg.polygons, key, path };
+  }
+  return overlayCache.path;
+}
+
 // The 2-D output: heatmap, region polygons and decision boundary, then the points.
 export function drawPlane(canvas, frame, heatBytes, state, ui) {
   const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
@@ -101,11 +117,7 @@ export function drawPlane(canvas, frame, heatBytes, state, ui) {
   const reg = frame.regions || {};
   if (ui.regions && reg.polygons) {
     ctx.strokeStyle = "rgba(20,20,20,0.45)"; ctx.lineWidth = 0.8;
-    for (const p of reg.polygons) {
-      ctx.beginPath();
-      for (let i = 0; i < p.length; i += 2) (i ? ctx.lineTo : ctx.moveTo).call(ctx, sx(p[i]), sy(p[i + 1]));
-      ctx.closePath(); ctx.stroke();
-    }
+    ctx.stroke(overlayPath(reg, sx, sy, W, H, lo, hi));
   }
   if (ui.regions && reg.boundary) {
     ctx.strokeStyle = "#111"; ctx.lineWidth = 2.4; ctx.lineCap = "round";
