@@ -21,6 +21,8 @@ export class NetworkView {
     const W = Math.max(this.root.clientWidth, 300), cols = n.hidden.length + 2;  // a phone: no wider than the page
     const margin = W < 420 ? 52 : 70;
     const colX = (c) => margin + (c * (W - 2 * margin)) / (cols - 1);
+    // nodes shrink when the columns are close (a phone, many layers), so that links stay visible between them
+    this.size = Math.max(18, Math.min(NODE, Math.floor(((W - 2 * margin) / (cols - 1)) * 0.62)));
     const H = TOP + Math.max(feats.length, ...n.hidden, 1) * GAP;
     this.root.style.height = `${H}px`;
     this.svg = document.createElementNS(SVG_NS, "svg");
@@ -61,8 +63,8 @@ export class NetworkView {
     for (let l = 0; l + 1 < this.layers.length; l++) {
       this.layers[l + 1].forEach((dst, j) => this.layers[l].forEach((src, i) => {
         if (!src) return; // a feature a classroom link removed (x_hide=true): no node, no links
-        const p = document.createElementNS(SVG_NS, "path"), x1 = src.x + NODE, y1 = src.y + NODE / 2;
-        const x2 = dst.x, y2 = dst.y + (dst.size || NODE) / 2, mx = (x1 + x2) / 2;
+        const p = document.createElementNS(SVG_NS, "path"), x1 = src.x + src.size, y1 = src.y + src.size / 2;
+        const x2 = dst.x, y2 = dst.y + dst.size / 2, mx = (x1 + x2) / 2;
         p.setAttribute("d", `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`);
         const label = `weight: ${src.caption || "input"} → ${dst.caption}`; // translated where it is shown
         p.addEventListener("click", (e) => this.app.editValue(e, label,
@@ -81,7 +83,9 @@ export class NetworkView {
     el.className = `node ${cls}`; el.style.left = `${x}px`; el.style.top = `${y}px`;
     const canvas = document.createElement("canvas"); canvas.width = 80; canvas.height = 80;
     el.appendChild(canvas); this.root.appendChild(el);
-    const node = { el, canvas, x, y, size: cls === "output" ? 52 : NODE };
+    const size = cls === "output" ? Math.round(this.size * 1.3) : this.size;
+    if (size !== NODE && cls !== "output" || cls === "output" && size !== 52) { el.style.width = `${size}px`; el.style.height = `${size}px`; }
+    const node = { el, canvas, x, y, size };
     el.addEventListener("mouseenter", (e) => { this.hover = node; this.app.showEnlarged(e, node); });
     el.addEventListener("mouseleave", () => { this.hover = null; this.app.hideEnlarged(); });
     this.nodes.push(node);
@@ -99,7 +103,7 @@ export class NetworkView {
   // The +/- buttons, width and activation menu of a hidden layer, no wider than the column spacing.
   layerHead(x, l, width, act, room) {
     const head = document.createElement("div");
-    head.className = "layer-head"; head.style.left = `${x + NODE / 2 - room / 2}px`; head.style.top = "0px";
+    head.className = "layer-head"; head.style.left = `${x + this.size / 2 - room / 2}px`; head.style.top = "0px";
     head.style.width = `${room}px`;
     const opts = this.app.registries.activations.map((a) => `<option ${a.name === act ? "selected" : ""}>${a.name}</option>`).join("");
     head.innerHTML = `<div class="pm"><button class="round tiny" data-d="1" title="Add a neuron">+</button>` +
