@@ -199,12 +199,18 @@ def test_a_shared_link_reproduces_the_step_the_state_and_the_hidden_set(page, ch
     other.close()
 
 
-@pytest.mark.parametrize("frag", ["", "#networkShape=8,8,8,8,8,8&seed=1", "#lesson=C3&lang=zh"])
-def test_a_phone_has_no_horizontal_scroll(chrome, server, frag):
+@pytest.mark.parametrize("frag, ready", [
+    ("", "s.network.hidden.join() === '4,2'"),
+    ("#networkShape=8,8,8,8,8,8&seed=1", "s.network.hidden.join() === '8,8,8,8,8,8'"),
+    ("#lesson=C3&lang=zh", "s.view.lesson === 'C3' && document.documentElement.lang === 'zh-Hans'"),
+])
+def test_a_phone_has_no_horizontal_scroll(chrome, server, frag, ready):
     pg = chrome.new_page(viewport={"width": 390, "height": 844})
     pg.goto(server.url + frag)
-    pg.wait_for_function("document.body.dataset.epoch !== undefined", timeout=30_000)
+    pg.wait_for_function(f"(() => {{ const s = window.relulab && window.relulab.state; return s && ({ready}); }})()",
+                         timeout=30_000)
     pg.wait_for_timeout(500)
+    assert pg.locator(".node.hidden").count() == sum(map(int, pg.evaluate("window.relulab.state.network.hidden")))
     width = pg.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     nodes = pg.evaluate("Math.max(...[...document.querySelectorAll('.node')]"
                         ".map((n) => n.getBoundingClientRect().right))")
