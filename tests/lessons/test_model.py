@@ -115,3 +115,21 @@ def test_actions_are_names_from_one_list():
     assert check_action("activation  relu") == "activation relu"
     for name, arg in ACTIONS.items():
         assert check_action(f"{name} x" if arg else name)
+
+
+def test_every_lesson_renders_as_a_docs_page_in_both_languages():
+    from relulab.i18n import KEEP
+    from relulab.lessons import lesson_markdown
+
+    for name in LESSONS.names():
+        lesson = get_lesson(name)
+        en, zh = lesson_markdown(lesson), lesson_markdown(lesson, "zh")
+        assert en.startswith(f"# {name}: {lesson.title}") and en.count("## Step ") == len(lesson.steps)
+        assert zh.count("## 第 ") == len(lesson.steps) and f"#lesson={name}&step=1&lang=zh" in zh
+        for cid in lesson.claims:
+            assert f"## Measured verdict: {cid}" in en and f"relulab claim {cid}" in en
+        import re
+        prose = re.sub(r"`[^`]*`|\(http[^)]*\)", "", zh)  # commands and links aside
+        words = {w for w in re.findall(r"[A-Za-z_]{2,}", prose) if w not in KEEP}
+        assert words <= {"leaky_relu", "Leaky", "Rosenblatt", "C", "UTC", "x86_64", "machine", "threads",
+                         "torch", "python", "cpu", "lr", "cx", "e", "g", "max", "PReLU", "ELU"} | set(KEEP), words

@@ -23,11 +23,12 @@ import yaml
 from ..i18n import tr
 from ..registry import Registry
 from .checks import METRICS, Check, observe, parse_check
+from .markdown import lesson_markdown
 from .model import ACTIONS, PANELS, Lesson, Step, lesson_from
 from .verdicts import measured
 
 __all__ = ["ACTIONS", "GLOSSARY", "LESSONS", "METRICS", "PANELS", "Check", "Lesson", "Step", "get_lesson",
-           "lesson_json", "lesson_ids", "load_lesson", "measured", "observe", "parse_check"]
+           "lesson_json", "lesson_ids", "lesson_markdown", "load_lesson", "measured", "observe", "parse_check"]
 
 BUILTIN = Path(__file__).with_name("builtin.yaml")
 # one line for each term the panels use (the page shows it beside the term)
