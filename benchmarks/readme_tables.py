@@ -66,17 +66,20 @@ def _cell(text: str, limit: int = 160) -> str:
 
 
 def claims(doc: dict) -> str:
-    """The verdict table (two key numbers per claim) and one line per verdict that is not a plain *holds*."""
+    """The verdict table (each claim's parts with their verdicts, and its key number) and one line per
+    verdict that is not a plain *holds*."""
+    from relulab.experiments.registry import CLAIMS
     from relulab.experiments.result import format_value
 
-    rows = ["| id | claim | verdict | key numbers |", "|---|---|---|---|"]
+    rows = ["| id | claim | verdict | parts | key number |", "|---|---|---|---|---|"]
     why = []
     for c in doc["claims"]:
-        from relulab.experiments.registry import CLAIMS
-
         title = CLAIMS.get(c["id"]).title if c["id"] in CLAIMS else c["claim"]
-        nums = "; ".join(_cell(f"{m['name']}: {format_value(m['value'], m['unit'])}") for m in c["measurements"][:2])
-        rows.append(f"| {c['id']} | {title} | **{c['verdict']}** | {nums} |")
+        parts = "; ".join(f"{p['key']}{' (theorem)' if p['kind'].startswith('theorem') else ''}: {p['verdict']}"
+                          for p in c.get("parts", [])) or "—"
+        key = c.get("key_number") or "; ".join(f"{m['name']}: {format_value(m['value'], m['unit'])}"
+                                               for m in c["measurements"][:1])
+        rows.append(f"| {c['id']} | {title} | **{c['verdict']}** | {_cell(parts, 400)} | {_cell(key)} |")
         if c["caveats"]:
             why.append(f"- **{c['id']}**: " + "; ".join(c["caveats"]))
     return "\n".join(rows) + "\n\nWhy the verdicts that are not a plain *holds*:\n\n" + "\n".join(why)
