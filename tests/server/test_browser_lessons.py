@@ -295,3 +295,12 @@ def test_the_language_switch_goes_both_ways(page):
     page.select_option("#sel-lang", "en")
     page.wait_for_function("document.querySelector(\"label[for='sel-lr']\").textContent === 'Learning rate'")
     assert "lang=" not in page.evaluate("location.hash")
+
+
+def test_in_chinese_the_servers_messages_are_chinese_too(page):
+    page.open("#seed=1&lang=zh")
+    page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
+    page.evaluate("location.hash = '#networkShape=40&seed=1&lang=zh'")
+    page.wait_for_selector(".toast")
+    text = page.inner_text("#toasts")
+    assert "本服务器每层最多 32 个神经元" in text and "at most" not in text, text
