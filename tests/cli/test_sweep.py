@@ -167,3 +167,20 @@ def test_an_over_limit_spec_is_refused_before_anything_is_written(tmp_path):
     res = runner.invoke(app, ["sweep", str(bomb), "--db", str(tmp_path / "b.db")])
     assert res.exit_code == 2 and "the spec expands to more than 2,000,000 values" in res.stderr, res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.yaml"]
+
+
+def test_show_reads_a_database_stored_beyond_todays_bounds_with_a_note(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    res = runner.invoke(app, ["sweep", "--base", '{"epochs": 2, "n_points": 40}', "--grid", "lr=0.1,0.5", "--seeds",
+                              "1", "--scheduler", "serial", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    with sqlite3.connect(db) as c:  # as an earlier relulab, without the bound on lr, stored it
+        for i, text in c.execute("SELECT id, spec FROM sweeps").fetchall():
+            spec = json.loads(text)
+            spec["grid"]["lr"] = [0.1, 1e6]
+            c.execute("UPDATE sweeps SET spec = ? WHERE id = ?", (json.dumps(spec), i))
+    res = runner.invoke(app, ["sweep", "show", str(db), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["runs"] == 2
+    assert "note: a stored spec: this config was saved with values outside today's bounds: lr=1e+06" in res.stderr

@@ -186,6 +186,8 @@ def register(app: typer.Typer) -> None:
             if skipped:
                 typer.echo(f"note: {skipped} malformed stored rows skipped ({store.skipped} runs, "
                            f"{store.skipped_specs} specs)", err=True)
+            for note in _beyond_bounds(specs):
+                typer.echo(f"note: a stored spec: {note}", err=True)
             order: dict[str, list] = {}
             for s in specs:
                 for axis, values in s["grid"].items():
@@ -215,6 +217,28 @@ def register(app: typer.Typer) -> None:
 
     for cmd in sweep_app.registered_commands:  # the top app wraps only its own commands
         cmd.callback = error_boundary(cmd.callback)
+
+
+def _beyond_bounds(specs: list[dict]) -> list[str]:
+    """Notes for stored specs whose values lie beyond today's bounds of RunConfig (a database written
+    before the bounds): it is read as stored; a resumed sweep would be refused."""
+    from pydantic import ValidationError
+
+    from ..config import RunConfig
+
+    notes: list[str] = []
+    for s in specs:
+        base = s.get("base") if isinstance(s.get("base"), dict) else {}
+        variants = [base] + [{**base, axis: v} for axis, values in s.get("grid", {}).items()
+                             if isinstance(values, list) for v in values[:100]]
+        for fields in variants:
+            try:
+                note = RunConfig.read(fields)[1]
+            except (ValidationError, ValueError, TypeError):
+                continue  # not a whole config by itself; the sweep's own checks judged it when it ran
+            if note and note not in notes:
+                notes.append(note)
+    return notes
 
 
 def _write_csv(path: Path, rows, keys) -> None:
