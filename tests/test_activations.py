@@ -309,3 +309,13 @@ def test_unknown_parameter_names_the_value_and_the_allowed_ones():
         get_activation("elu").grad(x, beta=1.0)
     with pytest.raises(ValueError, match="no parameter 'foo'"):
         get_activation("hardtanh").kinks(foo=1.0)
+
+
+@pytest.mark.parametrize("name, param", [("leaky_relu", "negative_slope"), ("prelu", "init")])
+@pytest.mark.parametrize("slope", [1.3e154, 1e308, -1e308, 0.01])
+def test_the_leaky_gain_never_overflows(name, param, slope):
+    # He et al.'s sqrt(2 / (1 + a^2)); squaring a overflowed from |a| ~ 1.3e154 (issue 23)
+    gain = get_activation(name).gain(**{param: slope})
+    assert math.isfinite(gain) and gain == pytest.approx(math.sqrt(2.0) / math.hypot(1.0, slope), rel=1e-12)
+    if abs(slope) < 1e150:
+        assert gain == pytest.approx(math.sqrt(2.0 / (1.0 + slope**2)), rel=1e-12)
