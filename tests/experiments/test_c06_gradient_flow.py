@@ -19,6 +19,8 @@ def numbers(**over):
             m[f"{a}/{i}"] = {"init": [1e-20, 1e-30] if tiny else [1.0, 0.5],
                              "train_max": [1e-18, 1e-25] if tiny else [3.0, 2.0],
                              "train_min": [1e-21, 1e-31] if tiny else [0.5, 0.2]}
+            m[f"digits/{a}/{i}"] = {"init": [1e-5] if tiny else [1.0], "train_max": [3e-5] if tiny else [1.5],
+                                    "train_min": [1e-5] if tiny else [1.2]}
     for k, v in over.items():
         m[k.replace("__", "/")].update(v)
     return m
@@ -68,6 +70,27 @@ def test_sigmoid_part_and_claim_without_any_part_holding():
     bad = {f"{a}__{i}": ({"init": [1.0, 1.0], "train_max": [1.0, 1.0]} if a != "relu" else
                          {"init": [1e-9, 1e-9], "train_min": [1e-9, 1e-9]})
            for a in ("sigmoid", "tanh", "relu") for i in ("torch", "xavier", "he")}
+    bad |= {f"digits__{k}": v for k, v in bad.items()}
     assert c6.decide(numbers(**bad))[0] is F
-    split = {f"{a}__{i}": {"init": [1e-9, 1.0]} for a in ("sigmoid", "tanh", "relu") for i in ("torch", "xavier", "he")}
+    split = {f"{d}{a}__{i}": {"init": [1e-9, 1.0]} for a in ("sigmoid", "tanh", "relu")
+             for i in ("torch", "xavier", "he") for d in ("", "digits__")}
     assert c6.decide(numbers(**split))[0] is I
+
+
+@pytest.mark.parametrize(("key", "values", "want"), [
+    ("digits__tanh__he", {"init": [0.96], "train_max": [2.9]}, F),  # measured: tanh under He keeps them
+    ("digits__tanh__he", {"init": [0.005, 0.02], "train_max": [0.001, 0.002]}, I),
+    ("digits__sigmoid__torch", {"train_max": [0.5]}, C),
+    ("digits__relu__torch", {"init": [0.015], "train_min": [0.0165]}, F),  # measured: PyTorch's default init
+    ("digits__relu__xavier", {"init": [1.02], "train_min": [float("nan")]}, C),
+])
+def test_digits_parts(key, values, want):
+    """The same statements on a digits MLP, per init: each part can hold, fail, or say it cannot tell."""
+    _, act, init = key.split("__")
+    name = f"digits_{act}_{'keeps' if act == 'relu' else 'vanishes'}_{init}"
+    m = numbers(**{key: values})
+    assert verdict(m, name) is want
+    assert all(verdict(m, p.key) is H for p in c6.PARTS if p.key != name)
+    assert c6.decide(m)[0] is C
+    assert {f"digits_{a}_vanishes_{i}" for a in ("sigmoid", "tanh") for i in ("torch", "xavier", "he")} <= {
+        p.key for p in c6.PARTS}

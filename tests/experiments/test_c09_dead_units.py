@@ -17,10 +17,17 @@ def row(low, high):
     return {"diff": (low + high) / 2, "low": low, "high": high, "level": 0.98, "n": 10}
 
 
+def both(d: dict) -> dict:
+    """The toy numbers ``d`` with the same numbers as the digits parts' (``digits_*``)."""
+    keys = {"relu_dead": "digits_relu_dead", "relu_revival": "digits_relu_revival", "avoid": "digits_avoid",
+            "train": "digits_train", "relu_trained": "digits_relu_trained"}
+    return {**d, **{keys[k]: copy.deepcopy(v) for k, v in d.items() if k in keys}}
+
+
 def m(relu_dead=(0.5, 0.2, 0.0), revival=None, avoid=(0.1, 0.4), train=(-0.02, 0.3)):
-    return {"relu_dead": list(relu_dead), "relu_revival": revival or {"1": [40, 20, 0], "3": [40, 30, 1]},
-            "avoid": {v: row(*avoid) for v in VARIANTS}, "train": {v: row(*train) for v in VARIANTS},
-            "relu_trained": "5 of 10"}
+    return both({"relu_dead": list(relu_dead), "relu_revival": revival or {"1": [40, 20, 0], "3": [40, 30, 1]},
+                 "avoid": {v: row(*avoid) for v in VARIANTS}, "train": {v: row(*train) for v in VARIANTS},
+                 "relu_trained": "5 of 10"})
 
 
 def part(d, key):
@@ -79,24 +86,47 @@ def test_perturbing_the_measurements_changes_the_verdict():
                 "train": {"leaky_relu": row(-0.2524, 0.7115), "prelu": row(-0.8495, 0.1007),
                           "elu": row(-0.2853, 0.2853)},
                 "relu_trained": "3 of 6"}
+    measured = both(measured)
     assert c9.decide(measured)[0] is C
     better = copy.deepcopy(measured)
     better["relu_revival"]["3"][2] = 0
     for v in VARIANTS:
         better["avoid"][v] = row(0.05, 0.5)
         better["train"][v] = row(-0.01, 0.5)
+    better = both(better)
     assert c9.decide(better) == (H, [])
     worse = copy.deepcopy(measured)
     worse["relu_dead"] = [0.0] * 6
     for v in VARIANTS:
         worse["avoid"][v] = row(-0.1, 0.0)
         worse["train"][v] = row(-0.6, -0.2)
-    assert c9.decide(worse)[0] is F
+    assert c9.decide(both(worse))[0] is F
+
+
+@pytest.mark.parametrize(("change", "key", "want"), [
+    ({"digits_relu_dead": [0.0, 0.05, 0.3]}, "digits_relu_dies", F),
+    ({"digits_relu_revival": {"mlp 1": [64, 30, 12]}}, "digits_never_recovers", F),
+    ({"digits_relu_revival": {"mlp 1": [64, 3, 0]}}, "digits_never_recovers", I),
+    ({"digits_avoid": {v: row(-0.2, 0.3) for v in VARIANTS}}, "digits_variants_avoid", I),
+    ({"digits_avoid": {v: row(-0.2, 0.01) for v in VARIANTS}}, "digits_variants_avoid", F),
+    ({"digits_train": {v: row(-0.5, -0.1) for v in VARIANTS}}, "digits_variants_train", F),
+    ({"digits_train": {v: row(-0.3, 0.2) for v in VARIANTS}}, "digits_variants_train", I),
+])
+def test_digits_parts_are_judged_on_the_digits_numbers(change, key, want):
+    """The toy holds; a change in the digits' numbers alone moves its digits part and makes the claim hold
+    with caveats (the toy parts untouched)."""
+    d = {**m(), **change}
+    assert part(d, key).verdict is want
+    assert all(part(d, p.key).verdict is H for p in c9.PARTS if not p.key.startswith("digits_"))
+    assert c9.decide(d)[0] is C
 
 
 def test_quick_run_follows_its_own_rule():
     r = c9.run(quick=True, seed=3)
     assert r.seeds == [3, 4, 5] and r.playground_url and r.figures
     assert (r.verdict, r.caveats) == c9.decide(r.rule_inputs)
-    assert [p.key for p in r.parts] == ["relu_dies", "never_recovers", "variants_avoid", "variants_train"]
+    assert [p.key for p in r.parts] == ["relu_dies", "never_recovers", "variants_avoid", "variants_train",
+                                        "digits_relu_dies", "digits_never_recovers", "digits_variants_avoid",
+                                        "digits_variants_train"]
+    assert r.rule_inputs["digits_avoid"]["elu"]["n"] == 2  # MLP and CNN at the high rate, one seed
     assert set(r.rule_inputs["avoid"]) == set(VARIANTS) and r.rule_inputs["avoid"]["elu"]["n"] == 6

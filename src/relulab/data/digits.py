@@ -32,8 +32,8 @@ MAX_INTENSITY = 16.0
 
 
 @lru_cache(maxsize=1)
-def _images() -> tuple[np.ndarray, np.ndarray]:
-    """All images ``(1797, 64)`` scaled to [0, 1] and their labels, in scikit-learn's order."""
+def _images() -> tuple[Tensor, Tensor]:
+    """All images ``(1797, 64)`` scaled to [0, 1] and their labels, in scikit-learn's order (read once)."""
     from sklearn.datasets import load_digits  # lazy: scipy's import costs a second or two
 
     bunch = load_digits()
@@ -41,9 +41,7 @@ def _images() -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(bunch.target, dtype=np.int64)
     if x.shape != (IMAGES, PIXELS) or set(y.tolist()) != set(range(CLASSES)):
         raise RuntimeError(f"scikit-learn's digits have shape {x.shape}, expected ({IMAGES}, {PIXELS})")
-    x.setflags(write=False)
-    y.setflags(write=False)
-    return x, y
+    return torch.tensor(x), torch.tensor(y)
 
 
 def digits(n: int = IMAGES, noise: float = 0.0, *, generator: torch.Generator) -> tuple[Tensor, Tensor]:
@@ -52,8 +50,7 @@ def digits(n: int = IMAGES, noise: float = 0.0, *, generator: torch.Generator) -
         raise ValueError(f"the digits data set has {IMAGES} images, got n = {n}; use at most {IMAGES}")
     x_all, y_all = _images()
     pick = torch.arange(IMAGES) if n == IMAGES else torch.randperm(IMAGES, generator=generator)[:n]
-    x = torch.tensor(x_all)[pick]
-    y = torch.tensor(y_all)[pick]
+    x, y = x_all[pick], y_all[pick]  # indexing copies: the cached tensors stay as read
     jitter = torch.randn(x.shape, generator=generator, dtype=torch.float64)
     return x + noise * jitter, y
 

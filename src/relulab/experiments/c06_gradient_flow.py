@@ -71,7 +71,60 @@ def _keeps(key: str) -> PartRule:
 
 PARTS = [*(_vanishes(f"{a}/{i}") for a in ("sigmoid", "tanh") for i in INIT_NAMES),
          *(_keeps(f"relu/{i}") for i in INIT_NAMES)]
+
+
+# The same parts on real data: MLPs of DIGITS_DEPTH hidden layers (width 64) on the digits (:mod:`.realdata`).
+DIGITS_DEPTH, DIGITS_VANISHED = 8, 1e-2  # 9 weight layers: sigmoid's 8 factors of at most 1/4 give 1.5e-5
+DIGITS_SIZE = {True: (1, 2, 600), False: (2, 5, None)}  # (seeds, epochs, images)
+
+
+def _digits_part(act: str, init: str) -> PartRule:
+    key = f"digits/{act}/{init}"
+    if act == "relu":
+        def decide(m: dict) -> tuple[Verdict, list[str]]:
+            v = m[key]
+            return _judge([BAND[0] <= r <= BAND[1] for r in v["init"]],
+                          [math.isfinite(r) and r >= BAND[0] for r in v["train_min"]],
+                          f"on the digits relu keeps its gradients under {init} init")
+
+        return PartRule(f"digits_relu_keeps_{init}", f"on real digits, relu keeps its gradients ({init} init)",
+                        f"digits MLP of {DIGITS_DEPTH} hidden layers: first/last gradient-norm ratio within "
+                        f"[{BAND[0]:g}, {BAND[1]:g}] at init and ≥ {BAND[0]:g} (finite) after every one of the first "
+                        "epochs, on every seed", decide, (key,))
+
+    def decide(m: dict) -> tuple[Verdict, list[str]]:
+        v = m[key]
+        return _judge([r < DIGITS_VANISHED for r in v["init"]], [r < DIGITS_VANISHED for r in v["train_max"]],
+                      f"on the digits {act}'s gradients vanish under {init} init")
+
+    return PartRule(f"digits_{act}_vanishes_{init}", f"on real digits, {act}'s gradients vanish ({init} init)",
+                    f"digits MLP of {DIGITS_DEPTH} hidden layers: first/last gradient-norm ratio < {DIGITS_VANISHED:g} "
+                    "at init and after every one of the first epochs, on every seed (seeds disagreeing: "
+                    "inconclusive)", decide, (key,))
+
+
+PARTS += [_digits_part(a, i) for a in ("sigmoid", "tanh", "relu") for i in INIT_NAMES]
 decide = decide_parts(PARTS)
+
+
+def _digits(quick: bool, seed: int) -> tuple[dict, Measurement]:
+    """Per activation and init, the digits MLP's first/last ratio at init and after each epoch, per seed."""
+    from .realdata import DigitsRun, train_digits
+
+    n_seeds, epochs, n = DIGITS_SIZE[quick]
+    m, shown = {}, {}
+    for a in ("sigmoid", "tanh", "relu"):
+        for i in INIT_NAMES:
+            runs = [train_digits(DigitsRun("mlp", a, depth=DIGITS_DEPTH, width=64, init=i, lr=0.1, epochs=epochs,
+                                           batch_size=64, weight_seed=s, data_seed=str(s), n=n, units=False))
+                    for s in range(seed, seed + n_seeds)]
+            ratios = [[r.first_last(e) for e in range(epochs + 1)] for r in runs]
+            m[f"digits/{a}/{i}"] = {"init": [float(f"{x[0]:.3g}") for x in ratios],
+                                    "train_max": [float(f"{max(x[1:]):.3g}") for x in ratios],
+                                    "train_min": [float(f"{min(x[1:]):.3g}") for x in ratios]}
+            shown[f"{a}, {i}"] = [float(f"{v:.3g}") for v in ratios[0]]
+    return m, Measurement(f"digits MLP, {DIGITS_DEPTH} hidden layers of 64, SGD lr 0.1, {n or 'all 1,797'} images: "
+                          f"first/last ratio at init and after each of {epochs} epochs (seed {seed})", shown)
 
 
 @register_claim(ID, TITLE, TEXT, parts=PARTS)
@@ -94,6 +147,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
             m[f"{a}/{i}"] = {"init": [float(f"{v:.3g}") for v in r.ratios[a][i][d]],
                              "train_max": [float(f"{max(x[1:]):.3g}") for x in runs],
                              "train_min": [float(f"{min(x[1:]):.3g}") for x in runs]}
+    digits, digits_meas = _digits(quick, seed)
+    m.update(digits)
     meas = [Measurement(f"depth {d}: first/last gradient ratio at init, median over {len(seeds)} seeds",
                         {f"{a}, {i}": float(f"{r.at(a, i, d):.3g}") for a in r.activations for i in r.inits}),
             Measurement(f"depth {DEPTH}, first {epochs} epochs of SGD (lr {LR:g}): first/last ratio per epoch, "
@@ -103,7 +158,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
             Measurement("max sigmoid'(x)", round(max_derivative("sigmoid"), 6), note="at x = 0; tanh': "
                         f"{max_derivative('tanh'):.3g}, relu': {max_derivative('relu'):.3g}"),
             Measurement("(1/4)^(depth - 1) at depth 50", float(f"{0.25 ** (d - 1):.3g}"),
-                        note="the derivative factors alone, if the weights kept norms near 1")]
+                        note="the derivative factors alone, if the weights kept norms near 1"), digits_meas]
     for a in ("sigmoid", "tanh", "relu"):
         for i in r.inits:
             meas.append(Measurement(f"{a}, {i}: ratio at init vs depth {r.depths}",

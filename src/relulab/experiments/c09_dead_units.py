@@ -95,7 +95,70 @@ PARTS = [
              "end < 0; otherwise inconclusive; relu's own success rate is shown beside",
              _still_train, ("train", "relu_trained")),
 ]
+
+
+# The same four statements on real data (the digits: a 6x64 MLP and a two-conv CNN at their high rate).
+def _on(fn, key: str, inner: str):
+    """A toy part's ``decide`` read on the digits' numbers ``m[key]`` (the toy's own key ``inner``)."""
+    return lambda m: fn({inner: m[key]})
+
+
+DIGITS_TRAINS = 0.5  # final train accuracy of a digits run that trained (chance: 0.1)
+PARTS += [
+    PartRule("digits_relu_dies", "on real digits, relu units die at a high learning rate",
+             f"relu's final dead fraction > {DIES:.0%} in more than half of its digits runs at the high rate (MLP "
+             "lr 0.5, CNN lr 1; a CNN unit is a channel)", _on(_dies, "digits_relu_dead", "relu_dead"),
+             ("digits_relu_dead",)),
+    PartRule("digits_never_recovers", "on real digits, a dead relu unit never recovers",
+             f"per layer, as on the toy: in every layer with ≥ {MIN_DEAD} relu units ever dead (high-rate digits runs),"
+             f" fewer than {REVIVES:.0%} alive again later; no such layer: inconclusive",
+             _on(_never_recovers, "digits_relu_revival", "relu_revival"), ("digits_relu_revival",)),
+    PartRule("digits_variants_avoid", "on real digits, Leaky ReLU, PReLU and ELU avoid dying",
+             f"as variants_avoid, over the digits cells (architecture × seed) at the high rate; near-dead: |f'| ≤ "
+             f"{EPS:g} on every training image, or a constant output", _on(_avoid, "digits_avoid", "avoid"),
+             ("digits_avoid",)),
+    PartRule("digits_variants_train", "on real digits, the variants still train at that rate",
+             f"as variants_train, success = final train accuracy ≥ {DIGITS_TRAINS} (chance 0.1), over the digits "
+             "cells at the high rate", _on(_still_train, "digits_train", "train"),
+             ("digits_train", "digits_relu_trained")),
+]
 decide = decide_parts(PARTS)
+
+
+def _digits(quick: bool, seed: int, progress: Progress | None) -> tuple[dict, list[Measurement]]:
+    """The digits parts' numbers (:mod:`.realdata`, runs shared with C8 and C11) and their measurements."""
+    from .realdata import ARCH_LRS, digits_grid
+
+    grid = digits_grid(ACTIVATIONS, quick, seed, progress)
+    cells = sorted({(arch, s) for arch, _, rate, s in grid if rate == "high"})
+    final = {(arch, a, s): r.fraction("near") for (arch, a, rate, s), r in grid.items() if rate == "high"}
+    trained = {(arch, a, s): not r.diverged and r.train_acc[-1] >= DIGITS_TRAINS
+               for (arch, a, rate, s), r in grid.items() if rate == "high"}
+    revival: dict[str, list[int]] = {}
+    for (arch, a, rate, _), r in grid.items():
+        if a == "relu" and rate == "high":
+            for layer in r.layers:
+                key = f"{arch} {layer.name}"
+                counts = [len(layer.dead[0]), int(layer.ever().sum()), int(layer.revived().sum())]
+                revival[key] = [x + y for x, y in zip(revival.get(key, [0, 0, 0]), counts, strict=True)]
+    relu_ok = [trained[arch, "relu", s] for arch, s in cells]
+    avoid = compare_pairs({a: ([final[c[0], "relu", c[1]] for c in cells], [final[c[0], a, c[1]] for c in cells])
+                           for a in ACTIVATIONS[1:]}, rng=np.random.default_rng(seed))
+    train_cmp = compare_pairs({a: ([trained[c[0], a, c[1]] for c in cells], relu_ok) for a in ACTIVATIONS[1:]},
+                              binary=True)
+    m = {"digits_relu_dead": [round(final[c[0], "relu", c[1]], 4) for c in cells], "digits_relu_revival": revival,
+         "digits_avoid": {r.variant: _row(r) for r in avoid}, "digits_train": {r.variant: _row(r) for r in train_cmp},
+         "digits_relu_trained": f"{sum(relu_ok)} of {len(relu_ok)}"}
+    meas = [Measurement("digits: final near-dead fraction per run at the high rate (MLP lr "
+                        f"{ARCH_LRS['mlp'][1]:g}, CNN lr {ARCH_LRS['cnn'][1]:g}), [MLP seeds..., CNN seeds...]",
+                        {a: [round(final[c[0], a, c[1]], 3) for c in cells] for a in ACTIVATIONS}),
+            Measurement("digits: near-dead fraction at the usual rate (lr 0.1), per run",
+                        {a: [round(r.fraction("near"), 3) for k, r in grid.items() if k[1] == a and k[2] == "usual"]
+                         for a in ACTIVATIONS}),
+            Measurement("digits: runs at the high rate that trained (final train accuracy ≥ 0.5)",
+                        {a: f"{sum(trained[c[0], a, c[1]] for c in cells)} of {len(cells)}" for a in ACTIVATIONS}),
+            Measurement("digits: relu units per layer at the high rate [units, ever dead, revived]", revival)]
+    return m, meas
 
 
 def _train_all(jobs: list, epochs: int, progress: Progress | None) -> tuple[dict, dict]:
@@ -136,7 +199,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                            for a in ACTIVATIONS[1:]}, rng=np.random.default_rng(seed))
     train_cmp = compare_pairs({a: ([trained(lr, a, s) for lr, s in high], relu_ok) for a in ACTIVATIONS[1:]},
                               binary=True)
-    m = {"relu_dead": [round(final[lr, "relu", s], 4) for lr, s in high], "relu_revival": revival,
+    digits, digits_meas = _digits(quick, seed, None)
+    m = {"relu_dead": [round(final[lr, "relu", s], 4) for lr, s in high], "relu_revival": revival, **digits,
          "avoid": {r.variant: _row(r) for r in avoid}, "train": {r.variant: _row(r) for r in train_cmp},
          "relu_trained": f"{sum(relu_ok)} of {len(relu_ok)}"}
     by_lr = {}
@@ -154,7 +218,7 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                         {f"{a}, lr {lr:g}": [round(results[lr, a, s].metrics()["train_acc"] or 0.0, 3) for s in seeds]
                          for lr in LRS for a in ACTIVATIONS}),
             Measurement("runs that diverged", [f"{a}, lr {lr:g}, seed {s}" for (lr, a, s), r in results.items()
-                                               if r.status == "diverged"] or "none")]
+                                               if r.status == "diverged"] or "none"), *digits_meas]
     fig = Figure.from_matplotlib(plot_dead_fraction(by_lr), "c09_dead_units",
                                  f"Near-dead fraction of the hidden units over training (circle, hidden 8, 8, SGD, "
                                  f"{epochs} epochs, {n_seeds} seeds), per learning rate and activation.")

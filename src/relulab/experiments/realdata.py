@@ -110,6 +110,7 @@ class DigitsRun:
     data_seed: str = "0"
     n: int | None = None  # images (None: all 1,797)
     train_ratio: float = 0.7
+    units: bool = True  # record the units' states and exact zeros (C8, C9); off: gradients and accuracy only
 
 
 @dataclass
@@ -172,9 +173,7 @@ def _evaluate(model: nn.Module, x: Tensor, y: Tensor) -> tuple[float, float]:
     return float(F.cross_entropy(out, y)), float((out.argmax(1) == y).float().mean())
 
 
-def _record(res: DigitsResult, model: nn.Module, xtr: Tensor, ytr: Tensor, xte: Tensor, yte: Tensor) -> None:
-    loss = F.cross_entropy(model(xtr), ytr)
-    res.grad_norms.append([float(torch.linalg.vector_norm(g)) for g in torch.autograd.grad(loss, _weights(model))])
+def _record_units(res: DigitsResult, model: nn.Module, xtr: Tensor, xte: Tensor) -> None:
     report = inspect(model, xtr, saturation_threshold=NEAR_DEAD * 1.001)  # inspect counts |f'| < threshold
     test = inspect(model, xte)
     if not res.layers:
@@ -184,6 +183,13 @@ def _record(res: DigitsResult, model: nn.Module, xtr: Tensor, ytr: Tensor, xte: 
         layer.dead.append(dead)
         layer.near.append(dead | (s.saturation >= 1.0) | (s.pre_std < CONSTANT))
         layer.zeros.append(float(t.sparsity.mean()))
+
+
+def _record(res: DigitsResult, model: nn.Module, xtr: Tensor, ytr: Tensor, xte: Tensor, yte: Tensor) -> None:
+    loss = F.cross_entropy(model(xtr), ytr)
+    res.grad_norms.append([float(torch.linalg.vector_norm(g)) for g in torch.autograd.grad(loss, _weights(model))])
+    if res.run.units:
+        _record_units(res, model, xtr, xte)
     for part, (xs, ys) in (("train", (xtr, ytr)), ("test", (xte, yte))):
         lo, acc = _evaluate(model, xs, ys)
         getattr(res, f"{part}_loss").append(lo)
