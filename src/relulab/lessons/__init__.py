@@ -43,6 +43,8 @@ GLOSSARY: dict[str, str] = {
                  "input into.",
     "Montúfar": "Montúfar's lower bound: a number of regions that a deep ReLU network of this shape can reach.",
     "Serra": "Serra's upper bound: no ReLU network of this shape can have more regions than this.",
+    "local complexity": "The number of linear regions near each training point (within a small radius), averaged: "
+                        "how finely the network is cut where the data is.",
     "sides": "The number of straight sides of the closed region of one class: its boundary polygon.",
     "linear collapse": "A network whose activations are all linear equals one affine map W'x + b'.",
 }
