@@ -35,6 +35,7 @@ def test_train_writes_a_run_that_loads_back(tmp_path):
     run = load_run(out)
     assert run.config.dataset == "xor" and run.config.hidden == (4,)
     assert run.history.test_loss[-1] == pytest.approx(metrics["test_loss"])
+    assert metrics["engine"] == run.engine == "compiled" and "small plain MLP" in metrics["engine_reason"]
     x = run.data.x_test[:5]
     assert run.predict(x).shape == (5, 1)
 

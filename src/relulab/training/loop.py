@@ -22,7 +22,7 @@ from .engines import choose_engine
 from .history import STATUSES, EpochStats, History, Resumable
 from .run import Run, TrainingDiverged, divergence_message
 from .single import TorchRun, evaluate_row
-from .step import encode
+from .step import Update, encode
 
 OnStep = Callable[["Trainer", EpochStats], None]
 OnProgress = Callable[[int, EpochStats], None]  # (epochs just trained, the last epoch's stats)
@@ -55,7 +55,8 @@ class Trainer(Resumable):
         return self.run.logits(x)
 
     @property
-    def update(self):  # noqa: ANN201  (the torch engine's step: its optimizer and lr; None when compiled)
+    def update(self) -> Update | None:
+        """The torch engine's step (its optimizer and lr); None on the compiled engine."""
         return getattr(self.run, "update", None)
 
     @property
