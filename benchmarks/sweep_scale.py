@@ -8,7 +8,8 @@ against pool (wall time, same machine, minutes apart).
 Each sweep is ``relulab sweep ... --json`` in a child process whose own peak resident memory
 (``getrusage(RUSAGE_SELF).ru_maxrss``: the client alone, not its workers) it reports at exit.
 
-    python benchmarks/sweep_scale.py [--quick] [--runs 100000] [--workers 2]
+    python benchmarks/sweep_scale.py [--quick] [--runs 10000 100000] [--pair 1000] [--workers 2]
+                                     [--backends pool,scheduler] [--out FILE]
 """
 
 from __future__ import annotations
@@ -95,33 +96,43 @@ class Cluster:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="2,000 runs and 200 for the pair (results/quick/)")
-    ap.add_argument("--runs", type=int, default=100_000)
-    ap.add_argument("--pair", type=int, default=1_000, help="runs of the scheduler-vs-pool wall-time pair")
+    ap.add_argument("--quick", action="store_true", help="200 and 2,000 runs, 200 for the pair (results/quick/)")
+    ap.add_argument("--runs", type=int, nargs="+", default=[10_000, 100_000], help="sweep sizes, smallest first")
+    ap.add_argument("--pair", type=int, default=1_000, help="runs of the scheduler-vs-pool wall-time pair (0: none)")
+    ap.add_argument("--backends", default="pool,scheduler")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
-    runs, pair = (2_000, 200) if args.quick else (args.runs, args.pair)
-    load = os.getloadavg()[0]
+    sizes, pair = ([200, 2_000], 200) if args.quick else (args.runs, args.pair)
+    backends = args.backends.split(",")
     out: dict = {"what": __doc__.splitlines()[0], "base": BASE, "workers": args.workers, "cpu_count": os.cpu_count(),
-                 "load_before": round(load, 2), "python": platform.python_version()}
+                 "load_before": round(os.getloadavg()[0], 2), "python": platform.python_version(),
+                 "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        pool = ["--workers", str(args.workers)]
-        out["pool"] = [client(tmp, n, *pool) for n in (runs // 10, runs)]
-        out["pair_pool"] = client(tmp, pair, *pool)
-        cluster = Cluster(tmp, args.workers)
-        try:
-            sched = ["--scheduler", cluster.address]
-            out["scheduler"] = [client(tmp, n, *sched) for n in (runs // 10, runs)]
-            out["pair_scheduler"] = client(tmp, pair, *sched)
-        finally:
-            cluster.stop()
+        if "pool" in backends:
+            pool = ["--workers", str(args.workers)]
+            out["pool"] = [client(tmp, n, *pool) for n in sizes]
+            if pair:
+                out["pair_pool"] = client(tmp, pair, *pool)
+        if "scheduler" in backends:
+            cluster = Cluster(tmp, args.workers)
+            try:
+                sched = ["--scheduler", cluster.address]
+                client(tmp, 20, *sched)  # warm-up: the workers import torch and relulab on their first task
+                if pair:
+                    out["pair_scheduler"] = client(tmp, pair, *sched)
+                out["scheduler"] = [client(tmp, n, *sched) for n in sizes]
+            finally:
+                cluster.stop()
     for name in ("pool", "scheduler"):
-        small, big = out[name]
-        out[f"{name}_peak_ratio_10x_runs"] = round(big["client_peak_mb"] / small["client_peak_mb"], 3)
-    out["pair_scheduler_over_pool_seconds"] = round(out["pair_scheduler"]["seconds"] / out["pair_pool"]["seconds"],
-                                                    3)
+        if name in out and len(out[name]) > 1:
+            small, big = out[name][0], out[name][-1]
+            out[f"{name}_peak_ratio_{big['runs'] // small['runs']}x_runs"] = round(
+                big["client_peak_mb"] / small["client_peak_mb"], 3)
+    if "pair_pool" in out and "pair_scheduler" in out:
+        out["pair_scheduler_over_pool_seconds"] = round(out["pair_scheduler"]["seconds"] / out["pair_pool"]["seconds"],
+                                                        3)
     out["load_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out, indent=2))
     write_result("sweep_scale", out, quick=args.quick, out=args.out)

@@ -184,3 +184,18 @@ def test_show_reads_a_database_stored_beyond_todays_bounds_with_a_note(tmp_path)
     res = runner.invoke(app, ["sweep", "show", str(db), "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["runs"] == 2
     assert "note: a stored spec: this config was saved with values outside today's bounds: lr=1e+06" in res.stderr
+
+
+def test_retry_errors_runs_the_errors_again(tmp_path, monkeypatch):
+    import relulab.sweep.worker as worker
+
+    real = worker.train_group
+    monkeypatch.setattr(worker, "train_group", lambda cfgs, **kw: (_ for _ in ()).throw(RuntimeError("flaky")))
+    db = str(tmp_path / "e.db")
+    assert runner.invoke(app, ["sweep", *GRID, "--db", db]).exit_code == 0
+    monkeypatch.setattr(worker, "train_group", real)
+    res = runner.invoke(app, ["sweep", *GRID, "--db", db, "--dry-run", "--retry-errors"])
+    assert res.stdout.strip().startswith("8 runs in 4 groups; 0 already in"), res.output
+    assert json.loads(runner.invoke(app, ["sweep", *GRID, "--db", db, "--json"]).stdout)["ran"] == 0
+    out = json.loads(runner.invoke(app, ["sweep", *GRID, "--db", db, "--json", "--retry-errors"]).stdout)
+    assert out["ran"] == 8 and all(r["errors"] == 0 and r["n"] == 2 for r in out["summary"])

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -126,7 +127,8 @@ def run_sweep(spec: SweepSpec | dict | str | Path, db: str | Path | None = None,
             p = make_plan(spec, store, retry_errors=retry_errors)
         ran = 0
         if p.to_run:
-            with open_backend(scheduler, workers, tasks=p.tasks(1, max_chunk), deadline=deadline,
+            asked = workers if workers is not None else (os.cpu_count() or 1)
+            with open_backend(scheduler, workers, tasks=p.tasks(asked, max_chunk), deadline=deadline,
                               log=log) as backend:
                 store.add_spec(spec.to_dict())
                 if log:
