@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..i18n import tr
 from .checks import METRICS, parse_check
 from .model import Lesson
@@ -50,3 +52,20 @@ def lesson_markdown(lesson: Lesson, lang: str = "en", base: str = "http://127.0.
         out += [f"- {tr(p['statement'], lang)}: {tr(p['verdict'], lang)}" for p in m["parts"]]
         out += ["", f"{tr('full run', lang)}: {m['generated']}, {m['machine']}. {t('run')} `{m['command']}`", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+@cache
+def _quick_figure(claim: str) -> tuple[str, str] | None:
+    from ..experiments import run_claim
+
+    figures = run_claim(claim, quick=True).figures
+    return (figures[0].data_uri(), figures[0].caption) if figures else None
+
+
+def claim_figure_markdown(claim: str, lang: str = "en") -> str:
+    """The first figure of ``claim``'s quick run as Markdown (an embedded PNG), for the lesson's docs page;
+    the run is made once per process (the docs build both languages in one)."""
+    fig = _quick_figure(claim)
+    if fig is None:
+        return ""
+    return f"![{fig[1]}]({fig[0]})\n\n*{fig[1]}* ({tr('the quick run of the claim, made when this page was built', lang)})\n"
