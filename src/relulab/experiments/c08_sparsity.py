@@ -11,6 +11,7 @@ from collections.abc import Callable
 from ..activations import get_activation
 from ..analysis.sparsity import sparsity_table
 from ..config import RunConfig
+from .parts import PartRule, decide_parts
 from .registry import CLAIMS, register_claim
 from .result import ClaimResult, Figure, Measurement, Verdict
 from .runs import train_reporting
@@ -25,7 +26,7 @@ BASE = RunConfig(dataset="circle", hidden=(8, 8), activation="relu", lr=0.03, ba
 SIZE = {True: (2, 40), False: (5, 200)}  # (seeds, epochs)
 
 
-def decide(m: dict) -> tuple[Verdict, list[str]]:
+def _sparse(m: dict) -> tuple[Verdict, list[str]]:
     """``m``: ``relu`` (mean exact-zero fraction over nets and layers), ``smooth`` {activation: largest
     fraction over nets and layers}."""
     reasons = []
@@ -38,7 +39,29 @@ def decide(m: dict) -> tuple[Verdict, list[str]]:
     return (Verdict.FAILS, reasons) if reasons else (Verdict.HOLDS, [])
 
 
-@register_claim(ID, TITLE, TEXT, RULE, decide)
+DIGITS_ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu")  # the runs C9 and C11 share (usual rate)
+PARTS = [PartRule("toy_sparse", "relu's activations are sparse (circle, hidden 8, 8)", RULE, _sparse,
+                  ("relu", "smooth")),
+         PartRule("digits_sparse", "relu's activations are sparse on real digits (6x64 MLP and CNN, lr 0.1)",
+                  RULE.replace("the trained nets", "the trained digits nets (every layer, test images)"),
+                  lambda m: _sparse({"relu": m["digits_relu"], "smooth": m["digits_smooth"]}),
+                  ("digits_relu", "digits_smooth"))]
+decide = decide_parts(PARTS)
+
+
+def _digits(quick: bool, seed: int) -> tuple[dict, Measurement]:
+    from .realdata import digits_grid
+
+    grid = digits_grid(DIGITS_ACTIVATIONS, quick, seed, rates=("usual",))
+    zeros = {a: {f"{k[0]} seed {k[3]}": [round(z, 4) for z in r.zeros()] for k, r in grid.items() if k[1] == a}
+             for a in DIGITS_ACTIVATIONS}
+    every = {a: [z for layers in zeros[a].values() for z in layers] for a in DIGITS_ACTIVATIONS}
+    m = {"digits_relu": round(sum(every["relu"]) / len(every["relu"]), 4),
+         "digits_smooth": {a: max(every[a]) for a in DIGITS_ACTIVATIONS if get_activation(a).smooth}}
+    return m, Measurement("digits: exact-zero fraction per layer on the test images, per net", zeros)
+
+
+@register_claim(ID, TITLE, TEXT, parts=PARTS)
 def run(quick: bool = False, seed: int = 0, device: str = "cpu",
         progress: Callable[[float], None] | None = None) -> ClaimResult:
     from ..viz.sparsity import plot_sparsity  # matplotlib: only when a claim runs
@@ -54,7 +77,9 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu",
     smooth = [a for a in ACTIVATIONS if get_activation(a).smooth]
     m = {"relu": table.overall("relu"),
          "smooth": {a: max(max(v) for v in table.values[a]) for a in smooth}}
-    meas = [Measurement("exact-zero fraction per layer (mean over seeds)",
+    digits, digits_meas = _digits(quick, seed)
+    m |= digits
+    meas = [digits_meas, Measurement("exact-zero fraction per layer (mean over seeds)",
                         {a: [round(v, 4) for v in table.per_layer(a)] for a in ACTIVATIONS}, note="test points"),
             Measurement("exact-zero fraction, spread of the per-net means over seeds",
                         {a: [round(v, 4) for v in table.range(a)] for a in ACTIVATIONS}),

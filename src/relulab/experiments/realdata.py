@@ -235,12 +235,12 @@ def standard_run(arch: Arch, activation: str, lr: float, seed: int, quick: bool)
 
 
 def digits_grid(activations: Sequence[str], quick: bool, seed: int = 0,
-                progress: Callable[[float], None] | None = None) -> dict[tuple[str, str, str, int], DigitsResult]:
-    """``{(arch, activation, "usual" | "high", seed): result}`` over both architectures, their two rates and
+                progress: Callable[[float], None] | None = None,
+                rates: Sequence[str] = ("usual", "high")) -> dict[tuple[str, str, str, int], DigitsResult]:
+    """``{(arch, activation, "usual" | "high", seed): result}`` over both architectures, the ``rates`` and
     the seeds of the size; runs already trained in this process are reused."""
     seeds = range(seed, seed + SIZE[quick]["seeds"])
-    keys = [(arch, a, rate, s) for arch, lrs in ARCH_LRS.items() for a in activations
-            for rate in ("usual", "high") for s in seeds]
+    keys = [(arch, a, rate, s) for arch in ARCH_LRS for a in activations for rate in rates for s in seeds]
     out = {}
     for k, (arch, a, rate, s) in enumerate(keys):
         run = standard_run(arch, a, ARCH_LRS[arch][rate == "high"], s, quick)
