@@ -1,7 +1,8 @@
 """The layer contract: every import in ``src/relulab`` points down the README's layer order.
 
 Bottom to top: registry, i18n, atomic -> activations, objectives -> data, models -> links (playground_url) ->
-config -> training -> analysis -> viz -> sweep -> experiments -> lessons -> server, cli. Each module may import
+config -> training -> analysis -> viz -> sweep -> experiments -> lessons -> server, cli ->
+notebook. Each module may import
 only modules of its own layer or of a lower one. Every ``import`` statement counts: at the top of a
 file, inside functions, and under ``if TYPE_CHECKING:`` (the ast walk sees them all). The one
 exception is the package facade ``relulab/__init__.py``, which re-exports the public API of every
@@ -38,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("experiments", ("experiments",)),
     ("lessons", ("lessons",)),
     ("server, cli", ("server", "cli", "__main__")),
+    ("notebook", ("notebook",)),  # the widget: beside the server, sharing its session code
 ]
 LEVEL = {part: i for i, (_, parts) in enumerate(LAYERS) for part in parts}
 FACADE = "relulab"

@@ -30,6 +30,7 @@ _LAZY = {
     "regions": "analysis.regions",
     "speed": "analysis.speed",
     "sweep": "sweep", "load_sweep": "sweep",  # rl.sweep(spec, db=...); the package itself is callable too
+    "Playground": "notebook",  # the notebook widget (extra relulab[notebook]); anywidget loads on first use
 }
 __all__ = sorted(_LAZY)
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:  # what static tools see; at run time __getattr__ imports on f
     from .data import build_dataset as build_dataset
     from .models import MLP as MLP
     from .models import train_perceptron as train_perceptron
+    from .notebook import Playground as Playground
     from .registry import Registry as Registry
     from .sweep import load_sweep as load_sweep
     from .sweep import sweep as sweep

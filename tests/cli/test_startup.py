@@ -16,6 +16,8 @@ from relulab.cli.status import wanted
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 HEAVY = ("fastapi", "uvicorn", "starlette", "matplotlib")
+WIDGET = ("anywidget", "ipywidgets", "traitlets", "comm", "ipykernel", "IPython", "jupyterlab", "marimo",
+          "relulab.notebook")  # the notebook widget loads only with rl.Playground
 
 
 def _modules_after(code: str) -> set[str]:
@@ -36,13 +38,15 @@ def _cli(args: list[str]) -> str:
                          ids=["import", "RunConfig", "--help", "train --help"])
 def test_no_server_nor_plotting_is_imported(code):
     loaded = _modules_after(code)
-    assert not [m for m in HEAVY if m in loaded]
+    assert not [m for m in HEAVY + WIDGET if m in loaded]
     assert "relulab" in loaded
 
 
 def test_the_probe_sees_a_heavy_import():
-    """The check above can fail: importing the server pulls fastapi in."""
+    """The check above can fail: importing the server pulls fastapi in, the widget anywidget."""
     assert "fastapi" in _modules_after("import relulab.server; relulab.server.create_app")
+    pytest.importorskip("anywidget")
+    assert {"anywidget", "relulab.notebook"} <= _modules_after("import relulab as rl; rl.Playground")
 
 
 def test_import_relulab_is_lazy_but_complete():

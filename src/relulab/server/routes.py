@@ -24,9 +24,9 @@ from ..models import INITS
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from ..training import make_dataset
 from .exports import KINDS, export, snapshot
-from .imports import read_points, read_run
 from .session import Session, failure_text
 from .settings import page_datasets
+from .uploads import apply_points, apply_run
 from .wire import clean
 
 router = APIRouter(prefix="/api")
@@ -168,66 +168,29 @@ async def export_file(request: Request, sid: str, name: str, discretize: bool = 
 
 @router.post("/session/{sid}/upload")
 async def upload_csv(request: Request, sid: str) -> dict[str, Any]:
-    """CSV text ``x1,x2,label`` (or ``x1,label``): the session's data becomes these points. The answer
-    says how the labels were read (classes or regression, and why)."""
+    """CSV text ``x1,x2,label`` (or ``x1,label``): the session's data becomes these points (see
+    :func:`.uploads.apply_points`; the notebook widget's uploads take the same path)."""
     session = _session(request, sid)
     raw = await _body(request, session)
-    settings = request.app.state.settings
-
-    def apply() -> tuple[int, str, int, str]:
-        points, classes, reason = read_points(raw.decode("utf-8-sig"), settings)
-        cfg = session.lab.cfg
-        fields = {**cfg.model_dump(), "dataset": _base_dataset(points.problem, points.x.shape[1], classes),
-                  "features": None if points.x.shape[1] == 1 else cfg.features}
-        if points.problem == "regression":
-            fields["loss"] = "mse"
-        elif classes > 2:
-            fields["loss"] = "cross_entropy"
-        session.lab.set_points(points, RunConfig.model_validate(fields))
-        session.invalidate()
-        return len(points.x), points.problem, int(points.x.shape[1]), reason
-
-    try:
-        n, problem, dim, reason = await _locked(request, session, apply)
-    except Exception as e:
-        raise _refused(e) from None
-    session.wake.set()
-    return {"points": n, "problem": problem, "input_dim": dim, "labels": reason,
-            "note": "uploaded points are not in the link; export run.json to keep them"}
-
-
-def _base_dataset(problem: str, input_dim: int, classes: int) -> str:
-    """A registered data set of the same kind, so that the config (loss, features) fits the points."""
-    want = classes if problem == "classification" else 0
-    for n, s in DATASETS.items():
-        if s.problem == problem and s.input_dim == input_dim and s.num_classes == want:
-            return n
-    for n, s in DATASETS.items():  # k classes with no set of its own: any k-class set (cross-entropy, k outputs)
-        if want > 2 and s.problem == problem and s.input_dim == input_dim and s.num_classes > 2:
-            return n
-    raise ValueError(f"no {input_dim}-D {problem} data set{f' of {classes} classes' if classes else ''} "
-                     "to base uploaded points on")
+    return await _apply(request, session, lambda: apply_points(session, raw))
 
 
 @router.post("/session/{sid}/import")
 async def import_run(request: Request, sid: str) -> dict[str, Any]:
-    """A run exported as ``run.json``: checked whole, then its config, data and weights replace the session's."""
+    """A run exported as ``run.json``: checked whole, then its config, data and weights replace the
+    session's (see :func:`.uploads.apply_run`)."""
     session = _session(request, sid)
     raw = await _body(request, session)
+    return await _apply(request, session, lambda: apply_run(session, raw))
 
-    def apply() -> tuple[int, str]:
-        run, own_points = read_run(raw, request.app.state.settings, speed=session.lab.speed)
-        session.lab.load(run, custom=own_points)
-        session.pause()
-        session.invalidate()
-        return (run.history.epoch[-1] if run.history.epoch else 0), run.config.dataset
 
+async def _apply(request: Request, session: Session, fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     try:
-        epoch, dataset = await _locked(request, session, apply)
+        answer = await _locked(request, session, fn)
     except Exception as e:
         raise _refused(e) from None
     session.wake.set()
-    return {"epoch": epoch, "dataset": dataset}
+    return answer
 
 
 @router.get("/lessons")

@@ -242,7 +242,8 @@ export async function mount(root, transport) {
     const a = e.target.closest("a[data-export]");
     if (!a || !transport.download) return; // a transport with download() gives no export links
     e.preventDefault();
-    transport.download(a.dataset.export, app.exportQuery(a.dataset.export));
+    const name = a.dataset.export;
+    transport.download(name, app.exportQuery(name)).then((r) => { if (!r.ok) app.toast(`export ${name}: ${r.body?.detail ?? r.status}`); });
   });
   $("sel-lang").addEventListener("change", (e) => app.send({ type: "ui", lang: e.target.value }));
   addEventListener("resize", () => { app.net.key = ""; if (app.state) { app.net.setState(app.state); app.requestDraw(); } });

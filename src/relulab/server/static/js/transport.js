@@ -1,6 +1,6 @@
 // How the page reaches its session. The page (main.js) talks to one transport interface; two implement it:
-// SocketTransport below (the web page: a WebSocket and the server's HTTP routes) and the notebook widget's
-// channel (widget.js). A transport has:
+// SocketTransport below (the web page: a WebSocket and the server's HTTP routes) and WidgetTransport
+// (widget.js: the notebook widget's channel). A transport has:
 //   connect({ open, message, frame, close })  start the session; message(obj): a JSON message (state, error,
 //                                             notes), frame(ArrayBuffer): a binary frame, close(): the end
 //   send(obj) -> bool                         a JSON message to the session; false when not connected
@@ -9,7 +9,8 @@
 //   upload(kind, file) -> Promise<{ ok, status, body }>   kind "upload" (CSV points) or "import" (run.json)
 //   post(name) -> Promise<{ ok, status, body }>   an action of the server: "claim/C3" runs the quick claim
 //   exportHref(name, query) -> string | null  a link that downloads export `name`; null: call download(name, query)
-//   download(name, query)                     (only where exportHref gives null) fetch the export and save it
+//   download(name, query) -> Promise<{ ok, status, body }>  (only where exportHref gives null) fetch the export
+//                                             and save it
 //   initialLink() -> string | null            a playground link to open once connected (the page's URL hash)
 //   showLink(hash)                            the session's state as a link (the page puts it in its URL)
 

@@ -1,0 +1,91 @@
+// The notebook widget's entry (anywidget): the same page (main.js) inside the widget's element, talking to
+// its session in the kernel (relulab.notebook) over the widget's channel -- the second implementation of
+// the transport interface of transport.js. relulab.notebook.bundle composes this module and the page's
+// modules into the one ES module anywidget loads.
+import { mount } from "./main.js";
+import { esc } from "./panels.js";
+
+const bytesOf = (v) => (v && v.byteLength ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : null);
+
+// Custom messages both ways: the page's JSON messages go out as they are; from the kernel come JSON
+// messages, frames ({type: "frame"} with the frame as its one buffer) and replies to requests
+// (uploads, exports) matched by id. The last state and frame are also traits (_state, _frame), so a
+// notebook saved with its widget state shows them when it is opened without a kernel.
+export class WidgetTransport {
+  constructor(model) {
+    this.model = model; this.replies = new Map(); this.next = 0;
+    this.tag = Math.random().toString(36).slice(2); this.off = () => {};
+  }
+
+  connect({ open, message, frame }) {
+    const on = (msg, buffers) => {
+      if (msg.type === "frame") frame(bytesOf(buffers[0]));
+      else if (msg.type === "reply") { this.replies.get(msg.id)?.(msg, buffers); this.replies.delete(msg.id); }
+      else message(msg);
+    };
+    this.model.on("msg:custom", on);
+    this.off = () => this.model.off("msg:custom", on);
+    const state = this.model.get("_state"), last = bytesOf(this.model.get("_frame"));
+    if (state && state.type === "state") message(state);
+    if (last) frame(last);
+    open();
+    this.send({ type: "hello" }); // the kernel answers with the state and a full frame
+  }
+
+  send(msg, buffers) {
+    try { this.model.send(msg, undefined, buffers); return true; } catch { return false; }
+  }
+
+  // registries, defaults, previews: traits (there without a kernel); the lessons and the catalogue: asked
+  async resource(name) {
+    const kept = this.model.get("_resources")[name];
+    return kept !== undefined ? kept : (await this.request({ type: "resource", name })).body;
+  }
+
+  post(name) { return this.request({ type: "post", name }); }
+
+  request(msg, buffers) {
+    const id = `${this.tag}-${++this.next}`;
+    return new Promise((resolve) => {
+      this.replies.set(id, (m, b) => resolve({ ok: m.ok, status: m.status, body: m.body, buffers: b }));
+      if (!this.send({ ...msg, id }, buffers)) resolve({ ok: false, status: 0, body: { detail: "no kernel" } });
+    });
+  }
+
+  async upload(kind, file) { return this.request({ type: kind }, [await file.arrayBuffer()]); }
+
+  exportHref() { return null; }
+
+  async download(name, query) {
+    const r = await this.request({ type: "export", name, query });
+    if (r.ok) {
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([r.buffers[0]], { type: r.body.mime }));
+      a.download = r.body.filename; a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    }
+    return r;
+  }
+
+  initialLink() { return null; }
+
+  showLink(hash) { this.link = hash; }
+
+  close() { this.off(); this.replies.clear(); }
+}
+
+export default {
+  async render({ model, el }) {
+    el.classList.add("relulab-widget");
+    el.innerHTML = model.get("_html");
+    const transport = new WidgetTransport(model);
+    try {
+      const app = await mount(el, transport);
+      el.relulab = app; // for the tests and the curious
+      app.connect();
+    } catch (err) {
+      el.insertAdjacentHTML("afterbegin", `<div class="toast">${esc(err)}</div>`);
+    }
+    return () => transport.close();
+  },
+};
