@@ -12,19 +12,22 @@ const bytesOf = (v) => (v && v.byteLength ? v.buffer.slice(v.byteOffset, v.byteO
 // (uploads, exports) matched by id. The last state and frame are also traits (_state, _frame), so a
 // notebook saved with its widget state shows them when it is opened without a kernel.
 export class WidgetTransport {
+  // listening from the start: the page asks for resources (lessons) before it connects
   constructor(model) {
-    this.model = model; this.replies = new Map(); this.next = 0;
-    this.tag = Math.random().toString(36).slice(2); this.off = () => {};
+    this.model = model; this.replies = new Map(); this.next = 0; this.to = null;
+    this.tag = Math.random().toString(36).slice(2);
+    const on = (msg, buffers) => {
+      if (msg.type === "reply") { this.replies.get(msg.id)?.(msg, buffers); this.replies.delete(msg.id); }
+      else if (!this.to) return; // not connected yet: the state and a full frame come after hello
+      else if (msg.type === "frame") this.to.frame(bytesOf(buffers[0]));
+      else this.to.message(msg);
+    };
+    model.on("msg:custom", on);
+    this.off = () => model.off("msg:custom", on);
   }
 
-  connect({ open, message, frame }) {
-    const on = (msg, buffers) => {
-      if (msg.type === "frame") frame(bytesOf(buffers[0]));
-      else if (msg.type === "reply") { this.replies.get(msg.id)?.(msg, buffers); this.replies.delete(msg.id); }
-      else message(msg);
-    };
-    this.model.on("msg:custom", on);
-    this.off = () => this.model.off("msg:custom", on);
+  connect({ open, message, frame, close }) {
+    this.to = { message, frame, close };
     const state = this.model.get("_state"), last = bytesOf(this.model.get("_frame"));
     if (state && state.type === "state") message(state);
     if (last) frame(last);
