@@ -1,17 +1,9 @@
-"""THE one place that decides which engine trains a run or a group of runs, and says why.
-
-Engines (all give the same numbers, tested to 1e-12 in float64):
-
-- ``compiled``: one small plain MLP on the numba single-run loop (:class:`~.compiled.engine.CompiledRun`);
-- ``fused`` / ``autograd``: one run on torch, closed-form gradients or autograd (:class:`~.single.TorchRun`);
-- ``compiled-lanes``: many small plain MLPs at once on the lanes kernel (:func:`~.compiled.engine.train_lanes`);
-- ``stack-narrow`` / ``stack-batched`` / ``stack-learned``: many runs as one torch stack, model axis last
-  (:mod:`.narrow`), batched matmuls (:mod:`.fused`) or autograd for learned / non-closed-form
-  activations (:mod:`.learned`) (:func:`~.stack.train_stack`);
-- ``sequential``: a group that shares no engine, one run after another (each its own choice).
-
-``choose_engine`` is asked by :class:`~.loop.Trainer` (hence ``train``), ``train_group`` / ``train_many``,
-the server and the sweep's planner; a :class:`~.run.Run` keeps the name and the reason.
+"""THE one place that decides which engine trains a run or a group of runs, and says why: ``compiled``
+(:class:`~.compiled.engine.CompiledRun`), ``fused`` / ``autograd`` (:class:`~.single.TorchRun`),
+``compiled-lanes`` (:func:`~.compiled.engine.train_lanes`), ``stack-narrow`` / ``stack-batched`` /
+``stack-learned`` (:func:`~.stack.train_stack`) or ``sequential`` (docs/engines.md: when each). All give the
+same numbers (tested to 1e-12). :class:`~.loop.Trainer` (hence ``train``), ``train_group`` / ``train_many``,
+the server and the sweep's planner ask it; a :class:`~.run.Run` keeps the name and the reason.
 
 >>> from relulab.config import RunConfig
 >>> choose_engine([RunConfig(activation="gelu")]).name
@@ -58,6 +50,11 @@ def widths(cfg: RunConfig, data: Dataset | None = None) -> tuple[int, ...]:
     return (features, *cfg.hidden, LOSSES.get(cfg.loss).out_dim(classes))
 
 
+def n_params(cfg: RunConfig, data: Dataset | None = None) -> int:
+    w = widths(cfg, data)
+    return sum(a * b + b for a, b in zip(w[:-1], w[1:], strict=True))
+
+
 def compiled_unsupported(cfg: RunConfig, classification: bool) -> str | None:
     """Why the compiled engines cannot train this config, or ``None`` when they can."""
     if cfg.dtype != "float64":
@@ -87,8 +84,7 @@ def _single(cfg: RunConfig, data: Dataset | None, model: object) -> Choice:
             if why is not None:
                 raise ValueError(f"engine 'compiled' cannot train this run: {why}; use 'auto'")
             return Choice("compiled", "engine 'compiled' asked for")
-        size = sum(a * b + b for a, b in zip(widths(cfg, data)[:-1], widths(cfg, data)[1:], strict=True))
-        if why is None and size <= MAX_PARAMS:
+        if why is None and (size := n_params(cfg, data)) <= MAX_PARAMS:
             return Choice("compiled", "a small plain MLP: the compiled single-run loop is the fastest")
         why = why or f"auto trains nets of more than {MAX_PARAMS} parameters on torch, got {size}"
         why = f"not compiled: {why}"
@@ -132,9 +128,7 @@ def lanes_unsupported(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None
     for c in {(c.optimizer, c.regularization, c.dtype): c for c in cfgs}.values():
         if (why := compiled_unsupported(c, classification)) is not None:
             return why
-    w = widths(first, datas[0] if datas else None)
-    size = sum(a * b + b for a, b in zip(w[:-1], w[1:], strict=True))
-    if auto and first.engine == "auto" and size > MAX_GROUP_PARAMS:
+    if auto and first.engine == "auto" and (size := n_params(first, datas[0] if datas else None)) > MAX_GROUP_PARAMS:
         return f"auto trains groups of nets of more than {MAX_GROUP_PARAMS} parameters on torch, got {size}"
     return None
 

@@ -1,7 +1,5 @@
-"""One run on torch: the fused closed-form gradients (:class:`~.fused.FusedNet`) or autograd, each batch
-one :class:`~.step.Update`. Like :class:`~.compiled.engine.CompiledRun` it trains a number of epochs
-and returns their stats rows and a status code; :class:`~.loop.Trainer` drives either.
-"""
+"""One run on torch (closed-form gradients of :class:`~.fused.FusedNet`, or autograd; each batch one
+:class:`~.step.Update`): epochs in, stats rows and a status code out, as :class:`~.compiled.engine.CompiledRun`."""
 
 from __future__ import annotations
 

@@ -1,15 +1,10 @@
-"""The torch stack: E runs of one shape trained as ONE model of weight stacks ``(E, out, in)``.
-
-The runs may differ in weight seed, data seed, learning rate, regularization rate and momentum. Weights
-are drawn at once (:func:`relulab.models.init_stack`, the numbers of E separate runs); per-model
-hyper-parameters are ``(E,)`` tensors; runs that share their data see it as ``(n, in)``, runs with
-their own as ``(E, n, in)``. Every operation acts on each model's slice alone, so the result equals E
-separate runs (tested to 1e-12 in float64), and a model that diverges is marked so at that epoch, its
-weights kept as they were then, while the rest train on. The layout (:func:`~.engines.choose_engine`):
-``stack-narrow``, model axis last (:mod:`.narrow`); ``stack-batched``, batched matmuls
-(:class:`~.fused.FusedNet`); ``stack-learned``, autograd for learned or non-closed-form activations
-(:mod:`.learned`). Each batch is one :class:`~.step.Update`, each epoch one forward pass over train
-and test points together.
+"""The torch stack: E runs of one shape (differing in seeds, learning rate, regularization rate, momentum)
+trained as ONE model of weight stacks ``(E, out, in)`` drawn at once (:func:`relulab.models.init_stack`);
+per-model hyper-parameters are ``(E,)`` tensors; shared data is ``(n, in)``, per-model data ``(E, n, in)``.
+Every operation acts on each model's slice alone (equal to E separate runs to 1e-12 in float64); a model
+that diverges stops there with its weights, the rest train on. Layouts: ``stack-narrow`` (model axis
+last, :mod:`.narrow`), ``stack-batched`` (:class:`~.fused.FusedNet`), ``stack-learned`` (autograd,
+:mod:`.learned`). Each batch is one :class:`~.step.Update`, each epoch one pass over train + test points.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """The compiled engines on arrays: a network's :class:`Layout`, one run (:class:`CompiledRun`, the loop of
 :mod:`.loops`) and many models at once (:func:`train_lanes`, the lanes kernel of :mod:`.lanes`).
 
-Both return stats rows ``(epochs, 4)`` (train loss, test loss, train acc, test acc) and a status code
-(:data:`~relulab.training.history.STATUSES`); :meth:`relulab.training.run.Run.finished` makes the runs.
-A single run keeps its model a torch ``MLP``: before each call the weights are read from the model's
-parameters (so edits from the playground page are seen) and written back after it.
+Both return stats rows ``(epochs, 4)`` and a status code (:data:`~relulab.training.history.STATUSES`).
+A single run reads its torch ``MLP``'s weights before each call (edits from the page count), writes after.
 """
 
 from __future__ import annotations
@@ -118,24 +116,21 @@ class CompiledRun:
         self.hyper, self.modes = np.array(hyper_row(cfg)), np.array(modes_row(cfg), dtype=np.int64)
         self.P, self.V, self.D = np.empty(lay.size), np.zeros(lay.size), np.zeros(lay.size, dtype=np.uint8)
         self.order = np.arange(len(self.arrays[0]), dtype=np.int64)
-        self.flat_views = lay.views(self.P)
+        self.flat_views, self.params = lay.views(self.P), [t for m in model.linears for t in (m.weight, m.bias)]
         self.dead = [torch.zeros(lin.weight.shape, dtype=torch.bool) for lin in model.linears]
         work = max(1, len(self.order) * lay.size * 3)
         self.chunk = 1 if shuffler is not None else max(1, int(WORK_PER_CALL // work))  # epochs per call
 
-    def _params(self) -> list[Tensor]:
-        return [t for lin in self.model.linears for t in (lin.weight, lin.bias)]
-
     def _load(self) -> None:
         """The model's weights (and L1's dead links) into the flat arrays: edits from the page count."""
-        for flat, p in zip(self.flat_views, self._params(), strict=True):
+        for flat, p in zip(self.flat_views, self.params, strict=True):
             flat[...] = p.detach().numpy()
         for k, d in enumerate(self.dead if self.modes[1] == K.REG_L1 else ()):
             self.D[self.layout.woff[k]:self.layout.boff[k]] = d.numpy().reshape(-1)
 
     def _store(self) -> None:
         with torch.no_grad():  # in place, so that autograd's version counters see the change
-            for flat, p in zip(self.flat_views, self._params(), strict=True):
+            for flat, p in zip(self.flat_views, self.params, strict=True):
                 p.copy_(torch.from_numpy(flat))
         for k, d in enumerate(self.dead if self.modes[1] == K.REG_L1 else ()):
             d.copy_(torch.from_numpy(self.D[self.layout.woff[k]:self.layout.boff[k]].reshape(d.shape) != 0))
