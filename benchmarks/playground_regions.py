@@ -26,7 +26,7 @@ from relulab.config import RunConfig
 from relulab.server import ServerSettings
 from relulab.server.session import Session
 
-NETS = [(8, 8, 8), (32, 32, 32), (32, 32, 32, 32)]
+NETS = [(8, 8, 8), (32, 32, 32), (32, 32, 32, 32), (32,) * 6]
 
 
 def run(hidden: tuple[int, ...], overlay: bool, seconds: float) -> dict:

@@ -48,8 +48,9 @@ def main() -> None:
         row = {"net": str(widths), "box": [-size, size]}
         best = {d: math.inf for d in ["compiled", *devices]}
         counts = {}
-        for d in devices:  # warm-up (CUDA context, kernels)
+        for d in [None, *devices]:  # warm-up (numba's first load, the CUDA context, kernels)
             rl.regions(he_net([3]), (-1.0, 1.0), device=d)
+            rl.regions(he_net([40]), (-1.0, 1.0), device=d)
         for _ in range(1 if args.quick else args.repeats):
             t, counts["compiled"] = timed(lambda m=model, s=size: len(rl.regions(m, (-s, s))), False)
             best["compiled"] = min(best["compiled"], t)

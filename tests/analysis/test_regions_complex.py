@@ -105,6 +105,8 @@ def test_lean_mode_gives_the_full_modes_regions_and_output_maps(widths, monkeypa
     full = rl.regions(model, (-4, 4))
     monkeypatch.setattr(planar, "BLOCK_BYTES", 24 * 100 * 90)  # blocks of a few dozen regions
     lean = rl.regions(model, (-4, 4), lean=True)
+    blocked = rl.regions(model, (-4, 4))  # the full mode through the same small blocks
+    assert torch.equal(blocked.patterns, full.patterns) and blocked.layer_counts == full.layer_counts
     assert len(lean) == len(full) and lean.layer_counts == full.layer_counts
     assert lean.patterns.shape == (len(full), 0)
     for a, b in [(lean.vertices, full.vertices), (lean.A, full.A), (lean.b, full.b)]:

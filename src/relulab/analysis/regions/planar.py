@@ -125,7 +125,10 @@ def _descend(w: _Walk, li: int, pool: tuple, Z: np.ndarray, pat: np.ndarray) -> 
             f"{w.budget / 2**30:.1f} GiB free; regions(..., lean=True) keeps each region's polygon and output map "
             f"only (about {bytes_per_region([], out, True)} bytes per region, hidden maps a block at a time)")
     step = max(1, min(R, BLOCK_BYTES // (24 * (width + out))))
-    maps, pats = [], []
+    if nxt is None and not w.lean:
+        step = max(R, 1)  # the maps after the activation are the result: made once, not copied from blocks
+    maps: np.ndarray | None = None  # full mode: every block's maps and patterns, written in place
+    pats: np.ndarray | None = None
     for lo in range(0, R, step):
         hi = min(R, lo + step)
         if pw is None:
@@ -139,8 +142,12 @@ def _descend(w: _Walk, li: int, pool: tuple, Z: np.ndarray, pat: np.ndarray) -> 
             Zn = (Hb.reshape(3 * (hi - lo), -1) @ nxt.W.T).reshape(hi - lo, 3, -1)
             Zn[:, 2] += nxt.b
         if not w.lean:  # every block's maps, then the next layer for all regions at once
-            maps.append(Zn)
-            pats.append(P)
+            if step >= R:
+                maps, pats = Zn, P
+                continue
+            if maps is None:
+                maps, pats = np.empty((R, *Zn.shape[1:])), np.empty((R, P.shape[1]), np.int8)
+            maps[lo:hi], pats[lo:hi] = Zn, P
             continue
         v0, v1 = ost[lo], ost[hi - 1] + ocn[hi - 1]
         sub = (ox[v0:v1], oy[v0:v1], ost[lo:hi] - v0, ocn[lo:hi])
@@ -149,9 +156,7 @@ def _descend(w: _Walk, li: int, pool: tuple, Z: np.ndarray, pat: np.ndarray) -> 
         else:
             _descend(w, li + 1, sub, Zn, P)
     if not w.lean:
-        Zn = maps[0] if len(maps) == 1 else np.concatenate(maps)
-        P = pats[0] if len(pats) == 1 else np.concatenate(pats)
-        del maps, pats
+        Zn, P = maps, pats
         if last:
             w.out.append(((ox, oy, ost, ocn), Zn, P))
         else:
