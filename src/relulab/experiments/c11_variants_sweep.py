@@ -196,6 +196,7 @@ def _figure(summary, by_ds, success: float) -> Figure:
     fig, (a, b) = plt.subplots(2, 1, figsize=(6.4, 6.4))
     rate = np.array([s.success_rate for s in summary])
     err = np.array([[r - s.wilson_low, s.wilson_high - r] for s, r in zip(summary, rate, strict=True)]).T
+    err = np.clip(err, 0.0, None)  # Wilson's ends are clamped to [0, 1]: at a rate of 1, rounding can cross it
     a.errorbar(range(len(acts)), rate, yerr=err, fmt="o", capsize=5)
     a.set_xticks(range(len(acts)), acts, rotation=30, ha="right", fontsize=8)
     a.set(ylim=(-0.02, 1.02), ylabel=f"test acc ≥ {success:g}", title="success rate, 95 % Wilson interval")
