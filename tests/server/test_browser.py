@@ -111,6 +111,7 @@ def test_relu_on_circle_trains_and_shows_regions(tab):
     count = tab.inner_text("#region-count")
     assert re.fullmatch(r"[\d,]+", count) and int(count.replace(",", "")) > 1
     assert "linear regions" in tab.inner_text("#region-badge")
+    assert 1 <= float(tab.inner_text("#region-local")) <= int(count.replace(",", ""))  # local complexity
     shot(tab, "relu-circle-regions")
     if os.environ.get("RELULAB_UPDATE_DOCS"):  # regenerate the README's picture: RELULAB_UPDATE_DOCS=1 pytest ...
         shutil.copy(ARTIFACTS / "playground-relu-circle-regions.png", DOCS / "playground.png")
