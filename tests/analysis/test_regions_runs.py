@@ -16,7 +16,7 @@ def quick(**kw) -> RunConfig:
     return RunConfig(**{**base, **kw})
 
 
-@pytest.mark.parametrize("features", [None, ("x2", "x1"), ("x1", "x2", "x1")])
+@pytest.mark.parametrize("features", [None, ("x2", "x1")])  # a feature twice is refused by RunConfig
 def test_affine_features_are_analysed_on_the_raw_box(features):
     run = train(quick(features=features))
     rr = regions_of_run(run)
