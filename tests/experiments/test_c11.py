@@ -125,3 +125,15 @@ def test_quick_run_follows_its_data():
                                                                                                  row["high"]).value
     assert r.rule_inputs["overall"]["cells"] == 3 * 2 * 10  # data sets x rates x seeds of the 8-8 nets
     assert r.rule_inputs["digits"]["cells"] == 4  # MLP, CNN x usual, high rate x 1 seed
+
+
+def test_figure_takes_rates_on_their_intervals_ends():
+    """A success rate of 0 whose Wilson low end rounds a hair above it (the full run's error) still draws."""
+    from types import SimpleNamespace as S
+
+    summary = [S(group={"activation": "identity"}, success_rate=0.0, wilson_low=1e-17, wilson_high=0.01),
+               S(group={"activation": "relu"}, success_rate=1.0, wilson_low=0.97, wilson_high=1.0 - 1e-17)]
+    by_ds = [S(group={"activation": a, "dataset": "circle"}, success_rate=r) for a, r in (("identity", 0.0),
+                                                                                          ("relu", 1.0))]
+    fig = c11._figure(summary, by_ds, 0.9)
+    assert fig.name == "c11_variants" and fig.png.startswith(b"\x89PNG")
