@@ -51,9 +51,13 @@ class Driver:
         self.wake.set()
 
     def poke(self) -> None:
-        """Something changed under the lock: send it now (from the caller's thread), and wake the thread."""
+        """Something changed under the lock: send its messages (the state) now, from the caller's thread,
+        so the widget's controls move at once; the thread makes the frame (the slower part) next."""
         if self.session.closed is None:
-            self.flush()
+            with self.sending:
+                with self.session.lock:
+                    messages = self.session.drain()
+                self._send(messages, None, training=False)
         self.wake.set()
 
     # ---- the thread -------------------------------------------------------------------------------

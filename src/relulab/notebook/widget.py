@@ -124,7 +124,9 @@ class Playground(anywidget.AnyWidget):
                 raise
             finally:
                 s.invalidate(state=False)
-            return s.lab.trainer.epoch
+            epoch = s.lab.trainer.epoch
+        self._driver.flush()  # the frame of the epoch reached, before this call returns
+        return epoch
 
     def set(self, **fields: Any) -> None:
         """Change config fields, as the page's controls do (``pg.set(lr=0.1)``); the same validation."""

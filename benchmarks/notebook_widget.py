@@ -1,0 +1,115 @@
+"""The notebook widget against the web page, in one run, in the same Chromium: frames/s of a playing
+session (one epoch per frame, ReLU 4-4 on the circle) shown by the page (``relulab playground``'s server)
+and by the widget in JupyterLab (kernel = this interpreter), each counted by the page's own frame
+counter over the same seconds, interleaved page / widget / page / widget (best of each kept); then the
+latency of ``pg.set(lr=...)`` in a Python cell until the widget's learning-rate control shows it (Python
+and the page read the same wall clock), in frames of the widget's measured frame period.
+Writes benchmarks/results/notebook_widget.json.
+
+    python benchmarks/notebook_widget.py [--quick] [--seconds S] [--sets N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from _common import write_result
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.notebook.jupyter: JupyterLab, as tested
+
+from relulab.server import ServerSettings  # noqa: E402
+from relulab.server.serve import BackgroundServer  # noqa: E402
+from tests.notebook.jupyter import CHROMIUM_ARGS, JupyterLab, run_all_cells, run_new_cell, wait_for  # noqa: E402
+
+CONFIG = dict(dataset="circle", activation="relu", hidden=(4, 4), lr=0.03)
+LINK = "#activation=relu&learningRate=0.03&dataset=circle&networkShape=4,4&speed=1"
+W = "document.querySelector('.relulab-widget')"
+LRS = [0.1, 0.3, 0.01, 1, 0.003, 3, 0.001, 0.03]
+
+
+def notebook(path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"import time, relulab as rl\npg = rl.Playground(**{CONFIG!r})\npg")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, path)
+
+
+def fps(page, app: str, play: str, seconds: float) -> float:
+    """Frames/s the page's counter sees over ``seconds`` of play (after a second to settle)."""
+    page.evaluate(play)
+    page.wait_for_timeout(1000)
+    a = page.evaluate(f"[{app}.framesSeen, performance.now()]")
+    page.wait_for_timeout(seconds * 1000)
+    b = page.evaluate(f"[{app}.framesSeen, performance.now()]")
+    page.evaluate(play)  # pause
+    page.wait_for_timeout(500)
+    return (b[0] - a[0]) / ((b[1] - a[1]) / 1000)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--seconds", type=float, default=None)
+    ap.add_argument("--sets", type=int, default=None)
+    args = ap.parse_args()
+    seconds = args.seconds or (3.0 if args.quick else 10.0)
+    sets = args.sets or (8 if args.quick else 40)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, BackgroundServer(ServerSettings(port=0)) as srv:
+        notebook(Path(tmp) / "bench.ipynb")
+        with JupyterLab(Path(tmp) / "lab", [Path(tmp) / "bench.ipynb"]) as lab, sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            web = b.new_page(viewport={"width": 1500, "height": 1100})
+            web.goto(srv.url + LINK)
+            web.wait_for_function("window.relulab?.frame && window.relulab.state?.config.dataset === 'circle'")
+            nbp = b.new_page(viewport={"width": 1500, "height": 1100})
+            nbp.goto(lab.url("bench.ipynb"))
+            run_all_cells(nbp)
+            wait_for(nbp, f"{W}?.relulab?.frame && {W}.relulab.state")
+            web_play = "document.querySelector('#btn-play').click()"
+            w_play = f"{W}.querySelector('#btn-play').click()"
+            rates = {"page": [], "widget": []}
+            for _ in range(2):  # interleaved; each tab is in front while it is measured
+                web.bring_to_front()
+                rates["page"].append(fps(web, "window.relulab", web_play, seconds))
+                nbp.bring_to_front()
+                rates["widget"].append(fps(nbp, f"{W}.relulab", w_play, seconds))
+            # latency of pg.set while the widget plays: the page records when its control changes
+            nbp.evaluate(f"""() => {{ const sel = {W}.querySelector('#sel-lr'); window.seen = [];
+                let last = sel.value; const look = () => {{ if (sel.value !== last) {{ last = sel.value;
+                window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look(); }}""")
+            nbp.evaluate(w_play)
+            lrs = [LRS[i % len(LRS)] for i in range(sets)]
+            run_new_cell(nbp, f"sent = []\nfor lr in {lrs!r}:\n    sent.append((time.time() * 1000, lr))\n"
+                              "    pg.set(lr=lr)\n    time.sleep(0.25)\nprint('SENT', __import__('json').dumps(sent))")
+            wait_for(nbp, f"window.seen.length >= {sets}", 120 + sets)
+            nbp.evaluate(w_play)
+            seen = nbp.evaluate("window.seen")
+            out = nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent)"
+                               ".filter(t => t.startsWith('SENT'))")
+            sent = json.loads(out[-1].split("SENT", 1)[1])
+            b.close()
+    lat = [t_seen - t_sent for (t_sent, lr), (t_seen, v) in zip(sent, seen, strict=True) if float(v) == lr]
+    page_fps, widget_fps = max(rates["page"]), max(rates["widget"])
+    frame_ms = 1000 / widget_fps
+    p95 = sorted(lat)[max(0, int(round(0.95 * len(lat))) - 1)]
+    result = {"what": "frames/s of one playing session (ReLU 4-4 on the circle, one epoch per frame) in the web "
+                      "page and in the JupyterLab widget, same Chromium, interleaved; pg.set latency until the "
+                      "widget's control shows it",
+              "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
+              "ratio_widget_to_page": widget_fps / page_fps,
+              "set_latency_ms": {"n": len(lat), "median": statistics.median(lat), "p95": p95, "max": max(lat)},
+              "set_latency_p95_frames": p95 / frame_ms, "widget_frame_ms": frame_ms}
+    write_result("notebook_widget", result, quick=args.quick)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
