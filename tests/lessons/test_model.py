@@ -132,4 +132,5 @@ def test_every_lesson_renders_as_a_docs_page_in_both_languages():
         prose = re.sub(r"`[^`]*`|\(http[^)]*\)", "", zh)  # commands and links aside
         words = {w for w in re.findall(r"[A-Za-z_]{2,}", prose) if w not in KEEP}
         assert words <= {"leaky_relu", "Leaky", "Rosenblatt", "C", "UTC", "x86_64", "machine", "threads",
-                         "torch", "python", "cpu", "lr", "cx", "e", "g", "max", "PReLU", "ELU"} | set(KEEP), words
+                         "torch", "python", "cpu", "lr", "cx", "e", "g", "max", "PReLU", "ELU", "xavier", "he", "MLP",
+                         "Novikoff"} | set(KEEP), words  # init names, the bound's author
