@@ -199,3 +199,61 @@ def test_retry_errors_runs_the_errors_again(tmp_path, monkeypatch):
     assert json.loads(runner.invoke(app, ["sweep", *GRID, "--db", db, "--json"]).stdout)["ran"] == 0
     out = json.loads(runner.invoke(app, ["sweep", *GRID, "--db", db, "--json", "--retry-errors"]).stdout)
     assert out["ran"] == 8 and all(r["errors"] == 0 and r["n"] == 2 for r in out["summary"])
+
+
+def test_show_compare_prints_the_paired_differences_of_the_stored_runs(tmp_path):
+    from relulab.sweep import load_sweep
+
+    db = tmp_path / "c.db"
+    grid = ["--base", "dataset=xor", "--base", '{"n_points": 60, "epochs": 15, "lr": 0.1}', "--grid",
+            "activation=relu,tanh,gelu", "--grid", "hidden=3:4,2", "--seeds", "3", "--workers", "1"]
+    assert runner.invoke(app, ["sweep", *grid, "--db", str(db), "--json"]).exit_code == 0
+    acc = {(r.config["activation"], tuple(r.config["hidden"]), r.config["weight_seed"]): r.metrics["test_acc"]
+           for r in load_sweep(db)}
+    cells = [(h, s) for h in ((3,), (4, 2)) for s in range(3)]
+    args = ["sweep", "show", str(db), "--compare", "activation=relu,tanh,gelu", "--paired-by", "hidden,weight_seed"]
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out == json.loads(runner.invoke(app, [*args, "--json"]).stdout)  # a fixed seed: reproducible
+    assert out["reference"] == "relu" and [c["variant"] for c in out["comparisons"]] == ["tanh", "gelu"]
+    for c in out["comparisons"]:
+        by_hand = sum(acc["relu", *k] - acc[c["variant"], *k] for k in cells) / len(cells)
+        assert c["n"] == 6 and abs(c["diff"] - by_hand) < 1e-12 and c["low"] <= c["diff"] <= c["high"]
+    assert sorted(c["level"] for c in out["comparisons"]) in ([0.95, 0.975], [0.975, 0.975])  # Holm
+    res = runner.invoke(app, [*args, "--metric", "test_accuracy"])
+    assert res.exit_code == 0, res.output
+    for c in out["comparisons"]:
+        assert f"{c['diff']:+.4f}" in res.stdout and c["outcome"] in res.stdout
+    res = runner.invoke(app, [*args, "--success", "0.75", "--json"])
+    both = {v: sum((acc["relu", *k] >= 0.75) - (acc[v, *k] >= 0.75) for k in cells) / 6 for v in ("tanh", "gelu")}
+    assert {c["variant"]: (c["method"], c["diff"]) for c in json.loads(res.stdout)["comparisons"]} == {
+        v: ("newcombe", pytest.approx(d)) for v, d in both.items()}
+    for extra, message in [
+        (["--compare", "activaton=relu,gelu", "--paired-by", "weight_seed"], "unknown field 'activaton'"),
+        (["--compare", "activation=relu,gelu", "--paired-by", "hidden,sed"], "unknown field 'sed'"),
+        (["--compare", "activation=relu", "--paired-by", "weight_seed,hidden"], "at least two different values"),
+        (["--compare", "activation", "--paired-by", "weight_seed"], "--compare wants FIELD=VALUE1,VALUE2"),
+        (["--compare", "activation=relu,elu", "--paired-by", "weight_seed,hidden"], "no stored run has activation=elu"),
+        (["--compare", "activation=relu,gelu", "--paired-by", "weight_seed"], "holds more than one run"),
+        (["--compare", "hidden=3:4,2", "--paired-by", "activation"], "holds more than one run"),
+        (["--compare", "activation=relu,gelu"], "--compare and --paired-by go together"),
+        (["--paired-by", "weight_seed"], "--compare and --paired-by go together"),
+        (["--compare", "activation=relu,gelu", "--paired-by", "weight_seed,hidden", "--by", "dataset"],
+         "--by, --csv and --plot belong to the summary table"),
+        (["--compare", "activation=relu,gelu", "--paired-by", "weight_seed,hidden", "--metric", "f1"],
+         "unknown field 'f1'"),
+    ]:
+        res = runner.invoke(app, ["sweep", "show", str(db), *extra])
+        assert res.exit_code == 2 and message in res.stderr and len(res.stderr.strip().splitlines()) == 1, res.output
+
+
+def test_show_compare_with_no_matched_cells_is_exit_2(tmp_path):
+    db = tmp_path / "m.db"
+    for act, seed in (("relu", 0), ("tanh", 1)):
+        assert runner.invoke(app, ["sweep", "--base", "dataset=xor", "--base", '{"n_points": 40, "epochs": 3}',
+                                   "--base", f"activation={act}", "--base", f"weight_seed={seed}", "--grid",
+                                   "lr=0.1", "--workers", "1", "--db", str(db), "--json"]).exit_code == 0
+    res = runner.invoke(app, ["sweep", "show", str(db), "--compare", "activation=relu,tanh", "--paired-by",
+                              "weight_seed"])
+    assert res.exit_code == 2 and "no matched cells" in res.stderr and len(res.stderr.strip().splitlines()) == 1

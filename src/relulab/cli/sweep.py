@@ -160,8 +160,13 @@ def register(app: typer.Typer) -> None:
         csv: Path = typer.Option(None, "--csv", help="write the table as CSV"),
         plot: Path = typer.Option(None, "--plot", help="write the success-rate figure (PNG or SVG)"),
         json_output: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+        compare: str = typer.Option(None, "--compare", help="FIELD=REFERENCE,VARIANT[,...]: the paired difference "
+                                                           "reference - variant with its 95 % interval (Holm)"),
+        paired_by: str = typer.Option(None, "--paired-by", help="with --compare: the fields that match runs "
+                                                               "into cells, e.g. dataset,hidden,weight_seed"),
     ) -> None:
-        """Summarise a sweep database: grouped mean, t interval, success rate with its Wilson interval."""
+        """Summarise a sweep database: grouped mean, t interval, success rate with its Wilson interval;
+        or, with --compare and --paired-by, the paired differences of the metric between settings."""
         from ..atomic import write_file
         from ..sweep.stats import summarize
         from ..sweep.store import SweepStore
@@ -174,6 +179,14 @@ def register(app: typer.Typer) -> None:
             distinct_outputs(("--csv", csv), ("--plot", plot))
             if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
                 raise ValueError(f"--plot wants a .png, .svg or .pdf file, got {str(plot)!r}")
+            if (compare is None) != (paired_by is None):
+                raise ValueError("--compare and --paired-by go together (e.g. --compare activation=relu,gelu "
+                                 "--paired-by dataset,hidden,weight_seed)")
+            if compare is not None:
+                if by or csv or plot:
+                    raise ValueError("--by, --csv and --plot belong to the summary table, not to --compare")
+                _show_compare(db, compare, paired_by, metric, success, json_output)
+                return
             with SweepStore(db, create=False) as store:
                 specs = store.specs()
                 last = specs[-1] if specs else {}
@@ -217,6 +230,48 @@ def register(app: typer.Typer) -> None:
 
     for cmd in sweep_app.registered_commands:  # the top app wraps only its own commands
         cmd.callback = error_boundary(cmd.callback)
+
+
+def _show_compare(db: Path, compare: str, paired_by: str, metric: str | None, success: float | None,
+                  json_output: bool) -> None:
+    from ..sweep.fields import ALIASES
+    from ..sweep.matching import SEED, compare_runs
+    from ..sweep.options import parse_grid
+    from ..sweep.paired import MARGIN, N_BOOT
+    from ..sweep.store import SweepStore
+
+    try:
+        field, values = parse_grid(compare)
+    except ValueError as e:
+        raise ValueError(str(e).replace("--grid", "--compare")) from None
+    values = tuple(",".join(v) if isinstance(v, tuple) else str(v) for v in values)
+    by = [f.strip() for f in paired_by.split(",")]
+    with SweepStore(db, create=False) as store:
+        specs = store.specs()
+        metric = metric or (specs[-1] if specs else {}).get("metric", "test_acc")
+        metric, field = ALIASES.get(metric, metric), ALIASES.get(field, field)
+        records = list(store.iter_records(fields=[field, *by, metric], history=False))
+    rows = compare_runs(records, field, values, by, metric=metric, success=success)
+    method = (f"Newcombe's interval for success ({metric} {'<=' if 'loss' in metric else '>='} {success})"
+              if success is not None else
+              f"paired bootstrap of the mean ({N_BOOT} resamples, seed {SEED})")
+    what = f"-{metric} (+: lower loss)" if "loss" in metric and success is None else metric
+    if json_output:
+        print_json({"db": str(db), "field": field, "reference": values[0], "paired_by": by, "metric": metric,
+                    "success": success, "method": method, "margin": MARGIN,
+                    "comparisons": [m.to_dict() for m in rows]})
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{what}: {field}={values[0]} - variant over cells matched on {', '.join(by)}; {method}, "
+                        f"95 % with Holm across {len(rows)}; non-inferior: low end > -{MARGIN}")
+    for col in ("variant", "n cells", "dropped", "difference", "interval", "level", "verdict"):
+        table.add_column(col)
+    for m in rows:
+        r = m.result
+        table.add_row(r.variant, str(r.n), str(m.dropped), f"{r.diff:+.4f}", f"[{r.low:+.4f}, {r.high:+.4f}]",
+                      f"{r.level:.2%}", r.outcome.value)
+    _console().print(table)
 
 
 def _beyond_bounds(specs: list[dict]) -> list[str]:
