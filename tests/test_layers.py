@@ -1,4 +1,4 @@
-"""The layer contract: every import in ``src/relulab`` points down the README's layer order.
+"""The layer contract: every import in ``src/relulab`` points down the layer order of docs/layout.md.
 
 Bottom to top: registry, i18n, atomic -> activations, objectives -> data, models -> links (playground_url) ->
 config -> training -> analysis -> viz -> sweep -> experiments -> lessons -> server, cli ->
@@ -188,17 +188,17 @@ def test_the_cycle_finder_finds_cycles():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
 
 
-def test_the_readme_layout_lists_every_part():
-    # The README's Layout block names every part of src/relulab (each layer above has one or more).
-    readme = (SRC.parents[1] / "README.md").read_text()
-    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+def test_the_layout_page_lists_every_part():
+    # docs/layout.md's block names every part of src/relulab (each layer above has one or more).
+    page = (SRC.parents[1] / "docs" / "layout.md").read_text(encoding="utf-8")
+    block = page.split("```", 2)[1]
     listed = {line.split()[0].rstrip("/").removesuffix(".py") for line in block.splitlines()
               if line.startswith("  ") and line.strip() and not line.strip().startswith("#")}
     parts = {p.stem if p.is_file() else p.name for p in SRC.iterdir()
              if p.suffix == ".py" or (p / "__init__.py").exists()}
-    assert listed == parts, f"README Layout lists {sorted(listed - parts)}, which do not exist, and lacks " \
+    assert listed == parts, f"docs/layout.md lists {sorted(listed - parts)}, which do not exist, and lacks " \
                             f"{sorted(parts - listed)}"
-    prose = " ".join(readme.split("## Layout", 1)[1].split("```", 1)[0].split())
+    prose = " ".join(page.split("```", 1)[0].split())
     assert " → ".join(name for name, _ in LAYERS) in prose  # the order this test enforces
 
 

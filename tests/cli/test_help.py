@@ -43,7 +43,8 @@ def test_train_help_shows_descriptions_defaults_and_choices_within_80_columns():
     text = _help("train")
     flat = " ".join(text.split())
     for needle in ("--dataset <str> data set to train on. Default: circle. One of: circle, xor",
-                   "--lr <float> learning rate. Default: 0.03.", "--hidden <str>", "Default: 4,2.",
+                   "--lr <float> learning rate (above 0, at most 100). Default: 0.03.",
+                   "--hidden <str>", "Default: 4,2.",
                    "--engine <str>", "--shuffle / --no-shuffle", "Default: --no-shuffle."):
         assert needle in flat, needle
     assert "<bool>" not in text

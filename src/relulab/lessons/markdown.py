@@ -68,4 +68,5 @@ def claim_figure_markdown(claim: str, lang: str = "en") -> str:
     fig = _quick_figure(claim)
     if fig is None:
         return ""
-    return f"![{fig[1]}]({fig[0]})\n\n*{fig[1]}* ({tr('the quick run of the claim, made when this page was built', lang)})\n"
+    note = tr("the quick run of the claim, made when this page was built", lang)
+    return f"![{fig[1]}]({fig[0]})\n\n*{fig[1]}* ({note})\n"
