@@ -11,7 +11,7 @@ the seeds (the seeds of a cell train as one stack), so every activation keeps ev
 Each variant is compared with relu cell by cell (data set, architecture, learning rate, weight seed;
 :func:`relulab.sweep.paired.compare_paired`): success (test accuracy ≥ 0.9) by Newcombe's interval,
 final test accuracy and final loss by a paired bootstrap, Holm across the four variants. Judged in
-parts: overall, per data set, and on real data (the digits, :mod:`.realdata`: a 6-layer MLP and a CNN,
+parts: over the whole toy grid, and on real data (the digits, :mod:`.realdata`: a 6-layer MLP and a CNN,
 at a usual and a high learning rate).
 """
 
@@ -69,7 +69,9 @@ def _part(key: str, where: str) -> PartRule:
                     f"shown, not judged", lambda m: _judge(m[key]), (key,))
 
 
-PARTS = [_part("overall", "toy sweep, every cell"), *(_part(d, f"toy sweep, {d}") for d in DATASETS),
+# The toy part is the whole grid: "generally" is every cell together. The per-data-set comparisons are shown
+# (measurements) but not judged, so that a data set where relu happens to hold cannot soften the overall one.
+PARTS = [_part("overall", "toy sweep, every cell"),
          _part("digits", "real data: digits, MLP and CNN, usual and high lr")]
 decide = decide_parts(PARTS)
 
