@@ -53,11 +53,15 @@ def _cmd(tmp_path, cluster, *extra: str) -> list[str]:
 
 
 def _count(db) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as c:
-            return c.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
-        return 0
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as c:
+                return c.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        except sqlite3.OperationalError:  # not created yet, or busy for a moment (a killed writer's WAL)
+            if not db.exists() or time.monotonic() > deadline:
+                return 0
+            time.sleep(0.1)
 
 
 def _wait_for_runs(db, n: int, proc: subprocess.Popen) -> int:
@@ -97,12 +101,14 @@ def test_a_worker_killed_mid_sweep_loses_nothing(tmp_path, cluster, local):
 
 def test_the_client_killed_then_run_again_stores_each_run_once(tmp_path, cluster, local):
     proc = subprocess.Popen(_cmd(tmp_path, cluster), env=env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     have = _wait_for_runs(tmp_path / "c.db", 3, proc)
+    exited = proc.poll()
     os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
+    _, err = proc.communicate(timeout=60)
     before = _count(tmp_path / "c.db")
-    assert 3 <= have <= before < RUNS, f"the kill must land mid-sweep (stored {before} of {RUNS})"
+    assert exited is None and 3 <= have <= before < RUNS, \
+        f"the kill must land mid-sweep (stored {have}, then {before} of {RUNS}; exit {exited}): {err[-1500:]}"
     res = subprocess.run(_cmd(tmp_path, cluster), env=env(), capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr + cluster.logs()
     assert json.loads(res.stdout)["ran"] == RUNS - before, "the second run trains only what is missing"

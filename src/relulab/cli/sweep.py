@@ -102,7 +102,7 @@ def register(app: typer.Typer) -> None:
             the_spec = loaded.merged(base=parse_base(base), grid=axes, seeds=seeds, data_seeds=data_seeds)
             if not the_spec.grid and the_spec.seeds is None and the_spec.data_seeds is None and spec is None:
                 raise ValueError("nothing to sweep: give a SPEC file, or --grid FIELD=V1,V2 and/or --seeds N")
-            the_spec.configs()
+            next(the_spec.iter_configs(), None)  # the axes now; every run is checked by the plan, in a stream
             keys = [b for b in (by.split(",") if by else the_spec.grid) if b]
             check_fields([*keys, the_spec.metric])  # a misspelt --by is refused now, not after the sweep
             check_scheduler(scheduler)

@@ -25,6 +25,9 @@ def to_row(r: dict[str, Any]) -> tuple:
             r.get("finished"), r.get("worker"), r.get("relulab_version"), r.get("torch_version"))
 
 
+_SLIM: dict[tuple, dict[str, Any]] = {}  # the distinct slim configs seen (a sweep has few)
+
+
 def from_row(row: tuple, fields: Sequence[str] | None = None, history: bool = True) -> SweepRecord | None:
     """A record, or None when the row is malformed (config or metrics not the JSON objects relulab writes)."""
     d = dict(zip(COLUMNS, row, strict=True))
@@ -37,10 +40,17 @@ def from_row(row: tuple, fields: Sequence[str] | None = None, history: bool = Tr
             and isinstance(metrics, dict)
             and all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in metrics.values())):
         return None
-    if fields is not None:
-        config = {k: sys.intern(v) if isinstance(v, str) else v for k, v in config.items()
-                  if k in fields or k == "hidden"}
+    if fields is not None:  # a slim record for a summary: shared config dicts, no per-run texts
+        slim = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in config.items()
+                     if k in fields or k == "hidden")
+        if len(_SLIM) > 10_000:
+            _SLIM.clear()
+        try:
+            config = _SLIM.setdefault(slim, {k: list(v) if k == "hidden" else v for k, v in slim})
+        except TypeError:  # an unhashable value (a mapping): not shared
+            config = {k: v for k, v in config.items() if k in fields or k == "hidden"}
         metrics = {k: v for k, v in metrics.items() if k in fields}
+        return SweepRecord(key=d["key"], config=config, status=sys.intern(d["status"]), message="", metrics=metrics)
     return SweepRecord(key=d["key"], config=config, status=sys.intern(d["status"]), message=d["message"] or "",
                        metrics=metrics, seconds=d["seconds"], chunk_seconds=d["chunk_seconds"],
                        chunk_size=d["chunk_size"], finished=d["finished"], worker=d["worker"],
