@@ -18,8 +18,10 @@ if [ -x .venv/bin/python ] && [ -f "$STAMP" ]; then
     exit 0
   fi
 fi
-if [ ! -x .venv/bin/python ]; then
+if [ ! -x .venv/bin/python ] || [ ! -f .venv/bin/activate ]; then
+  # (an interrupted creation leaves a python without activate: start again)
   echo "setup: creating .venv with $PYTHON" >&2
+  rm -rf .venv
   "$PYTHON" -m venv .venv
 fi
 . .venv/bin/activate
