@@ -1,15 +1,23 @@
-"""Fixtures for the playground server: settings, a TestClient, a fresh session, frame decoding."""
+"""Fixtures for the playground server: settings, a TestClient, a fresh session, frame decoding, and for the
+browser tests Debian's Chromium and a real server on a free port."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
 from relulab.server import ServerSettings, create_app
+from relulab.server.serve import BackgroundServer
 from relulab.server.session import Session
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -52,3 +60,27 @@ def receive_until(ws, predicate, limit: int = 200):
         if predicate(kind, value):
             return value
     raise AssertionError(f"no matching message in {limit} messages")
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    """Debian's Chromium through Playwright (no browser download); missing under CI is a failure."""
+    exe = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing (/usr/bin/chromium): the browser tests must run in CI; "
+                        "apt-get install chromium")
+        pytest.skip("Chromium is not installed (/usr/bin/chromium); the browser tests need it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real playground server on 127.0.0.1 and a free port, for one test module."""
+    with BackgroundServer(ServerSettings(port=0)) as srv:
+        yield srv

@@ -15,42 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from relulab.server import ServerSettings
-from relulab.server.serve import BackgroundServer
 from relulab.training.portable import load_run_json
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-
-
-def _chromium() -> str | None:
-    return CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    exe = _chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing (/usr/bin/chromium): the browser tests must run in CI; "
-                        "apt-get install chromium")
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); the browser tests need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with BackgroundServer(ServerSettings(port=0)) as srv:
-        yield srv
 
 
 @pytest.fixture

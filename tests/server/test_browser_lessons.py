@@ -6,8 +6,6 @@ the learner's own run; the page in Chinese must show no English (technical names
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from pathlib import Path
 
@@ -15,35 +13,10 @@ import pytest
 
 from relulab.lessons import ACTIONS, LESSONS
 from relulab.playground_url import HIDABLE, HIDABLE_FEATURES, PAGE_FEATURES
-from relulab.server import ServerSettings
-from relulab.server.serve import BackgroundServer
 
 pytestmark = pytest.mark.browser
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ENGLISH = (Path(__file__).parent / "visible_english.js").read_text()
 FEATURE_NAMES = {**PAGE_FEATURES, "cosX": "cos_x1", "cosY": "cos_x2"}
-
-
-@pytest.fixture(scope="module")
-def chrome():
-    exe = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else shutil.which("chromium")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing (/usr/bin/chromium): the browser tests must run in CI")
-        pytest.skip("Chromium is not installed (/usr/bin/chromium); the browser tests need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with BackgroundServer(ServerSettings(port=0)) as srv:
-        yield srv
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
@@ -11,18 +10,8 @@ from relulab.sweep.executors import DASK_HINT
 from relulab.sweep.runner import run_sweep
 from relulab.sweep.store import SweepStore
 
+from ._cluster import distributed as _distributed
 from ._grids import assert_same_numbers, small
-
-
-def _distributed():
-    """dask.distributed, or a skip -- a failure under CI, whose set-up installs relulab[dev,dask]."""
-    try:
-        import distributed
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("dask[distributed] is missing: scripts/setup.sh dev installs relulab[dev,dask]")
-        pytest.skip("dask[distributed] is not installed (pip install 'relulab[dask]')")
-    return distributed
 
 
 @pytest.mark.slow
