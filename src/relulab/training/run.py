@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,13 @@ from torch import Tensor, nn
 from ..atomic import recover, replace_dir
 from ..config import RunConfig
 from ..data import Dataset, load_csv, save_csv
+from ..models import MLP
 from ..objectives import LOSSES
-from .build import build_model, make_dataset
+from .build import DTYPES, build_model, make_dataset
 from .history import STATUSES, History
+
+Result = tuple[Sequence[Any], Any, int]  # an engine's model: (parameters, stats rows, status code)
+_NO_DRAWS = torch.Generator()  # init 'zero' draws nothing
 
 
 class TrainingDiverged(ValueError):
@@ -56,6 +60,28 @@ class Run:
         message = (divergence_message(cfg, epoch, loss) if status == "diverged" else
                    f"train loss reached {cfg.target_loss} at epoch {epoch}" if status == "target_loss" else "")
         return cls(cfg, model, data, history, status, message, *engine)
+
+    @classmethod
+    def from_results(cls, cfgs: Sequence[RunConfig], datas: Sequence[Dataset], results: Sequence[Result],
+                     engine: tuple[str, str]) -> list[Run]:
+        """THE place an engine's arrays become runs: per model its parameters (each layer's weights, then
+        each layer's biases, then the activations' learned parameters; arrays or tensors), its stats rows
+        ``(epochs + 1, 4)`` from epoch 0 (:meth:`History.extend`) and its status code."""
+        runs = []
+        for c, d, (params, stats, code) in zip(cfgs, datas, results, strict=True):
+            model = MLP(len(d.features), c.hidden, LOSSES.get(c.loss).out_dim(d.num_classes), c.layer_activations(),
+                        activation_params=c.activation_params, init="zero", generator=_NO_DRAWS,
+                        dtype=DTYPES[c.dtype])
+            lins = model.linears
+            mine = [*(m.weight for m in lins), *(m.bias for m in lins), *(p for a in model.activations
+                                                                           for p in a.parameters())]
+            with torch.no_grad():
+                for p, src in zip(mine, params, strict=True):
+                    p.copy_(torch.as_tensor(src).reshape(p.shape))
+            history = History()
+            history.extend(0, stats, d.problem == "classification", len(d.x_test) > 0)
+            runs.append(cls.finished(c, model, d, history, code, engine))
+        return runs
 
     def logits(self, x_raw: Tensor) -> Tensor:
         """Network outputs before the loss's head, for raw coordinates ``(n, input_dim)``."""

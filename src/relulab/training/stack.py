@@ -17,17 +17,17 @@ from torch import Tensor
 from ..activations import get_activation
 from ..config import RunConfig
 from ..data import Dataset
-from ..models import MLP, init_stack
-from ..models.stacked import unstack
+from ..models import init_stack
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .build import DTYPES
 from .fused import FusedNet
-from .history import STATUSES, History
+from .history import STATUSES
 from .learned import LearnedStack
 from .narrow import NarrowStack
-from .run import Run
+from .run import Result
 from .step import Update, encode, metrics_from_logits
 
+DIVERGED = STATUSES.index("diverged")
 StackNet = FusedNet | NarrowStack | LearnedStack  # forward/gradients/logits/inputs/model_first, one layout each
 
 
@@ -53,9 +53,9 @@ def _labels(datas: Sequence[Dataset], split: str, axis: int) -> Tensor:
 
 
 def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_epoch: Callable[[float], None] | None,
-                engine: tuple[str, str]) -> list[Run]:
-    """Train ``cfgs`` (one stack key) on ``datas`` (one per config) as one stack; ``engine``: the layout's
-    name (``stack-narrow``, ``stack-batched``, ``stack-learned``) and the reason it was chosen."""
+                layout: str) -> list[Result]:
+    """Train ``cfgs`` (one stack key) on ``datas`` (one per config) as one stack in ``layout``
+    (``stack-narrow``, ``stack-batched``, ``stack-learned``): per model (parameters, stats rows, status)."""
     cfg, data = cfgs[0], datas[0]
     dtype, loss = DTYPES[cfg.dtype], LOSSES.get(cfg.loss)
     classification, k = data.problem == "classification", data.num_classes
@@ -69,8 +69,8 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_epoch: C
     weights, biases = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
     resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
     pairs = list(zip(acts, resolved, strict=True))
-    narrow = engine[0] == "stack-narrow"
-    net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if engine[0] == "stack-learned"
+    narrow = layout == "stack-narrow"
+    net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if layout == "stack-learned"
                      else NarrowStack.from_model_first(weights, biases, pairs) if narrow
                      else FusedNet(weights, biases, pairs))
     x_tr, x_all = net.inputs(x_tr), net.inputs(torch.cat([x_tr, x_te], dim=axis))  # one pass evaluates both
@@ -105,32 +105,7 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_epoch: C
                     stopped[e] = (epoch, [p[e].clone() for p in net.model_first()])
         if on_epoch is not None:
             on_epoch(1.0)
-    return _runs(cfgs, datas, net.model_first(), torch.stack(records), stopped, classification, n_te > 0, engine)
-
-
-def _runs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], params: list[Tensor], records: Tensor,
-          stopped: dict[int, tuple[int, list[Tensor]]], classification: bool, has_test: bool,
-          engine: tuple[str, str]) -> list[Run]:
-    """One :class:`Run` per model from the stack's parameters (weights, biases, then learned activation
-    parameters, ``(E, …)``) and its ``(epochs + 1, 4, E)`` metrics."""
-    cfg = cfgs[0]
-    per_model_rows = records.permute(2, 0, 1).to(torch.float64).numpy()  # (E, epochs + 1, 4)
-    names, dtype, half = cfg.layer_activations(), DTYPES[cfg.dtype], len(cfg.hidden) + 1
-    dummy = torch.Generator()
-    runs = []
-    for e, (c, data) in enumerate(zip(cfgs, datas, strict=True)):
-        last, code, mine, i = cfg.epochs, 0, params, e
-        if e in stopped:
-            last, snapshot = stopped[e]
-            code, mine, i = STATUSES.index("diverged"), [p.unsqueeze(0) for p in snapshot], 0
-        history = History()
-        history.extend(0, per_model_rows[e, :last + 1], classification, has_test)
-        model = MLP(params[0].shape[-1], c.hidden, params[half - 1].shape[-2], names,
-                    activation_params=c.activation_params, init="zero", generator=dummy, dtype=dtype)
-        unstack(model, mine[:half], mine[half:2 * half], i)
-        with torch.no_grad():
-            learned = [p for m in model.activations for p in m.parameters()]  # PReLU slopes, (units,) each
-            for p, a in zip(learned, mine[2 * half:], strict=True):
-                p.copy_(a[i].reshape(-1))
-        runs.append(Run.finished(c, model, data, history, code, engine))
-    return runs
+    rows = torch.stack(records).permute(2, 0, 1).to(torch.float64).numpy()  # (E, epochs + 1, 4)
+    params = net.model_first()  # weights, biases, learned activation parameters: (E, ...) each
+    return [(stopped[e][1], rows[e, :stopped[e][0] + 1], DIVERGED) if e in stopped else
+            ([p[e] for p in params], rows[e], 0) for e in range(len(cfgs))]

@@ -17,22 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-import torch
 
 from ..config import RunConfig
 from ..data import Dataset
-from ..models import MLP, init_stack
+from ..models import init_stack
 from .build import make_dataset
-from .engines import PER_MODEL, Choice, choose_engine, lanes_unsupported, stack_key, widths
-from .history import History
+from .engines import PER_MODEL, choose_engine, lanes_unsupported, stack_key, widths
 from .loop import train
-from .run import Run
+from .run import Result, Run
 from .stack import train_stack
 
 OnEpoch = Callable[[float], None]
-GroupEngine = Callable[[list[RunConfig], list[Dataset], OnEpoch | None, Choice], list[Run]]
+GroupEngine = Callable[[list[RunConfig], list[Dataset], OnEpoch | None, str], list[Result]]
 DATA_FIELDS = ("dataset", "n_points", "noise", "train_ratio", "features", "data_seed", "formula")
-_NO_DRAWS = torch.Generator()  # init 'zero' draws nothing
 
 
 def _datasets(cfgs: Sequence[RunConfig]) -> list[Dataset]:
@@ -45,7 +42,7 @@ def _datasets(cfgs: Sequence[RunConfig]) -> list[Dataset]:
     return [made[k] for k in keys]
 
 
-def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, _: Choice) -> list[Run]:
+def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None) -> list[Run]:
     """One run after another; progress in epochs of the group (each run is 1/E of it)."""
     runs, share = [], 1.0 / len(cfgs)
     for c, d in zip(cfgs, datas, strict=True):
@@ -57,13 +54,13 @@ def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch |
     return runs
 
 
-def _lanes(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, engine: Choice) -> list[Run]:
+def _lanes(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, _: str) -> list[Result]:
     """The compiled lanes kernel: the configs' weights, hyper-parameters and data as arrays, in one call."""
     from .compiled.engine import Layout, data_arrays, hyper_row, modes_row, train_lanes  # numba loads here
 
     first, d0 = cfgs[0], datas[0]
-    classification, shape = d0.problem == "classification", widths(first, d0)
-    lay = Layout.of(first, shape, classification, max(d.num_classes for d in datas))
+    shape = widths(first, d0)
+    lay = Layout.of(first, shape, d0.problem == "classification", max(d.num_classes for d in datas))
     P = np.empty((len(cfgs), lay.size))
     for init in dict.fromkeys(c.init for c in cfgs):  # the weights build_model draws (init_stack)
         rows = [e for e, c in enumerate(cfgs) if c.init == init]
@@ -78,17 +75,7 @@ def _lanes(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None
     out = train_lanes(lay, P, np.array([hyper_row(c) for c in cfgs]),
                       np.array([modes_row(c) for c in cfgs], dtype=np.int64), sets, [index[id(d)] for d in datas],
                       first.epochs, on_epoch)
-    runs = []
-    for c, d, (flat, stats, code) in zip(cfgs, datas, out, strict=True):
-        model = MLP(shape[0], c.hidden, shape[-1], first.layer_activations(), activation_params=c.activation_params,
-                    init="zero", generator=_NO_DRAWS)
-        with torch.no_grad():
-            for p, src in zip(model.parameters(), lay.views(flat), strict=True):
-                p.copy_(torch.from_numpy(src))
-        history = History()
-        history.extend(0, stats, classification, len(d.x_test) > 0)
-        runs.append(Run.finished(c, model, d, history, code, engine))
-    return runs
+    return [((v := lay.views(flat))[0::2] + v[1::2], stats, code) for flat, stats, code in out]
 
 
 def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None, *,
@@ -103,9 +90,11 @@ def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = No
     datas = list(datas) if datas is not None else _datasets(cfgs)
     if (why := lanes_unsupported(cfgs, datas, auto=False)) is not None:
         raise ValueError(f"the compiled engine cannot train these runs together: {why}")
-    return _lanes(list(cfgs), datas, on_epoch, Choice("compiled-lanes", "asked for (train_models)"))
+    return Run.from_results(cfgs, datas, _lanes(list(cfgs), datas, on_epoch, "compiled-lanes"),
+                            ("compiled-lanes", "asked for (train_models)"))
 
 
+# the group engines on arrays: per model (parameters, stats rows, status code); "sequential" trains runs
 GROUP_ENGINES: dict[str, GroupEngine] = {"compiled-lanes": _lanes, "stack-narrow": train_stack,
                                          "stack-batched": train_stack, "stack-learned": train_stack}
 
@@ -126,7 +115,9 @@ def train_group(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -
                          f"(they may differ only in {', '.join(PER_MODEL)})")
     datas = _datasets(cfgs)
     choice = choose_engine(cfgs, datas)
-    return GROUP_ENGINES.get(choice.name, _sequential)(cfgs, datas, on_epoch, choice)
+    if choice.name not in GROUP_ENGINES:
+        return _sequential(cfgs, datas, on_epoch)
+    return Run.from_results(cfgs, datas, GROUP_ENGINES[choice.name](cfgs, datas, on_epoch, choice.name), choice)
 
 
 def train_many(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -> list[Run]:
