@@ -159,3 +159,36 @@ def test_digits_train_inspect_and_sweep(tmp_path):
     assert len(summary) == 4 and all(r["n"] == 1 and r["errors"] == 0 for r in summary)
     res = runner.invoke(app, ["train", "--dataset", "digits", "--epochs", "1"])
     assert res.exit_code == 2 and "'digits' has 10; use 'cross_entropy'" in res.stderr
+
+
+def test_train_with_its_progress_shown_takes_the_whole_run_kernel_path(tmp_path, monkeypatch):
+    # The bar is drawn on a terminal and advanced once per compiled kernel call of a chunk of epochs
+    # (not once per epoch), and the run is train()'s own numbers.
+    import importlib
+    import io
+
+    from rich.console import Console
+
+    from relulab.cli import progress
+    from relulab.training import train
+    from relulab.training.compiled import engine as compiled
+
+    screen = io.StringIO()
+    monkeypatch.setattr(progress, "_console", Console(file=screen, width=80, force_terminal=True))
+    cli_train, kernel_calls, advances = importlib.import_module("relulab.cli.train"), [], []
+    real_train, real_callback = compiled.CompiledRun.train, cli_train.epoch_callback
+    monkeypatch.setattr(compiled.CompiledRun, "train", lambda self, e, stop: kernel_calls.append(e) or
+                        real_train(self, e, stop))
+    monkeypatch.setattr(cli_train, "epoch_callback", lambda bar: (lambda k, s: advances.append(k) or
+                                                                  real_callback(bar)(k, s)))
+    # xor, 80 points: 40 to train a 2-4-1 net of 17 parameters; 50 epochs per kernel call
+    monkeypatch.setattr(compiled, "WORK_PER_CALL", 40 * 17 * 3 * 50)
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["train", "--dataset", "xor", "--activation", "relu", "--hidden", "4",
+                              "--epochs", "300", "--n-points", "80", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "training xor" in screen.getvalue()  # the bar was shown
+    assert kernel_calls == advances == [50] * 6
+    run = load_run(out)
+    assert run.engine == "compiled" and "small plain MLP" in run.engine_reason
+    assert run.history.train_loss == train(run.config).history.train_loss
