@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 STATUSES = ("completed", "diverged", "target_loss")  # how a run ended; an engine reports the index (its code)
+COMPLETED, DIVERGED, TARGET = range(len(STATUSES))  # the codes
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,8 @@ from ..config import RunConfig
 from ..data import Dataset
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, Loss
 from .fused import FusedNet
-from .history import STATUSES
+from .history import DIVERGED, TARGET
 from .step import Update, autograd_gradients, metrics_from_logits
-
-DIVERGED, TARGET = STATUSES.index("diverged"), STATUSES.index("target_loss")
 
 
 def fused_view(model: nn.Module) -> FusedNet:

@@ -21,13 +21,12 @@ from ..models import init_stack
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .build import DTYPES
 from .fused import FusedNet
-from .history import STATUSES
+from .history import DIVERGED
 from .learned import LearnedStack
 from .narrow import NarrowStack
 from .run import Result
 from .step import Update, encode, metrics_from_logits
 
-DIVERGED = STATUSES.index("diverged")
 StackNet = FusedNet | NarrowStack | LearnedStack  # forward/gradients/logits/inputs/model_first, one layout each
 
 

@@ -16,13 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
 from ..config import RunConfig
 from ..data import Dataset
-from ..models import init_stack
 from .build import make_dataset
-from .engines import PER_MODEL, choose_engine, lanes_unsupported, stack_key, widths
+from .engines import PER_MODEL, choose_engine, lanes_unsupported, stack_key
 from .loop import train
 from .run import Result, Run
 from .stack import train_stack
@@ -56,26 +53,9 @@ def _sequential(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch |
 
 def _lanes(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, _: str) -> list[Result]:
     """The compiled lanes kernel: the configs' weights, hyper-parameters and data as arrays, in one call."""
-    from .compiled.engine import Layout, data_arrays, hyper_row, modes_row, train_lanes  # numba loads here
+    from .compiled.engine import train_configs  # numba loads here
 
-    first, d0 = cfgs[0], datas[0]
-    shape = widths(first, d0)
-    lay = Layout.of(first, shape, d0.problem == "classification", max(d.num_classes for d in datas))
-    P = np.empty((len(cfgs), lay.size))
-    for init in dict.fromkeys(c.init for c in cfgs):  # the weights build_model draws (init_stack)
-        rows = [e for e, c in enumerate(cfgs) if c.init == init]
-        ws, bs = init_stack(shape, first.layer_activations(), first.activation_params, init,
-                            [cfgs[e].weight_seed for e in rows])
-        for k in range(len(ws)):
-            P[rows, lay.woff[k]:lay.boff[k]] = ws[k].reshape(len(rows), -1).numpy()
-            P[rows, lay.boff[k]:lay.boff[k] + lay.widths[k + 1]] = bs[k].numpy()
-    distinct = list({id(d): d for d in datas}.values())
-    index = {id(d): i for i, d in enumerate(distinct)}
-    sets = [data_arrays(d, first.loss) for d in distinct]
-    out = train_lanes(lay, P, np.array([hyper_row(c) for c in cfgs]),
-                      np.array([modes_row(c) for c in cfgs], dtype=np.int64), sets, [index[id(d)] for d in datas],
-                      first.epochs, on_epoch)
-    return [((v := lay.views(flat))[0::2] + v[1::2], stats, code) for flat, stats, code in out]
+    return train_configs(cfgs, datas, on_epoch)
 
 
 def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None, *,

@@ -19,8 +19,11 @@ from torch import Tensor, nn
 from ...activations import get_activation
 from ...config import RunConfig
 from ...data import Dataset
+from ...models import init_stack
 from ...objectives import LOSSES
 from .. import notice as _notice  # noqa: F401  (says so on a terminal when the kernels compile)
+from ..engines import widths
+from ..run import Result
 from ..step import encode
 from . import kernels as K
 from .lanes import train_blocks
@@ -95,14 +98,21 @@ def data_arrays(data: Dataset, loss_name: str) -> Arrays:
     return tuple(out)
 
 
-def hyper_row(cfg: RunConfig) -> list[float]:
-    return [cfg.lr, cfg.momentum, cfg.reg_rate, math.nan if cfg.target_loss is None else cfg.target_loss]
-
-
-def modes_row(cfg: RunConfig) -> list[int]:
-    fused = cfg.optimizer == "sgd" and cfg.regularization in ("none", "l2")
-    opt = K.FUSED_SGD if fused else K.MOMENTUM if cfg.optimizer == "momentum" else K.SGD
-    return [opt, K.PENALTY_IDS[cfg.regularization], cfg.batch_size]
+def kernel_inputs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], shape: Sequence[int]
+                  ) -> tuple[Layout, np.ndarray, np.ndarray, list[Arrays], list[int]]:
+    """Configs of one layout (``shape``: its widths) as the kernels read them: the :class:`Layout`,
+    ``hyper`` rows ``(lr, momentum, reg rate, target loss)``, ``modes`` rows ``(optimizer path, penalty,
+    batch size)``, the distinct data sets' :func:`data_arrays` and which of them each config trains on."""
+    first, d0 = cfgs[0], datas[0]
+    lay = Layout.of(first, shape, d0.problem == "classification", max(d.num_classes for d in datas))
+    hyper = np.array([[c.lr, c.momentum, c.reg_rate, math.nan if c.target_loss is None else c.target_loss]
+                      for c in cfgs])
+    modes = np.array([[K.FUSED_SGD if c.optimizer == "sgd" and c.regularization != "l1" else
+                       K.SGD + K.OPTIMIZERS.index(c.optimizer), K.PENALTY_IDS[c.regularization], c.batch_size]
+                      for c in cfgs], dtype=np.int64)
+    distinct = list({id(d): d for d in datas}.values())
+    index = {id(d): i for i, d in enumerate(distinct)}
+    return lay, hyper, modes, [data_arrays(d, first.loss) for d in distinct], [index[id(d)] for d in datas]
 
 
 class CompiledRun:
@@ -111,9 +121,8 @@ class CompiledRun:
 
     def __init__(self, cfg: RunConfig, model: nn.Module, data: Dataset, shuffler: torch.Generator | None) -> None:
         self.model, self.shuffler = model, shuffler
-        self.layout = lay = Layout.of(cfg, model.widths, data.problem == "classification", data.num_classes)
-        self.arrays = data_arrays(data, cfg.loss)
-        self.hyper, self.modes = np.array(hyper_row(cfg)), np.array(modes_row(cfg), dtype=np.int64)
+        self.layout, hyper, modes, sets, _ = kernel_inputs([cfg], [data], model.widths)
+        lay, self.arrays, self.hyper, self.modes = self.layout, sets[0], hyper[0], modes[0]
         self.P, self.V, self.D = np.empty(lay.size), np.zeros(lay.size), np.zeros(lay.size, dtype=np.uint8)
         self.order = np.arange(len(self.arrays[0]), dtype=np.int64)
         self.flat_views, self.params = lay.views(self.P), [t for m in model.linears for t in (m.weight, m.bias)]
@@ -230,3 +239,21 @@ def train_lanes(lay: Layout, P: np.ndarray, hyper: np.ndarray, modes: np.ndarray
         for e, flat, stats, status in part.results():
             out[e] = (flat, stats, status)
     return out
+
+
+def train_configs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_chunk: Callable[[int], None] | None
+                  ) -> list[Result]:
+    """Configs of one layout on :func:`train_lanes`, from the weights ``build_model`` draws (:func:`init_stack`):
+    per model its parameters (weights, then biases), stats rows and status code."""
+    first, shape = cfgs[0], widths(cfgs[0], datas[0])
+    lay, hyper, modes, sets, set_of = kernel_inputs(cfgs, datas, shape)
+    P = np.empty((len(cfgs), lay.size))
+    for init in dict.fromkeys(c.init for c in cfgs):
+        rows = [e for e, c in enumerate(cfgs) if c.init == init]
+        ws, bs = init_stack(shape, first.layer_activations(), first.activation_params, init,
+                            [cfgs[e].weight_seed for e in rows])
+        for k in range(len(ws)):
+            P[rows, lay.woff[k]:lay.boff[k]] = ws[k].reshape(len(rows), -1).numpy()
+            P[rows, lay.boff[k]:lay.boff[k] + lay.widths[k + 1]] = bs[k].numpy()
+    out = train_lanes(lay, P, hyper, modes, sets, set_of, first.epochs, on_chunk)
+    return [((v := lay.views(flat))[0::2] + v[1::2], stats, code) for flat, stats, code in out]

@@ -20,7 +20,7 @@ the results against the torch engines to 1e-12.
 
 from __future__ import annotations
 
-from ..history import STATUSES
+from ..history import COMPLETED, DIVERGED, TARGET  # noqa: F401  (how a training call ended: the codes of STATUSES)
 
 # THE kernel ids: a registry name's position here is its id (the engines and the kernels read only these).
 # activation name -> the registry parameters the kernel reads, in order
@@ -44,5 +44,4 @@ REG_NONE, REG_L1, REG_L2 = (PENALTY_IDS[n] for n in PENALTIES)
 FUSED_SGD, SGD, MOMENTUM = 0, 1, 2  # optimizer paths (SGD, MOMENTUM: OPTIMIZERS' order after the fused one)
 # how a prediction becomes a label: sign of output 0 (±1), argmax as ±1, argmax as index, none
 SIGN, ARGMAX_PM1, ARGMAX, NO_ACCURACY = 0, 1, 2, 3
-# how a training call ended: the codes of relulab.training.history.STATUSES
-RUNNING, DIVERGED, TARGET = (STATUSES.index(s) for s in ("completed", "diverged", "target_loss"))
+RUNNING = COMPLETED  # a lane still training
