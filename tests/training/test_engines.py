@@ -91,13 +91,17 @@ def test_every_loss_is_the_registrys_or_goes_to_torch_with_the_reason(name, prob
     (dict(engine="autograd"), "autograd", "asked for"),
 ])
 def test_a_run_says_which_engine_trained_it_and_why(kw, engine, words, tmp_path):
-    from relulab.training import load_run
+    import json
+
+    from relulab.training import load_run, load_run_json, save_run_json
 
     run = train(RunConfig(**{"dataset": "circle", "hidden": (3,), "activation": "relu", "epochs": 2,
                              "n_points": 30, **kw}))
     assert run.engine == engine and words in run.engine_reason, (run.engine, run.engine_reason)
-    back = load_run(run.save(tmp_path / "run"))
-    assert (back.engine, back.engine_reason) == (run.engine, run.engine_reason)
+    saved = json.loads((run.save(tmp_path / "run") / "history.json").read_text())
+    assert (saved["engine"], saved["engine_reason"]) == (run.engine, run.engine_reason)
+    for back in (load_run(tmp_path / "run"), load_run_json(save_run_json(run, tmp_path / "run.json"))):
+        assert (back.engine, back.engine_reason) == (run.engine, run.engine_reason)
 
 
 def test_groups_choose_lanes_a_stack_layout_or_one_after_another():
