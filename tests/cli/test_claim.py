@@ -32,6 +32,31 @@ def test_claim_text_and_out(tmp_path):
     assert (tmp_path / "c1" / "index.html").is_file()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("cid", "keys"), [
+    ("C5", {"does_not_extrapolate": "measured", "affine_beyond_kink": "theorem, checked numerically",
+            "straight_outside": "measured"}),
+    ("C6", {f"tanh_vanishes_{i}": "measured" for i in ("torch", "xavier", "he")})])
+def test_claim_json_shows_each_part_with_its_own_verdict(cid, keys):
+    """C5's "does not extrapolate" and "a straight line outside" are two parts, each judged by its own rule on
+    its own numbers; C6 judges tanh (per init) beside sigmoid and relu. The claim's verdict follows from them."""
+    from relulab.experiments import get_claim
+    from relulab.experiments.parts import combine
+    from relulab.experiments.result import Kind, Part
+
+    res = runner.invoke(app, ["claim", cid, "--quick", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    parts = {p["key"]: p for p in d["parts"]}
+    assert {k: parts[k]["kind"] for k in keys} == keys
+    rules = {p.key: p for p in get_claim(cid).parts}
+    for key in keys:  # each verdict is its own rule's, on the numbers the part shows
+        assert parts[key]["numbers"] and parts[key]["verdict"] == rules[key].decide(d["rule_inputs"])[0].value
+    judged = [Part(p["key"], p["statement"], Kind(p["kind"]), p["rule"], Verdict(p["verdict"]), tuple(p["reasons"]))
+              for p in d["parts"]]
+    assert d["verdict"] == combine(judged)[0].value and d["command"] == f"relulab claim {cid} --quick"
+
+
 def test_part_shows_one_part_of_a_claim_in_parts():
     res = runner.invoke(app, ["claim", "C2", "--quick", "--part", "not_additive", "--json"])
     assert res.exit_code == 0, res.output

@@ -16,6 +16,11 @@ def m(slope=-2.0, **errs):
             "trained_error": {t: errs.get(t, GOOD) for t in ("sin", "sigmoid", "exp")}}
 
 
+CASES = [(m(-2.0), {"decide": Verdict.HOLDS}), (m(-1.69), {"decide": Verdict.FAILS}),
+         (m(exp=[1.0, 0.5, 0.4, 0.45, 0.5, 0.5]), {"decide": Verdict.FAILS}),
+         (m(sin=[1.0, 0.1, 0.2, 0.05, 0.04, 0.01]), {"decide": Verdict.CAVEATS})]
+
+
 def test_slope_window():
     assert c4.decide(m(-2.0))[0] is Verdict.HOLDS
     assert c4.decide(m(-1.71))[0] is Verdict.HOLDS and c4.decide(m(-2.29))[0] is Verdict.HOLDS

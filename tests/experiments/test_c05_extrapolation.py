@@ -20,6 +20,11 @@ def parts(d):
     return tuple(p.judge(d).verdict for p in c5.PARTS)
 
 
+CASES = [(m(), {"does_not_extrapolate": H, "affine_beyond_kink": H, "straight_outside": H}),
+         (m(ratio=9.9), {"does_not_extrapolate": F}), (m(gap=2e-9), {"affine_beyond_kink": F}),
+         (m(kinks=(-4.51, 3.0, 0.5), bend=(0.25, 0.0)), {"straight_outside": F})]
+
+
 def test_each_part_and_the_claim():
     assert parts(m()) == (H, H, H) and c5.decide(m())[0] is H
     assert parts(m(kinks=(-4.49, 4.49, 0.5)))[2] is H

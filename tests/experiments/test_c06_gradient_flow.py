@@ -30,6 +30,28 @@ def verdict(m, key):
     return next(p for p in c6.PARTS if p.key == key).judge(m).verdict
 
 
+NAN = float("nan")
+# numbers giving each verdict, two seeds: to a "vanishes" part (toy: < 1e-6, digits: < 1e-2) and a "keeps" part
+VALUES = {"vanishes": {H: {"init": [1e-9, 1e-9], "train_max": [1e-9, 1e-9]},
+                       I: {"init": [1e-9, 1.0], "train_max": [1e-9, 1e-9]},  # the seeds disagree
+                       C: {"init": [1e-9, 1e-9], "train_max": [1.0, 2.0]},  # at init only
+                       F: {"init": [1.0, 1.0], "train_max": [1.0, 1.0]}},
+          "keeps": {H: {"init": [1.0, 0.5], "train_min": [0.5, 0.2]},
+                    I: {"init": [0.099, 1.0], "train_min": [0.5, 0.2]},
+                    C: {"init": [1.0, 0.5], "train_min": [NAN, NAN]},  # fine at init, diverged in training
+                    F: {"init": [1e-20, 1e-19], "train_min": [1e-20, 1e-20]}}}
+
+
+def _with(key: str, values: dict) -> dict:
+    m = numbers()
+    m[key] = {**m[key], **values}
+    return m
+
+
+CASES = [(_with(p.inputs[0], values), {p.key: v}) for p in c6.PARTS
+         for v, values in VALUES["keeps" if "_keeps_" in p.key else "vanishes"].items()]
+
+
 def test_every_activation_and_init_is_a_part_tanh_included():
     keys = [p.key for p in c6.PARTS]
     for i in ("torch", "xavier", "he"):

@@ -9,6 +9,12 @@ def m(relu=0.45, worst=0.0, digits_relu=0.5, digits_worst=0.0):
             "digits_relu": digits_relu, "digits_smooth": {"elu": 0.0, "gelu": digits_worst}}
 
 
+CASES = [(m(), {"toy_sparse": Verdict.HOLDS, "digits_sparse": Verdict.HOLDS}),
+         (m(relu=0.299), {"toy_sparse": Verdict.FAILS}), (m(worst=0.01), {"toy_sparse": Verdict.FAILS}),
+         (m(digits_relu=0.2), {"digits_sparse": Verdict.FAILS}),
+         (m(digits_worst=0.02), {"digits_sparse": Verdict.FAILS})]
+
+
 def test_relu_threshold():
     assert c8.decide(m(relu=0.30))[0] is Verdict.HOLDS
     v, why = c8.decide(m(relu=0.299))

@@ -34,6 +34,23 @@ def part(d, key):
     return next(p for p in c9.PARTS if p.key == key).judge(d)
 
 
+TOY = {"relu_dies": [({}, H), ({"relu_dead": (0.1, 0.1, 0.5)}, F)],
+       "never_recovers": [({}, H), ({"revival": {"1": [40, 20, 0], "3": [40, 30, 2]}}, F),
+                          ({"revival": {"1": [40, 9, 5], "3": [40, 3, 3]}}, I)],
+       "variants_avoid": [({}, H), ({"avoid": (-0.3, 0.049)}, F), ({"avoid": (-0.1, 0.3)}, I)],
+       "variants_train": [({}, H), ({"train": (-0.4, -0.01)}, F), ({"train": (-0.05, 0.2)}, I)]}
+DIGITS = {"digits_relu_dies": [({"digits_relu_dead": [0.0, 0.05, 0.3]}, F)],
+          "digits_never_recovers": [({"digits_relu_revival": {"mlp 1": [64, 30, 12]}}, F),
+                                    ({"digits_relu_revival": {"mlp 1": [64, 3, 0]}}, I)],
+          "digits_variants_avoid": [({"digits_avoid": {v: row(-0.2, 0.01) for v in VARIANTS}}, F),
+                                    ({"digits_avoid": {v: row(-0.2, 0.3) for v in VARIANTS}}, I)],
+          "digits_variants_train": [({"digits_train": {v: row(-0.5, -0.1) for v in VARIANTS}}, F),
+                                    ({"digits_train": {v: row(-0.3, 0.2) for v in VARIANTS}}, I)]}
+CASES = [*((m(**kw), {key: v}) for key, rows in TOY.items() for kw, v in rows),
+         (m(), {key: H for key in DIGITS}),
+         *(({**m(), **change}, {key: v}) for key, rows in DIGITS.items() for change, v in rows)]
+
+
 def test_textbook_numbers_hold():
     assert c9.decide(m()) == (H, [])
 

@@ -11,6 +11,10 @@ def m(relu_in=0.02, relu_out=0.07, lin_in=1e-14, lin_out=2e-14):
                                                   "linear": {"inside": 0.33, "outside": 1.5}}}
 
 
+CASES = [(m(), {"decide": Verdict.CAVEATS}), (m(lin_in=1e-6), {"decide": Verdict.HOLDS}),
+         (m(relu_in=0.2), {"decide": Verdict.FAILS})]
+
+
 def test_relu_inside_threshold():
     assert c12.decide(m(relu_in=0.199, relu_out=0.2))[0] is Verdict.HOLDS  # 5 % of 4 = 0.2
     v, why = c12.decide(m(relu_in=0.2))

@@ -77,6 +77,10 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
                  Measurement("GPU: relu / tanh per size", _curve(g, "relu", "tanh"), note=g.device),
                  Measurement("GPU: the copy's own spread per size",
                              {f"2^{s.bit_length() - 1}": round(g.noise(s), 3) for s in g.times}, "x")]
+        figs.append(Figure.from_matplotlib(plot_speed_curve(g, CHEAP), "c07_speed_curve_gpu",
+                                           f"The same curve on the GPU ({g.device}, {rounds} interleaved rounds); "
+                                           "the verdict reads the CPU's numbers."))
+        cfg["gpu"] = g.device
     if not quick:
         s = speed(numel=2**24, repeats=5, device=device, threads=threads, seed=seed,
                   progress=(lambda f: progress(0.6 + 0.4 * f)) if progress else None)

@@ -192,24 +192,8 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
 
 
 def _figure(summary, by_ds, success: float) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.variants import plot_variant_success  # matplotlib: only when a claim runs
 
-    acts = [s.group["activation"] for s in summary]
-    fig, (a, b) = plt.subplots(2, 1, figsize=(6.4, 6.4))
-    rate = np.array([s.success_rate for s in summary])
-    err = np.array([[r - s.wilson_low, s.wilson_high - r] for s, r in zip(summary, rate, strict=True)]).T
-    err = np.clip(err, 0.0, None)  # Wilson's ends are clamped to [0, 1]: at a rate of 1, rounding can cross it
-    a.errorbar(range(len(acts)), rate, yerr=err, fmt="o", capsize=5)
-    a.set_xticks(range(len(acts)), acts, rotation=30, ha="right", fontsize=8)
-    a.set(ylim=(-0.02, 1.02), ylabel=f"test acc ≥ {success:g}", title="success rate, 95 % Wilson interval")
-    datasets = list(dict.fromkeys(s.group["dataset"] for s in by_ds))
-    width = 0.8 / len(acts)
-    for i, x in enumerate(acts):
-        vals = [next(s.success_rate for s in by_ds if s.group == {"activation": x, "dataset": d}) for d in datasets]
-        b.bar(np.arange(len(datasets)) + i * width, vals, width, label=x)
-    b.set_xticks(np.arange(len(datasets)) + 0.4 - width / 2, datasets)
-    b.set(ylim=(0, 1.05), ylabel="success rate", title="per data set")
-    b.legend(fontsize=7, ncol=4, loc="upper right")
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c11_variants", "Success rate of every activation over the sweep's data "
-                                  "sets, depths, widths, learning rates and seeds.", dpi=90)
+    return Figure.from_matplotlib(plot_variant_success(summary, by_ds, success), "c11_variants",
+                                  "Success rate of every activation over the sweep's data sets, depths, widths, "
+                                  "learning rates and seeds.", dpi=90)

@@ -171,17 +171,9 @@ def _trained_figure(trained) -> Figure:
 
 
 def _local_figure(local: dict) -> Figure:
-    import matplotlib.pyplot as plt
+    from ..viz.region_counts import plot_local_complexity  # matplotlib: only when a claim runs
 
-    fig, a = plt.subplots(figsize=(6.5, 3.8))
-    a.plot(local["epochs"], local["regions"], "o-", ms=3, label="regions on the box")
-    a.set(xlabel="epoch", ylabel="regions on [-6, 6]²", title=f"width {LOCAL_WIDTH} on the circle: regions over "
-          "training")
-    b = a.twinx()
-    b.plot(local["epochs"], local["local_complexity"], "s-", ms=3, color="tab:red", label="local complexity")
-    b.set_ylabel(f"regions within r = {local['radius']:.2g} of a point (mean)", color="tab:red")
-    a.legend(handles=a.get_lines() + b.get_lines(), fontsize=8, loc="upper right")
-    fig.tight_layout()
-    return Figure.from_matplotlib(fig, "c14_local_complexity", "A width-8 relu net trained on the circle: the total "
-                                  "region count and the local complexity (regions meeting a disc of 5 % of the "
-                                  "data's spread around each training point, averaged) over training.", dpi=90)
+    return Figure.from_matplotlib(plot_local_complexity(local, LOCAL_WIDTH), "c14_local_complexity",
+                                  "A width-8 relu net trained on the circle: the total region count and the local "
+                                  "complexity (regions meeting a disc of 5 % of the data's spread around each "
+                                  "training point, averaged) over training.", dpi=90)

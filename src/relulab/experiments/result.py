@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 import math
 from dataclasses import dataclass, field
@@ -86,15 +85,10 @@ class Figure:
 
     @classmethod
     def from_matplotlib(cls, fig: Any, name: str, caption: str, dpi: int = 110) -> Figure:
-        """Render a matplotlib figure to PNG and close it (so long runs do not pile up figures)."""
-        import matplotlib.pyplot as plt
+        """Render a figure drawn by :mod:`relulab.viz` to PNG and close it (so long runs do not pile up figures)."""
+        from ..viz.png import to_png  # matplotlib: only when a figure is drawn
 
-        buf = io.BytesIO()
-        try:
-            fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-        finally:
-            plt.close(fig)
-        return cls(name, caption, buf.getvalue())
+        return cls(name, caption, to_png(fig, dpi))
 
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")

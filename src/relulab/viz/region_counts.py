@@ -52,3 +52,17 @@ def _width_ticks(ax, widths) -> None:
 
     ax.set_xticks(widths, [str(v) for v in widths])
     ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def plot_local_complexity(local: dict, width: int) -> Figure:
+    """One net's total region count (left axis) and local complexity (right axis) over training;
+    ``local``: lists ``epochs``, ``regions``, ``local_complexity`` and the disc's ``radius``."""
+    fig = Figure(figsize=(6.5, 3.8), layout="constrained")
+    a = fig.subplots()
+    a.plot(local["epochs"], local["regions"], "o-", ms=3, label="regions on the box")
+    a.set(xlabel="epoch", ylabel="regions on [-6, 6]²", title=f"width {width} on the circle: regions over training")
+    b = a.twinx()
+    b.plot(local["epochs"], local["local_complexity"], "s-", ms=3, color="tab:red", label="local complexity")
+    b.set_ylabel(f"regions within r = {local['radius']:.2g} of a point (mean)", color="tab:red")
+    a.legend(handles=a.get_lines() + b.get_lines(), fontsize=8, loc="upper right")
+    return fig

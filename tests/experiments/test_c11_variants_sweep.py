@@ -31,6 +31,13 @@ def _m(**per_part) -> dict:
     return {p: per_part.get(p, _where()) for p in PARTS}
 
 
+UNSURE, WORSE = _where(success__gelu=(-0.12, 0.03)), _where(success__elu=(-0.3, -0.1))
+CASES = [(_m(), {"as_well_overall": Verdict.HOLDS, "as_well_digits": Verdict.HOLDS}),
+         (_m(overall=UNSURE, digits=UNSURE), {"as_well_overall": Verdict.INCONCLUSIVE,
+                                               "as_well_digits": Verdict.INCONCLUSIVE}),
+         (_m(overall=WORSE, digits=WORSE), {"as_well_overall": Verdict.FAILS, "as_well_digits": Verdict.FAILS})]
+
+
 def test_every_part_gives_each_verdict():
     assert c11.decide(_m()) == (Verdict.HOLDS, [])
     assert c11._judge(_where(test_acc__prelu=(0.01, 0.2))) == (Verdict.HOLDS, [])  # better
