@@ -3,8 +3,11 @@ saved as a notebook saved from JupyterLab keeps it: the playground's last state 
 
 from __future__ import annotations
 
+import ast
 import base64
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,11 +22,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "notebooks"
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def run(name: str, tmp_path: Path):
+def run(name: str, tmp_path: Path, cwd: Path | None = None):
+    """Execute ``name`` in ``cwd`` (default ``tmp_path``), as Jupyter runs a notebook in its folder."""
     nb = nbformat.read(EXAMPLES / name, as_version=4)
     os.environ["PYTHONPATH"] = os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
-                                     resources={"metadata": {"path": str(tmp_path)}})
+                                     resources={"metadata": {"path": str(cwd or tmp_path)}})
     client.km = client.kernel_manager_class(kernel_name="python3")
     client.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     client.execute()
@@ -33,6 +37,16 @@ def run(name: str, tmp_path: Path):
 def outputs(nb) -> list[str]:
     return [o.get("text", "") or o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
             for o in c.outputs]
+
+
+def htmls(nb) -> list[str]:
+    return [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+            if "text/html" in o.get("data", {})]
+
+
+def widget_states(nb) -> list[dict]:
+    states = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    return [m["state"]["_state"] for m in states.values() if m["state"].get("_state", {}).get("type") == "state"]
 
 
 def test_circle(tmp_path):
@@ -47,3 +61,41 @@ def test_circle(tmp_path):
     frames = [decode(base64.b64decode(b["data"]))[0] for m in states.values() for b in m.get("buffers", [])
               if b["path"] == ["_frame"]]
     assert sorted(f["epoch"] for f in frames) == [100, 100]  # the last frames, shown without a kernel
+
+
+def test_lesson(tmp_path):
+    nb = run("lesson.ipynb", tmp_path)
+    out = outputs(nb)
+    assert "(('C3', 1), 'identity', (3, 3, 3))" in out  # the lesson's first step: a linear network
+    acc = {o.split(":")[0]: float(o.split()[-1]) for o in out if ": test accuracy" in o}
+    assert acc["linear"] <= 0.7 and acc["relu"] >= 0.9  # the checks of the lesson's steps 1 and 3
+    (run_html,) = [h for h in htmls(nb) if "Run: circle, relu" in h]
+    # the run displays itself: a new activation starts a new run, as on the page, so 300 epochs
+    assert "epoch 300</h3>" in run_html and "<svg" in run_html and "data:image/png;base64," in run_html
+    (state,) = widget_states(nb)
+    assert state["view"]["lesson"] == "C3" and state["config"]["activation"] == "relu"
+
+
+def test_inspect_model(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(EXAMPLES.parent / "mynet.py", tmp_path / "mynet.py")
+    nb = run("inspect_model.ipynb", tmp_path, cwd=tmp_path / "notebooks")
+    out, html = outputs(nb), htmls(nb)
+    reports = [h for h in html if "Inspect: 2 activation sites" in h]
+    assert len(reports) == 2  # before and after training
+    dead = ast.literal_eval(next(o for o in out if o.startswith("[('1'")))
+    for name, n, _ in dead:  # the dead units counted in Python are the report's
+        assert re.search(rf"<tr><td>{name}</td><td>relu</td><td></td><td>8</td><td>{n}</td>", reports[1])
+    count = int(next(o for o in out if "regions; after each layer" in o).split()[0])
+    assert any(f"Linear regions (2-D): {count}<" in h and h.count("<polygon") == count for h in html)
+
+
+def test_sweep(tmp_path):
+    nb = run("sweep.ipynb", tmp_path)
+    html = htmls(nb)
+    assert any("Sweep: 8 runs" in h and "8 completed" in h for h in html)
+    wins = ast.literal_eval(outputs(nb)[-1])
+    assert wins["linear"] == (0, 4)  # no line separates the circle's classes to 80 % test accuracy
+    assert wins["relu"][0] >= 3 and wins["relu"][1] == 4
+    (summary,) = [h for h in html if "Sweep summary of test_acc by activation" in h and "Sweep:" not in h]
+    assert "<tr><td>relu</td><td>4</td>" in summary and "data:image/png;base64," in summary
