@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ nbclient = pytest.importorskip("nbclient")
 from relulab.server.wire import decode  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "notebooks"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
@@ -49,8 +51,13 @@ def widget_states(nb) -> list[dict]:
     return [m["state"]["_state"] for m in states.values() if m["state"].get("_state", {}).get("type") == "state"]
 
 
-def test_circle(tmp_path):
-    nb = run("circle.ipynb", tmp_path)
+@pytest.fixture(scope="module")
+def circle(tmp_path_factory):
+    return run("circle.ipynb", tmp_path_factory.mktemp("circle"))
+
+
+def test_circle(circle):
+    nb = circle
     out = outputs(nb)
     assert any(o.startswith("MLP epoch 100 test loss") for o in out) and "0.1" in out and "('relu', 100)" in out
     relu_loss = float(next(o for o in out if o.startswith("MLP epoch 100")).split()[-1])
@@ -61,6 +68,86 @@ def test_circle(tmp_path):
     frames = [decode(base64.b64decode(b["data"]))[0] for m in states.values() for b in m.get("buffers", [])
               if b["path"] == ["_frame"]]
     assert sorted(f["epoch"] for f in frames) == [100, 100]  # the last frames, shown without a kernel
+
+
+SAVED_PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body><div id="cell"></div>
+<script type="module">
+const saved = await (await fetch("./saved.json")).json();
+const state = { ...saved.state };
+for (const b of saved.buffers) {  // as a widget manager restores a saved buffer: a DataView at its path
+  const bytes = Uint8Array.from(atob(b.data), (c) => c.charCodeAt(0));
+  state[b.path[0]] = new DataView(bytes.buffer);
+}
+const style = document.createElement("style"); style.textContent = state._css; document.head.append(style);
+window.sent = 0;
+const model = { get: (k) => state[k], on() {}, off() {},
+                send() { window.sent += 1; throw new Error("no kernel"); } };  // nothing to talk to
+const url = URL.createObjectURL(new Blob([state._esm], { type: "text/javascript" }));
+const widget = (await import(url)).default;
+await widget.render({ model, el: document.getElementById("cell") });
+window.rendered = true;
+</script></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_saved_state_paints_the_last_frame_without_a_kernel(circle, tmp_path):
+    """The relu widget's saved state alone (its module, style, markup, state and last frame as the
+    notebook keeps them, no kernel behind it) rendered in Chromium: the heatmap of epoch 100 is painted."""
+    exe = "/usr/bin/chromium"
+    if not os.access(exe, os.X_OK):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium (/usr/bin/chromium) is needed in CI")
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from tests.notebook.jupyter import CHROMIUM_ARGS
+
+    states = circle.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    (saved,) = [m for m in states.values()
+                if m["state"].get("_state", {}).get("config", {}).get("activation") == "relu"]
+    files = {"index.html": (SAVED_PAGE, "text/html"), "saved.json": (json.dumps(saved), "application/json")}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            outside: list[str] = []
+
+            def route(r) -> None:
+                name = r.request.url.removeprefix("http://saved.test/")
+                if name in files:
+                    r.fulfill(body=files[name][0], content_type=files[name][1])
+                elif r.request.url.startswith(("blob:", "data:")):
+                    r.continue_()
+                else:
+                    outside.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto("http://saved.test/index.html")
+            page.wait_for_function("window.rendered === true", timeout=60_000)
+            w = "document.querySelector('.relulab-widget')"
+            # the frame painted, or the page's error toast (then the assertions below say which)
+            page.wait_for_function(f"{w}.relulab?.frame?.epoch === 100 || {w}.querySelector('.toast')",
+                                   timeout=30_000)
+            got = page.evaluate(f"""() => {{
+                const w = {w}, c = w.querySelector('#heatmap'), ctx = c.getContext('2d');
+                const at = (fx, fy) => Array.from(ctx.getImageData(Math.floor(c.width * fx),
+                                                                   Math.floor(c.height * fy), 1, 1).data);
+                return {{ centre: at(0.5, 0.5), corner: at(0.03, 0.03), epoch: w.querySelector('#epoch').textContent,
+                          lr: w.querySelector('#sel-lr').value, toast: w.querySelector('.toast')?.textContent ?? null,
+                          sent: window.sent }};
+            }}""")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "notebook-saved-state.png"))
+        finally:
+            browser.close()
+    assert got["toast"] is None, got
+    assert int(got["epoch"].replace(",", "")) == 100 and got["lr"] == "0.1", got  # the saved frame and state
+    assert got["centre"][2] > got["centre"][0] + 60, got  # blue inside: the circle's inner class
+    assert got["corner"][0] > got["corner"][2] + 60, got  # orange around it
+    assert got["sent"] >= 1 and not errors and not outside, (got, errors, outside)  # it tried the kernel: none
 
 
 def test_lesson(tmp_path):
