@@ -1,5 +1,7 @@
 """The example notebooks run top to bottom on a kernel of this interpreter (nbclient), widget state
-saved as a notebook saved from JupyterLab keeps it: the playground's last state and frame."""
+saved as a notebook saved from JupyterLab keeps it: the playground's last state and frame, which the
+widget's own module paints with no kernel behind it (Chromium). Each notebook's outputs are checked
+against what its objects hold: the lesson's steps, the inspect report's and regions' numbers, the sweep."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,22 +19,15 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 from relulab.server.wire import decode  # noqa: E402
+from tests.notebook.jupyter import execute  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "notebooks"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def run(name: str, tmp_path: Path, cwd: Path | None = None):
     """Execute ``name`` in ``cwd`` (default ``tmp_path``), as Jupyter runs a notebook in its folder."""
-    nb = nbformat.read(EXAMPLES / name, as_version=4)
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])
-    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
-                                     resources={"metadata": {"path": str(cwd or tmp_path)}})
-    client.km = client.kernel_manager_class(kernel_name="python3")
-    client.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    client.execute()
-    return nb
+    return execute(EXAMPLES / name, cwd or tmp_path)
 
 
 def outputs(nb) -> list[str]:
