@@ -1,6 +1,6 @@
 """The layer contract: every import in ``src/relulab`` points down the layer order of docs/layout.md.
 
-Bottom to top: registry, i18n, atomic -> activations, objectives -> data, models -> links (playground_url) ->
+Bottom to top: registry, i18n, atomic, display -> activations, objectives -> data, models -> links (playground_url) ->
 config -> training -> analysis -> viz -> sweep -> experiments -> lessons -> server, cli ->
 notebook. Each module may import
 only modules of its own layer or of a lower one. Every ``import`` statement counts: at the top of a
@@ -27,7 +27,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "relulab"
 
 # (layer name, top-level parts of relulab that belong to it), bottom to top
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("registry, i18n, atomic", ("registry", "i18n", "atomic")),
+    ("registry, i18n, atomic, display", ("registry", "i18n", "atomic", "display")),
     ("activations, objectives", ("activations", "objectives")),
     ("data, models", ("data", "models")),
     ("links", ("playground_url",)),

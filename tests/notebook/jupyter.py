@@ -96,6 +96,22 @@ class JupyterLab:
         return outside
 
 
+def execute(path: Path, cwd: Path):
+    """Run the notebook at ``path`` top to bottom in ``cwd`` on a kernel of this interpreter (this checkout's
+    ``src`` first on its path), widget state stored as JupyterLab saves it; returns the executed notebook."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])
+    client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True,
+                                     resources={"metadata": {"path": str(cwd)}})
+    client.km = client.kernel_manager_class(kernel_name="python3")
+    client.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    client.execute()
+    return nb
+
+
 def accept_kernel(page) -> None:
     """Answer JupyterLab's "Select Kernel" dialog, when it asks, with the notebook's own kernel."""
     dialog = page.locator(".jp-Dialog:has-text('Select Kernel') .jp-mod-accept")

@@ -1,5 +1,6 @@
 """The widget in a real JupyterLab, driven in Debian's Chromium: the example notebook's cells run, the
-playground paints its heatmap, play advances the epoch, and a Python cell moves the widget's control.
+playground paints its heatmap, play advances the epoch, and a Python cell moves the widget's control;
+and the notebook saved with its widget state, reopened, shows the last frame before any cell runs.
 
 JupyterLab runs on 127.0.0.1 and a free port, with nothing reaching outside (every request that leaves
 it is aborted and listed), and its token never appears in its log. Under CI a missing Chromium or
@@ -14,7 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.notebook.jupyter import CHROMIUM_ARGS, JupyterLab, run_all_cells, run_new_cell, wait_for
+from tests.notebook.jupyter import (
+    CHROMIUM_ARGS,
+    NOTEBOOK,
+    JupyterLab,
+    execute,
+    run_all_cells,
+    run_new_cell,
+    wait_for,
+    wait_kernel,
+)
 
 pytestmark = pytest.mark.browser
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "notebooks"
@@ -104,3 +114,44 @@ def _play(lab, page) -> None:
     page.locator(".relulab-widget").first.locator("#btn-play").click()  # pause: the kernel stops training
     page.wait_for_function(f"{FIRST}.relulab.frame.playing === false")
     assert not errors, errors
+
+
+def test_a_saved_notebook_reopens_with_its_last_frame(lab, chrome, tmp_path):
+    """circle.ipynb executed (nbclient) and saved with its widget state, then opened in JupyterLab: before any
+    cell runs, so with no Playground in any kernel, both widgets show their saved last frame (epoch 100).
+    JupyterLab 4 (jupyterlab-manager 5) loads a notebook's widget state only once a kernel connects (with
+    no kernel at all it shows none: jupyterlab/jupyterlab#15361), so a fresh kernel is there, idle."""
+    import nbformat
+
+    nb = execute(EXAMPLES / "circle.ipynb", tmp_path)
+    nbformat.write(nb, lab.root / "circle-saved.ipynb")
+    ctx = chrome.new_context(viewport={"width": 1500, "height": 1100})
+    outside = lab.block_outside(ctx)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(lab.url("circle-saved.ipynb"))
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        wait_kernel(page)
+        # the file is not signed here: trust it, as its author would, so that its widget outputs render
+        # (not awaited: the command's promise settles only once its dialog is answered)
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:trust'); }")
+        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=60_000)
+        wait_for(page, "document.querySelectorAll('.relulab-widget').length === 2 && [...document"
+                       ".querySelectorAll('.relulab-widget')].every((w) => w.relulab?.frame?.epoch === 100)")
+        got = page.evaluate(f"""() => {{
+            const w = {FIRST}, c = w.querySelector('#heatmap'), ctx = c.getContext('2d');
+            const at = (fx, fy) => Array.from(ctx.getImageData(Math.floor(c.width * fx), Math.floor(c.height * fy),
+                                                               1, 1).data);
+            const cells = {NOTEBOOK}.content.widgets.map((c) => c.model.executionCount);
+            return {{ centre: at(0.5, 0.5), corner: at(0.03, 0.03), lr: w.querySelector('#sel-lr').value,
+                      epoch: w.querySelector('#epoch').textContent, cells }};
+        }}""")
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "notebook-jupyterlab-reopened.png"))
+        ctx.close()
+    assert int(got["epoch"].replace(",", "")) == 100 and got["lr"] == "0.1", got  # the saved frame and state
+    assert got["centre"][2] > got["centre"][0] + 60 and got["corner"][0] > got["corner"][2] + 60, got
+    assert not errors and not outside, (errors, outside)

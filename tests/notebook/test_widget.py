@@ -151,3 +151,31 @@ def test_widgets_of_a_kernel_share_its_session_limit():
         c.close()
     finally:
         sessions._manager = old
+
+
+def test_a_lesson_opens_on_its_first_step():
+    from relulab.lessons import LESSONS
+
+    first = LESSONS.get(LESSONS.names()[0])
+    w = Captured(lesson=first.id)
+    try:
+        assert w.lesson == (first.id, 1) and not w.playing
+        expected = Captured(first.steps[0].preset)  # the step's preset, opened as a link
+        try:
+            assert w.config == expected.config
+        finally:
+            expected.close()
+        until(lambda: w.states() and w.states()[-1]["view"]["lesson"] == first.id)
+        assert w._state["view"]["step"] == 1  # kept for a saved notebook too
+    finally:
+        w.close()
+    on_top = Captured(lesson=first.id, lr=0.1)
+    try:
+        assert on_top.config.lr == 0.1 and on_top.lesson == (first.id, 1)
+    finally:
+        on_top.close()
+    for bad, match in [({"lesson": "nope"}, r"no lesson 'nope'; allowed: \["), ({"lesson": 3}, "lesson must be"),
+                       ({"source": "#dataset=xor", "lesson": first.id}, "not both")]:
+        with pytest.raises(ValueError, match=match):
+            Captured(**bad)
+    assert not sessions.manager().sessions

@@ -1,7 +1,7 @@
 """What :func:`relulab.analysis.inspect.inspect` returns: per-site, per-unit statistics and gradient norms.
 
-A :class:`Report` prints as a table (rich), converts to a plain dict / JSON, and is drawn by
-:func:`relulab.viz.inspect.plot_inspect`.
+A :class:`Report` prints as a table (rich), converts to a plain dict / JSON, displays itself in a notebook
+(HTML, :mod:`.inspect_html`) and is drawn by :func:`relulab.viz.inspect.plot_inspect`.
 """
 
 from __future__ import annotations
@@ -116,6 +116,12 @@ class Report:
         for t in self.tables():
             console.print(t)
         return buf.getvalue()
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the site table, the fractions as bars, the gradients (:mod:`.inspect_html`)."""
+        from .inspect_html import report_html
+
+        return report_html(self)
 
     def __rich__(self) -> Any:
         from rich.console import Group

@@ -1,6 +1,6 @@
 """The page's parts for the widget, read from the web page's own files: the markup of ``index.html``'s
-body (without its script), ``style.css`` scoped to the widget's element, and the registries, defaults
-and previews the server's ``/api`` routes give the page.
+body (without its script), ``style.css`` scoped to the widget's element, and the registries, defaults,
+previews and English lessons the server's ``/api`` routes give the page.
 
 Scoping: every selector of ``style.css`` gets the widget's class in front (``:root`` and ``body``
 become the class itself), so the page's styles stay inside the widget and leave the notebook's alone.
@@ -21,8 +21,10 @@ from ..config import RunConfig
 from ..server.app import STATIC
 from ..server.routes import previews, registries
 from ..server.settings import ServerSettings
+from . import routes
 
 ROOT = ".relulab-widget"
+LESSONS = "lessons?lang=en"  # the resource name the page asks for the English lessons
 # the widget's own additions: the page is wider than most notebooks, so it scrolls sideways in its cell
 EXTRA = f"{ROOT} {{ overflow-x: auto; background: var(--bg); }}\n"
 RULE = re.compile(r"([^{}]+)\{")
@@ -64,6 +66,12 @@ def markup() -> str:
 
 
 def resources(settings: ServerSettings) -> dict[str, Any]:
-    """What the page fetches from ``/api/registries``, ``/api/defaults`` and ``/api/previews``."""
-    return {"registries": registries(), "previews": previews(),
-            "defaults": {"config": RunConfig().model_dump(mode="json"), "limits": settings.limits()}}
+    """What the page fetches from ``/api/registries``, ``/api/defaults``, ``/api/previews`` and, in
+    English, ``/api/lessons``: kept in a trait, so that a notebook reopened without a kernel has them
+    (the page cannot start without them)."""
+    out = {"registries": registries(), "previews": previews(),
+           "defaults": {"config": RunConfig().model_dump(mode="json"), "limits": settings.limits()}}
+    ok, _, body = routes.call(settings, LESSONS, post=False)
+    if ok:
+        out[LESSONS] = body
+    return out

@@ -7,6 +7,7 @@ In a notebook::
     pg.play(); pg.set(lr=0.1); pg.pause(); pg.step(10)
     pg.run.model, pg.run.history.epoch[-1], pg.config.lr
     pg.export()                         # the page's run.json, as bytes
+    rl.Playground(lesson="C3")          # a lesson, opened on its first step
 
 A widget is a session like a browser tab (see :mod:`.sessions`); :mod:`.driver` runs it.
 """
@@ -50,8 +51,9 @@ def _keep(ref: weakref.ref[Playground]) -> Any:
 
 class Playground(anywidget.AnyWidget):
     """The playground for ``source`` -- a :class:`RunConfig`, a playground link (TensorFlow Playground's
-    or this page's), a :class:`~relulab.training.Run`, or the path of a ``run.json`` -- with ``fields``
-    (``RunConfig`` fields) on top. Bad input: ``ValueError`` with a one-line message."""
+    or this page's), a :class:`~relulab.training.Run`, or the path of a ``run.json`` -- or, instead of a
+    source, ``lesson`` (an id of :mod:`relulab.lessons`, e.g. ``"C3"``) opened on its first step, with
+    ``fields`` (``RunConfig`` fields) on top. Bad input: ``ValueError`` with a one-line message."""
 
     _esm = bundle.compose()
     _css = page.css()
@@ -60,12 +62,13 @@ class Playground(anywidget.AnyWidget):
     _state = traitlets.Dict().tag(sync=True)
     _frame = traitlets.Bytes().tag(sync=True)
 
-    def __init__(self, source: RunConfig | Run | str | Path | None = None, **fields: Any) -> None:
+    def __init__(self, source: RunConfig | Run | str | Path | None = None, *, lesson: str | None = None,
+                 **fields: Any) -> None:
         manager = sessions.manager()
         session = manager.open()
         try:
             with session.lock:
-                _load(session, source, fields)
+                _load(session, source, fields, lesson)
         except BaseException:
             manager.close(session)
             raise
@@ -95,6 +98,13 @@ class Playground(anywidget.AnyWidget):
     def epoch(self) -> int:
         with self._synced():
             return self._session.lab.trainer.epoch
+
+    @property
+    def lesson(self) -> tuple[str, int] | None:
+        """The lesson the widget shows and its step (``None``: none), as the page's lesson panel does."""
+        with self._synced():
+            place = self._session.place
+            return None if place.lesson is None else (place.lesson.id, place.step)
 
     @property
     def playing(self) -> bool:
@@ -181,9 +191,20 @@ def _validated(fields: dict[str, Any]) -> RunConfig:
         raise ValueError(config_error_message(e)) from None
 
 
-def _load(session: Session, source: Any, fields: dict[str, Any]) -> None:
-    """Open ``source`` in the session (caller holds its lock), then ``fields`` on top."""
+def _load(session: Session, source: Any, fields: dict[str, Any], lesson: Any = None) -> None:
+    """Open ``source`` or ``lesson`` in the session (caller holds its lock), then ``fields`` on top."""
     lab = session.lab
+    if lesson is not None:
+        if source is not None:
+            raise ValueError(f"Playground: pass a source or lesson=, not both; got a {type(source).__name__} "
+                             f"and lesson={lesson!r}")
+        if not isinstance(lesson, str):
+            raise ValueError(f"Playground: lesson must be a lesson id such as 'C3', got {lesson!r}; "
+                             f"allowed: {list(session.lessons)}")
+        session.go(lesson, 1)  # the first step's preset, paused: the learner presses play
+        if fields:
+            lab.set_config(_validated({**lab.cfg.model_dump(), **fields}))
+        return
     if isinstance(source, RunConfig):
         lab.open(_validated({**source.model_dump(), **fields}))
         return

@@ -8,19 +8,20 @@ and the others pick the bar colour (e.g. success by activation x depth). Built o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from matplotlib.figure import Figure
-
-from .stats import GroupSummary
 
 
 def _label(v: object) -> str:
     return ",".join(map(str, v)) if isinstance(v, tuple) else str(v)
 
 
-def success_figure(rows: Sequence[GroupSummary], by: Sequence[str], *, metric: str = "test_acc",
+def success_figure(rows: Sequence[Any], by: Sequence[str], *, metric: str = "test_acc",
                    success: float = 0.9) -> Figure:
-    """Bars of the success rate per group, Wilson intervals as error bars; one colour per sub-group."""
+    """Bars of the success rate per group (``rows``: :class:`~.stats.GroupSummary`, read by attribute, so
+    that :mod:`.stats` may draw itself with this module), Wilson intervals as error bars; one colour per
+    sub-group."""
     xs = list(dict.fromkeys(_label(r.group[by[0]]) if by else "all" for r in rows))
     hues = list(dict.fromkeys(" ".join(f"{b}={_label(r.group[b])}" for b in by[1:]) for r in rows))
     fig = Figure(figsize=(max(5.0, 0.9 + len(xs) * (0.35 + 0.18 * len(hues))), 3.8), layout="constrained")

@@ -72,6 +72,12 @@ class SweepRecords(list):
 
         return summarize(self, by=by, metric=metric, success=success)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: how the runs ended and the summary over the fields that vary (:mod:`.show`)."""
+        from .show import records_html
+
+        return records_html(self)
+
     def to_frame(self):
         """A pandas DataFrame, one row per run: config fields, metrics, status, seconds (needs pandas)."""
         try:

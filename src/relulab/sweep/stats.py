@@ -113,6 +113,21 @@ class GroupSummary:
         return asdict(self)
 
 
+class Summary(list):
+    """What :func:`summarize` returns: the :class:`GroupSummary` rows (a list), with the fields they are
+    grouped ``by``, the ``metric`` and the ``success`` threshold; in a notebook it displays itself (a table
+    and the success-rate figure, :mod:`.show`)."""
+
+    def __init__(self, rows: Sequence[GroupSummary], by: Sequence[str], metric: str, success: float) -> None:
+        super().__init__(rows)
+        self.by, self.metric, self.success = tuple(by), metric, success
+
+    def _repr_html_(self) -> str:
+        from .show import summary_html
+
+        return summary_html(self)
+
+
 def is_success(metric: str, value: Any, threshold: float) -> bool:
     """Accuracies succeed at or above the threshold; losses at or below it. Missing or NaN: failure."""
     if value is None or not math.isfinite(value):
@@ -127,7 +142,7 @@ def _rank(v: Any, known: Sequence[Any]) -> tuple:
 
 
 def summarize(records: Sequence[Any], *, by: Sequence[str] = (), metric: str = "test_acc",
-              success: float = 0.9, order: dict[str, Sequence[Any]] | None = None) -> list[GroupSummary]:
+              success: float = 0.9, order: dict[str, Sequence[Any]] | None = None) -> Summary:
     """One :class:`GroupSummary` per combination of the ``by`` fields, in first-seen order -- or, with
     ``order`` (field -> values, e.g. a spec's grid), in that order, unlisted values last by name."""
     from .fields import ALIASES, known_field
@@ -154,4 +169,4 @@ def summarize(records: Sequence[Any], *, by: Sequence[str] = (), metric: str = "
             sum(r.status == "diverged" for r in rs), len(rs) - len(ok)))
     if order:
         out.sort(key=lambda g: tuple(_rank(g.group[b], list(order.get(b, ()))) for b in by))
-    return out
+    return Summary(out, by, metric, success)

@@ -98,6 +98,12 @@ class Run:
         return {"epoch": last.epoch, "train_loss": last.train_loss, "test_loss": last.test_loss,
                 "train_acc": last.train_acc, "test_acc": last.test_acc, "status": self.status}
 
+    def _repr_html_(self) -> str:
+        """The run in a notebook: status, metrics, curves and prediction, drawn inline (:mod:`.run_html`)."""
+        from .run_html import run_html
+
+        return run_html(self)
+
     def save(self, directory: str | Path, extra: Callable[[Path], None] | None = None) -> Path:
         """Write the run into ``directory`` whole (:func:`relulab.atomic.replace_dir`): everything goes to
         a temporary directory beside it, which takes the directory's place in one step, so a save that

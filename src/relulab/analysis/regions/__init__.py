@@ -8,7 +8,7 @@ concept: :mod:`.network` (reading a model), :mod:`.polygons` (batched convex pol
 linear pieces), :mod:`.boundary` and :mod:`.classes` (decision boundary, class polygons and their
 sides), :mod:`.bounds` (Zaslavsky, Montúfar, Serra), :mod:`.runs` (trained runs and input features),
 :mod:`.local` (local complexity: regions near the data), :mod:`.tracking` (region count and local
-complexity during training).
+complexity during training), :mod:`.show` (HTML for a notebook).
 """
 
 from .api import regions as regions

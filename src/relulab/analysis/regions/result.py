@@ -180,6 +180,12 @@ class Regions(RegionSequence):
     def bounds(self) -> Bounds:
         return self.layers.bounds(2)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the numbers and the partition drawn (:mod:`.show`)."""
+        from .show import regions_html
+
+        return regions_html(self)
+
     # ---- the partition as a complex; its linear pieces (see :mod:`.complex`) -----------------------
     def cell_complex(self) -> Complex:
         """Vertices, edges and faces of the partition; ``.euler`` is 1 for a tiling of the window."""

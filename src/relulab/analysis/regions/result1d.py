@@ -107,6 +107,12 @@ class Regions1D(RegionSequence):
     def bounds(self) -> Bounds:
         return self.layers.bounds(1)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the numbers and the outputs over the interval (:mod:`.show`)."""
+        from .show import regions1d_html
+
+        return regions1d_html(self)
+
     def summary(self) -> dict:
         return {"dimension": 1, "regions": len(self), "layer_counts": list(self.layer_counts),
                 "interval": list(self.interval), "kinks": self.kinks().tolist(), "bends": self.bends().tolist(),

@@ -32,6 +32,11 @@ class RunRegions:
     space: str  # "input" (raw coordinates) or "features"
     note: str = ""
 
+    def _repr_html_(self) -> str:
+        from .show import run_regions_html
+
+        return run_regions_html(self)
+
 
 def affine_features(inputs: Callable[[torch.Tensor], torch.Tensor], dim: int) -> nn.Linear | None:
     """The features ``inputs(x)`` as an ``nn.Linear`` of raw ``x`` ``(n, dim)``, or ``None`` when they are

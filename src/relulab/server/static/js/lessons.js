@@ -25,6 +25,7 @@ export class LessonPanel {
   async load(lang) {
     if (lang === this.lang) return;
     const r = await this.app.transport.resource(`lessons?lang=${encodeURIComponent(lang)}`);
+    if (!Array.isArray(r?.lessons)) return; // no answer (a saved notebook without its kernel): keep what is there
     this.lessons = r.lessons; this.glossary = r.glossary; this.lang = lang;
     const sel = this.app.$("sel-lesson"), first = sel.options[0].outerHTML;
     sel.innerHTML = first + this.lessons.map((l) => `<option value="${esc(l.id)}">${esc(l.id)}: ${esc(l.title)}</option>`).join("");
