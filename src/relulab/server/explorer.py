@@ -96,7 +96,8 @@ def success_grid(request: Request, x: str, y: str, metric: str | None = None, su
         cells = grid(chosen, x, y, metric=metric, success=success, order=order)
     except ValueError as e:
         raise _refuse(e) from None
-    return {"x": x, "y": y, "x_values": order[x], "y_values": order[y], "metric": metric, "success": success,
+    shown = {a: [v for v in order[a] if any(c[k] == v for c in cells)] or order[a] for a, k in ((x, "x"), (y, "y"))}
+    return {"x": x, "y": y, "x_values": shown[x], "y_values": shown[y], "metric": metric, "success": success,
             "cells": cells}
 
 

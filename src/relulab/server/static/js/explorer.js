@@ -67,7 +67,7 @@ async function refresh() {
 }
 
 function renderTable(o) {
-  const axes = Object.keys(o.axes), mets = o.metrics, fmt = (v) => (v === null || v === undefined ? "–" : Number(v).toFixed(4));
+  const axes = Object.keys(o.axes), mets = o.metrics, fmt = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(4));
   $("runs").querySelector("thead").innerHTML = `<tr><th>curve</th><th>run</th>${axes.map((a) => `<th>${esc(a)}</th>`).join("")}<th>status</th>${mets.map((m) => `<th>${esc(m)}</th>`).join("")}<th>open</th></tr>`;
   $("runs").querySelector("tbody").innerHTML = x.runs.map((r) => `<tr data-key="${r.key}" class="${x.picked.has(r.key) ? "picked" : ""}">
     <td><input type="checkbox" class="pick" aria-label="curve of ${r.key.slice(0, 8)}" ${x.picked.has(r.key) ? "checked" : ""}></td>

@@ -42,7 +42,7 @@ export function drawGrid(canvas, g) {
 // runs: [{key, values: {axis: label}, metrics}], axes: {axis: [labels]}, picked: Set of keys
 export function drawParallel(canvas, runs, axes, metric, success, picked) {
   const [ctx, W, H] = fit(canvas);
-  const names = Object.keys(axes), n = names.length + 1, top = 24, bottom = H - 14;
+  const names = Object.keys(axes), n = names.length + 1, top = 34, bottom = H - 14;
   const px = (i) => 40 + (i * (W - 80)) / Math.max(1, n - 1);
   const vals = runs.map((r) => r.metrics[metric]).filter((v) => v !== null && v !== undefined && isFinite(v));
   const lo = Math.min(...vals, 0), hi = Math.max(...vals, lo + 1e-9);
@@ -60,10 +60,10 @@ export function drawParallel(canvas, runs, axes, metric, success, picked) {
   ctx.strokeStyle = "#555"; ctx.lineWidth = 1; ctx.fillStyle = "#222"; ctx.font = "11px sans-serif"; ctx.textAlign = "center";
   [...names, metric].forEach((a, i) => {
     ctx.beginPath(); ctx.moveTo(px(i), top); ctx.lineTo(px(i), bottom); ctx.stroke();
-    ctx.fillText(a, px(i), 10);
+    ctx.font = "bold 12px sans-serif"; ctx.fillText(a, px(i), 12); ctx.font = "11px sans-serif";
     const ticks = i < names.length ? axes[a].map((l) => [l, yAxis(a, l)]) : [[hi.toFixed(3), top], [lo.toFixed(3), bottom]];
     ctx.textAlign = "left";
-    ticks.forEach(([l, y]) => ctx.fillText(l, px(i) + 4, y));
+    ticks.forEach(([l, y]) => ctx.fillText(l, px(i) + 4, y + 4));
     ctx.textAlign = "center";
   });
 }
