@@ -71,3 +71,29 @@ def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
     finally:
         ctx.close()
     assert not errors, errors
+
+
+def test_bad_filters_are_said_on_the_page(chrome, explorer):
+    ctx = chrome.new_context(viewport={"width": 1400, "height": 1100})
+    errors: list[str] = []
+    pg = ctx.new_page()
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(explorer.url + "sweep/")
+        pg.wait_for_function("document.body.dataset.selected === '8'", timeout=20_000)
+        pg.fill("#range-lo", "0.9")
+        pg.fill("#range-hi", "0.1")
+        pg.click("#btn-apply")  # the server's 422, inline
+        pg.wait_for_selector("#message:not([hidden])", timeout=10_000)
+        assert pg.inner_text("#message") == "filter test_acc: the range '0.9:0.1' is empty; LOW must be <= HIGH"
+        pg.click("#btn-clear")
+        pg.wait_for_selector("#message", state="hidden", timeout=10_000)
+        pg.uncheck("#filter-axes input[data-axis='hidden'][value='3']")
+        pg.uncheck("#filter-axes input[data-axis='hidden'][value='4,2']")
+        pg.click("#btn-apply")  # caught on the page: no value of an axis selects nothing
+        pg.wait_for_selector("#message:not([hidden])", timeout=10_000)
+        assert pg.inner_text("#message") == "tick at least one value of hidden (or Clear)"
+        assert pg.get_attribute("body", "data-selected") == "8"  # the last good selection stays
+    finally:
+        ctx.close()
+    assert not errors, errors
