@@ -35,7 +35,7 @@ def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
     pg.on("pageerror", lambda e: errors.append(str(e)))
     try:
         pg.goto(explorer.url + "sweep/")
-        pg.wait_for_function("document.body.dataset.selected === '8'", timeout=20_000)
+        pg.wait_for_function("document.body.dataset.selected === '8'", timeout=30_000)
         assert pg.locator("#runs tbody tr").count() == len(stored) == 8
         # the filter: tanh only, test accuracy at least the lowest tanh run's
         tanh = sorted(r.metrics["test_acc"] for r in stored.values() if r.config["activation"] == "tanh")
@@ -43,14 +43,14 @@ def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
         pg.uncheck("#filter-axes input[data-axis='activation'][value='relu']")
         pg.fill("#range-lo", repr(tanh[1]))
         pg.click("#btn-apply")
-        pg.wait_for_function(f"document.body.dataset.selected === '{len(want)}'", timeout=10_000)
+        pg.wait_for_function(f"document.body.dataset.selected === '{len(want)}'", timeout=30_000)
         shown = set(pg.eval_on_selector_all("#runs tbody tr", "rows => rows.map(r => r.dataset.key)"))
         assert shown == want
         assert "relu" not in pg.locator("#runs tbody").inner_text()
         # tick a run: its loss curve is fetched and drawn
         key = sorted(want)[0]
         pg.check(f"#runs tr[data-key='{key}'] input.pick")
-        pg.wait_for_function(f"window.explorer.curves['{key}'] !== undefined", timeout=10_000)
+        pg.wait_for_function(f"window.explorer.curves['{key}'] !== undefined", timeout=30_000)
         assert pg.evaluate(f"window.explorer.curves['{key}'].history.test_loss.length") == 13
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "explorer-filtered.png"), full_page=True)
@@ -59,7 +59,7 @@ def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
         assert href == f"/?run={key}"
         pg.goto(explorer.url.rstrip("/") + href)
         pg.wait_for_function(f"document.body.dataset.sweepRun === '{key}'", timeout=60_000)
-        pg.wait_for_function("window.relulab.frame && window.relulab.frame.epoch === 12", timeout=20_000)
+        pg.wait_for_function("window.relulab.frame && window.relulab.frame.epoch === 12", timeout=30_000)
         frame = pg.evaluate("({acc: window.relulab.frame.test_acc, epoch: window.relulab.frame.epoch})")
         cfg = pg.evaluate("window.relulab.state.config")
         # the frame carries 5 digits: closer than 1e-5 is the same count of right test points (of 30)
@@ -80,18 +80,18 @@ def test_bad_filters_are_said_on_the_page(chrome, explorer):
     pg.on("pageerror", lambda e: errors.append(str(e)))
     try:
         pg.goto(explorer.url + "sweep/")
-        pg.wait_for_function("document.body.dataset.selected === '8'", timeout=20_000)
+        pg.wait_for_function("document.body.dataset.selected === '8'", timeout=30_000)
         pg.fill("#range-lo", "0.9")
         pg.fill("#range-hi", "0.1")
         pg.click("#btn-apply")  # the server's 422, inline
-        pg.wait_for_selector("#message:not([hidden])", timeout=10_000)
+        pg.wait_for_selector("#message:not([hidden])", timeout=30_000)
         assert pg.inner_text("#message") == "filter test_acc: the range '0.9:0.1' is empty; LOW must be <= HIGH"
         pg.click("#btn-clear")
-        pg.wait_for_selector("#message", state="hidden", timeout=10_000)
+        pg.wait_for_selector("#message", state="hidden", timeout=30_000)
         pg.uncheck("#filter-axes input[data-axis='hidden'][value='3']")
         pg.uncheck("#filter-axes input[data-axis='hidden'][value='4,2']")
         pg.click("#btn-apply")  # caught on the page: no value of an axis selects nothing
-        pg.wait_for_selector("#message:not([hidden])", timeout=10_000)
+        pg.wait_for_selector("#message:not([hidden])", timeout=30_000)
         assert pg.inner_text("#message") == "tick at least one value of hidden (or Clear)"
         assert pg.get_attribute("body", "data-selected") == "8"  # the last good selection stays
     finally:

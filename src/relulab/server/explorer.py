@@ -46,10 +46,16 @@ def _state(request: Request) -> tuple[SweepReader, list[Any]]:
 
 def _select(request: Request, where: list[str]) -> tuple[SweepReader, list[Any], list[Any]]:
     reader, records = _state(request)
+    if not where:
+        return reader, records, records
     try:
-        return reader, records, Selection.parse(where, records).apply(records)
+        return reader, records, Selection.parse(where, records, known=reader.values()).apply(records)
     except ValueError as e:
         raise _refuse(e) from None
+
+
+def _axes(reader: SweepReader) -> dict[str, list[str]]:
+    return axes((), known=reader.values())
 
 
 def _defaults(reader: SweepReader) -> tuple[str, float]:
@@ -68,7 +74,7 @@ def overview(request: Request) -> dict[str, Any]:
     reader, records = _state(request)
     metric, success = _defaults(reader)
     return {"db": reader.path, "runs": len(records), "skipped": reader.skipped,
-            "axes": axes(records, reader.axis_order()), "metrics": metrics(records), "metric": metric,
+            "axes": _axes(reader), "metrics": metrics(records), "metric": metric,
             "success": success, "statuses": sorted({r.status for r in records})}
 
 
@@ -76,7 +82,7 @@ def overview(request: Request) -> dict[str, Any]:
 def runs(request: Request, where: list[str] = Where) -> dict[str, Any]:
     """The selected runs (at most MAX_ROWS): key, status, the value of every axis, the final metrics."""
     reader, records, chosen = _select(request, where)
-    names = list(axes(records, reader.axis_order()))
+    names = list(_axes(reader))
     rows = [{"key": r.key, "status": r.status, "values": {a: label(r.get(a)) for a in names},
              "metrics": r.metrics} for r in chosen[:MAX_ROWS]]
     return {"total": len(records), "selected": len(chosen), "shown": len(rows), "runs": rows}
@@ -91,7 +97,7 @@ def success_grid(request: Request, x: str, y: str, metric: str | None = None, su
     metric, success = metric or m, s if success is None else success
     if success != success or abs(success) == float("inf"):
         raise HTTPException(422, f"success must be a finite number (a threshold of the metric), got {success}")
-    order = axes(records, reader.axis_order())
+    order = _axes(reader)
     try:
         cells = grid(chosen, x, y, metric=metric, success=success, order=order)
     except ValueError as e:

@@ -41,19 +41,26 @@ def _sort_key(text: str) -> tuple:
         return (1, (), text)
 
 
+def sort_labels(labels: Iterable[str]) -> list[str]:
+    """Labels of numbers in numeric order (``3`` before ``10``, ``8`` before ``8,8``), then the others."""
+    return sorted(labels, key=_sort_key)
+
+
 def values(records: Iterable[Any], order: Sequence[str] = ()) -> dict[str, list[str]]:
-    """Every config field of ``records`` -> its labels (numbers in numeric order); the fields of
-    ``order`` (a spec's axes) first, the others by name."""
+    """Every config field of ``records`` -> its labels (:func:`sort_labels`); the fields of ``order``
+    (a spec's axes) first, the others by name."""
     seen: dict[str, set[str]] = {}
     for r in records:
         for k, v in r.config.items():
             seen.setdefault(k, set()).add(label(v))
-    return {k: sorted(seen[k], key=_sort_key) for k in dict.fromkeys([*order, *sorted(seen)]) if k in seen}
+    return {k: sort_labels(seen[k]) for k in dict.fromkeys([*order, *sorted(seen)]) if k in seen}
 
 
-def axes(records: Iterable[Any], order: Sequence[str] = ()) -> dict[str, list[str]]:
-    """The fields of :func:`values` with more than one value among ``records``: the sweep's axes."""
-    return {k: v for k, v in values(records, order).items() if len(v) > 1}
+def axes(records: Iterable[Any], order: Sequence[str] = (), *,
+         known: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The fields of :func:`values` (or of ``known``, values already gathered) with more than one
+    value: the sweep's axes."""
+    return {k: v for k, v in (known if known is not None else values(records, order)).items() if len(v) > 1}
 
 
 def metrics(records: Iterable[Any]) -> list[str]:
@@ -68,12 +75,14 @@ class Selection:
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # metric -> [low, high]
 
     @classmethod
-    def parse(cls, terms: Sequence[str], records: Sequence[Any]) -> Selection:
+    def parse(cls, terms: Sequence[str], records: Sequence[Any], *,
+              known: dict[str, list[str]] | None = None) -> Selection:
         """The filter of ``terms``; ValueError (one line) on an unknown field, a label no run has, or a
-        range that is not ``LOW:HIGH`` numbers with LOW <= HIGH."""
+        range that is not ``LOW:HIGH`` numbers with LOW <= HIGH. ``known``: :func:`values` of the records."""
         if len(terms) > MAX_TERMS:
             raise ValueError(f"at most {MAX_TERMS} filter terms, got {len(terms)}")
-        have, mets = values(records), metrics(records)
+        have = known if known is not None else values(records)
+        mets = metrics(records) if terms else []
         chosen: dict[str, set[str]] = {}
         ranges: dict[str, tuple[float, float]] = {}
         for term in terms:
