@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from relulab.server import ServerSettings
 from relulab.server.explorer import create_explorer
 from relulab.sweep import load_sweep
+from relulab.sweep.selection import label
 from relulab.sweep.stats import summarize
 from relulab.sweep.store import SweepStore
 from relulab.training.portable import run_from_dict
@@ -82,8 +83,8 @@ def test_csv_export_is_the_selected_rows_of_the_database(api, sweep_db):
     assert sorted(r["key"] for r in lines) == sorted(k for k, v in db.items() if v[1]["activation"] == "tanh")
     for line in lines:
         status, config, metrics, _ = db[line["key"]]
-        assert line["status"] == status and line["lr"] == str(config["lr"])
-        assert line["hidden"] == ",".join(map(str, config["hidden"]))
+        assert line["status"] == status and line["hidden"] == ",".join(map(str, config["hidden"]))
+        assert {k: line[k] for k in config} == {k: label(v) for k, v in config.items()}  # every field
         assert {m: float(line[m]) for m in metrics} == metrics  # repr: exact
 
 

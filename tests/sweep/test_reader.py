@@ -9,6 +9,7 @@ import textwrap
 import pytest
 
 from relulab.sweep.reader import SweepReader
+from relulab.sweep.selection import axes, values
 from relulab.sweep.store import SweepStore
 
 BATCH = 5
@@ -46,6 +47,9 @@ def test_reads_what_a_writing_process_has_committed_batch_by_batch(tmp_path):
             got = reader.records()
             assert len(got) == BATCH * i
             assert [r.config["weight_seed"] for r in got] == list(range(BATCH * i))
+            assert all(dict(r.config) == {"hidden": [3], "activation": "relu", "weight_seed": s}
+                       for s, r in enumerate(got))  # kept as a difference from the first run's config
+            assert reader.values() == values(got) and axes(got) == {"weight_seed": values(got)["weight_seed"]}
             assert reader.get(got[-1].key).history == {"epoch": [0, 1], "test_loss": [1.0, 0.5]}
         writer.stdin.close()
         assert writer.wait(timeout=60) == 0
