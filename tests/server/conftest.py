@@ -84,3 +84,21 @@ def server():
     """A real playground server on 127.0.0.1 and a free port, for one test module."""
     with BackgroundServer(ServerSettings(port=0)) as srv:
         yield srv
+
+
+TINY_SWEEP = ["--base", "dataset=xor", "--base", '{"n_points": 60, "epochs": 12, "lr": 0.1}',
+              "--grid", "activation=relu,tanh", "--grid", "hidden=3:4,2", "--seeds", "2", "--scheduler", "serial"]
+
+
+@pytest.fixture(scope="session")
+def sweep_db(tmp_path_factory):
+    """A small sweep database (8 runs of xor) made by `relulab sweep run`, for the explorer's tests
+    (read only: a test that writes copies it)."""
+    from typer.testing import CliRunner
+
+    from relulab.cli import app
+
+    db = tmp_path_factory.mktemp("sweep") / "tiny.db"
+    res = CliRunner().invoke(app, ["sweep", "run", *TINY_SWEEP, "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    return db

@@ -3,6 +3,7 @@
     relulab sweep examples/sweeps/c11.yaml --db out/c11.db
     relulab sweep --base dataset=circle --base epochs=200 --grid activation=relu,tanh --grid hidden=3,3,3:8,8 --seeds 20
     relulab sweep show out/c11.db --by activation,dataset --success 0.9 --csv c11.csv --plot c11.png
+    relulab sweep serve out/c11.db --open
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _SHOW_OPTS = {"by": "comma-separated fields to group by (config fields, depth, w
 
 
 class _DefaultRun(TyperGroup):
-    """``relulab sweep SPEC ...`` means ``relulab sweep run SPEC ...``; ``show`` is the other subcommand."""
+    """``relulab sweep SPEC ...`` means ``relulab sweep run SPEC ...``; ``show`` and ``serve`` are the others."""
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
@@ -64,7 +65,8 @@ def _summary_dicts(rows) -> list[dict]:
 def register(app: typer.Typer) -> None:
     sweep_app = typer.Typer(cls=_DefaultRun, no_args_is_help=True,
                             help="Sweeps: a grid of configs x seeds, stacked, resumable, stored in SQLite. "
-                                 "`relulab sweep SPEC|--grid ... [OPTIONS]` is `relulab sweep run`.")
+                                 "`relulab sweep SPEC|--grid ... [OPTIONS]` is `relulab sweep run`; "
+                                 "`relulab sweep serve DB` explores a database in the browser.")
     app.add_typer(sweep_app, name="sweep")
 
     @sweep_app.command("run")
@@ -225,6 +227,10 @@ def register(app: typer.Typer) -> None:
         for path in (csv, plot):
             if path is not None:
                 typer.echo(f"wrote {path}")
+
+    from .sweep_serve import serve_cmd
+
+    sweep_app.command("serve")(serve_cmd)
 
     from .errors import error_boundary
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -58,8 +59,9 @@ def idle_protocol(seconds: float) -> type[H11Protocol]:
     return IdleTimeoutH11
 
 
-def _server(settings: ServerSettings) -> uvicorn.Server:
-    config = uvicorn.Config(create_app(settings), log_level="warning", ws="websockets-sansio", lifespan="on",
+def _server(settings: ServerSettings, app: Any = None) -> uvicorn.Server:
+    app = app if app is not None else create_app(settings)
+    config = uvicorn.Config(app, log_level="warning", ws="websockets-sansio", lifespan="on",
                             http=idle_protocol(settings.connection_idle_s),
                             # bigger than any message a page sends, so that one over max_message_bytes
                             # gets an error frame (the session refuses it), not a bare close
@@ -76,19 +78,20 @@ def address(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(settings: ServerSettings, sock: socket.socket) -> None:
-    """Serve on ``sock`` until interrupted (Ctrl+C)."""
-    _server(settings).run(sockets=[sock])
+def serve(settings: ServerSettings, sock: socket.socket, app: Any = None) -> None:
+    """Serve on ``sock`` until interrupted (Ctrl+C); ``app``: another app than the playground's (the
+    sweep explorer), made with the same ``settings``."""
+    _server(settings, app).run(sockets=[sock])
 
 
 class BackgroundServer:
-    """The playground in a daemon thread on ``settings.host`` and a free port (tests, benchmarks)."""
+    """The playground (or ``app``) in a daemon thread on ``settings.host`` and a free port (tests, benchmarks)."""
 
-    def __init__(self, settings: ServerSettings | None = None) -> None:
+    def __init__(self, settings: ServerSettings | None = None, app: Any = None) -> None:
         self.settings = settings or ServerSettings(port=0)
         self.sock = bind_socket(self.settings.host, self.settings.port)
         self.url = address(self.sock, self.settings.host)
-        self.server = _server(self.settings)
+        self.server = _server(self.settings, app)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> BackgroundServer:

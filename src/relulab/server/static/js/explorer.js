@@ -1,0 +1,124 @@
+// The sweep explorer (/sweep/): reads /sweep/api/*, draws the grid, parallel coordinates and curves, lists the
+// runs with a link each into the playground (/?run=KEY). It polls the database, so a sweep still writing it shows up.
+import { COLOURS, drawCurves, drawGrid, drawParallel } from "./explorer_plots.js";
+import { esc } from "./panels.js";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 3000;
+const x = { overview: null, where: [], runs: [], picked: new Set(), curves: {}, seen: -1 };
+
+async function api(path) {
+  const r = await fetch(`/sweep/api/${path}`);
+  let body = null;
+  try { body = await r.json(); } catch { /* not JSON */ }
+  if (!r.ok) throw new Error(body?.detail ?? `HTTP ${r.status}`);
+  return body;
+}
+
+function say(text) { $("message").textContent = text || ""; $("message").hidden = !text; }
+const query = (pairs) => new URLSearchParams(pairs).toString();
+const whereQuery = () => x.where.map((w) => ["where", w]);
+
+function buildControls(o) {
+  const keep = (sel, names, want) => {
+    const old = sel.value;
+    sel.innerHTML = names.map((n) => `<option>${esc(n)}</option>`).join("");
+    sel.value = names.includes(old) ? old : want ?? names[0] ?? "";
+  };
+  const axes = Object.keys(o.axes);
+  keep($("grid-x"), axes, axes[0]); keep($("grid-y"), axes, axes[1] ?? axes[0]);
+  keep($("grid-metric"), o.metrics, o.metric); keep($("range-metric"), o.metrics, o.metric);
+  if (!$("grid-success").value) $("grid-success").value = String(o.success);
+  $("filter-axes").innerHTML = axes.map((a) => `<fieldset><legend>${esc(a)}</legend>${o.axes[a].map((v) => {
+    const on = !x.where.some((w) => w.startsWith(`${a}=`)) || x.where.includes(`${a}=${v}`);
+    return `<label class="check"><input type="checkbox" data-axis="${esc(a)}" value="${esc(v)}" ${on ? "checked" : ""}> ${esc(v)}</label>`;
+  }).join("")}</fieldset>`).join("");
+}
+
+function readFilter() {
+  const where = [];
+  for (const fs of $("filter-axes").querySelectorAll("fieldset")) {
+    const boxes = [...fs.querySelectorAll("input")];
+    if (boxes.every((b) => b.checked)) continue;
+    boxes.filter((b) => b.checked).forEach((b) => where.push(`${b.dataset.axis}=${b.value}`));
+    if (!boxes.some((b) => b.checked)) throw new Error(`tick at least one value of ${boxes[0].dataset.axis} (or Clear)`);
+  }
+  const lo = $("range-lo").value.trim(), hi = $("range-hi").value.trim();
+  if (lo || hi) where.push(`${$("range-metric").value}=${lo}:${hi}`);
+  return where;
+}
+
+async function refresh() {
+  const o = x.overview, g = [["x", $("grid-x").value], ["y", $("grid-y").value], ["metric", $("grid-metric").value],
+    ["success", $("grid-success").value.trim()], ...whereQuery()];
+  try {
+    const [runs, grid] = await Promise.all([api(`runs?${query(whereQuery())}`),
+      Object.keys(o.axes).length >= 2 ? api(`grid?${query(g)}`) : Promise.resolve(null)]);
+    say("");
+    x.runs = runs.runs;
+    $("count").textContent = `${runs.selected} of ${runs.total} runs selected${runs.shown < runs.selected ? ` (the first ${runs.shown} listed and drawn)` : ""}`;
+    $("csv-link").href = `/sweep/api/export.csv?${query(whereQuery())}`;
+    if (grid) drawGrid($("grid"), grid);
+    $("pc-metric").textContent = $("grid-metric").value;
+    drawParallel($("parallel"), x.runs, o.axes, $("grid-metric").value, Number($("grid-success").value), x.picked);
+    renderTable(o);
+    document.body.dataset.selected = String(runs.selected);
+  } catch (e) { say(e.message); }
+}
+
+function renderTable(o) {
+  const axes = Object.keys(o.axes), mets = o.metrics, fmt = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(4));
+  $("runs").querySelector("thead").innerHTML = `<tr><th>curve</th><th>run</th>${axes.map((a) => `<th>${esc(a)}</th>`).join("")}<th>status</th>${mets.map((m) => `<th>${esc(m)}</th>`).join("")}<th>open</th></tr>`;
+  $("runs").querySelector("tbody").innerHTML = x.runs.map((r) => `<tr data-key="${r.key}" class="${x.picked.has(r.key) ? "picked" : ""}">
+    <td><input type="checkbox" class="pick" aria-label="curve of ${r.key.slice(0, 8)}" ${x.picked.has(r.key) ? "checked" : ""}></td>
+    <td><code>${r.key.slice(0, 10)}</code></td>${axes.map((a) => `<td>${esc(r.values[a])}</td>`).join("")}<td>${esc(r.status)}</td>
+    ${mets.map((m) => `<td class="num" data-metric="${esc(m)}">${fmt(r.metrics[m])}</td>`).join("")}
+    <td>${r.status === "error" ? "–" : `<a class="open-run" href="/?run=${r.key}" target="_blank" rel="noopener">playground ↗</a>`}</td></tr>`).join("");
+}
+
+async function drawPicked() {
+  const keys = [...x.picked].filter((k) => !x.curves[k]);
+  if (keys.length) {
+    try { Object.assign(x.curves, (await api(`curves?${query(keys.map((k) => ["key", k]))}`)).curves); } catch (e) { say(e.message); }
+  }
+  const list = [...x.picked].map((k, i) => ({ key: k, history: x.curves[k]?.history, colour: COLOURS[i % COLOURS.length] }));
+  drawCurves($("curves"), list);
+  $("curve-legend").innerHTML = list.map((c) => `<span class="swatch" style="background:${c.colour}"></span><code>${c.key.slice(0, 10)}</code>`).join("");
+  drawParallel($("parallel"), x.runs, x.overview.axes, $("grid-metric").value, Number($("grid-success").value), x.picked);
+}
+
+async function poll() {
+  try {
+    const o = await api("overview");
+    $("status").textContent = ""; $("status").className = "status";
+    $("db-line").textContent = `${o.db}: ${o.runs} runs${o.skipped ? `, ${o.skipped} malformed rows skipped` : ""}`;
+    if (o.runs !== x.seen || JSON.stringify(o.axes) !== JSON.stringify(x.overview?.axes)) {
+      x.seen = o.runs; x.overview = o; buildControls(o); await refresh();
+    }
+  } catch (e) { $("status").textContent = e.message; $("status").className = "status bad"; }
+}
+
+$("btn-apply").addEventListener("click", () => {
+  try { x.where = readFilter(); } catch (e) { return say(e.message); }
+  refresh();
+});
+$("btn-clear").addEventListener("click", () => {
+  x.where = []; $("range-lo").value = ""; $("range-hi").value = "";
+  $("filter-axes").querySelectorAll("input").forEach((b) => { b.checked = true; }); refresh();
+});
+["grid-x", "grid-y", "grid-metric"].forEach((id) => $(id).addEventListener("change", refresh));
+$("grid-success").addEventListener("change", refresh);
+$("runs").addEventListener("change", (e) => {
+  if (!e.target.classList.contains("pick")) return;
+  const key = e.target.closest("tr").dataset.key;
+  if (e.target.checked) x.picked.add(key); else x.picked.delete(key);
+  e.target.closest("tr").classList.toggle("picked", e.target.checked);
+  drawPicked();
+});
+async function pollAgain() { // the next look after POLL_MS, or twice as long as this one took (a big database)
+  const t0 = performance.now();
+  await poll();
+  setTimeout(pollAgain, Math.max(POLL_MS, 2 * (performance.now() - t0)));
+}
+poll().then(drawPicked).then(() => setTimeout(pollAgain, POLL_MS));
+window.explorer = x; // for the browser tests and the curious
