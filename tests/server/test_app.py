@@ -400,3 +400,13 @@ def test_a_training_failure_is_diverged_and_the_session_goes_on(wire, client, mo
         monkeypatch.undo()
         wire.send(ws, 2, type="control", action="step")
         assert wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 2)["epoch"] == 1
+
+
+def test_the_report_of_the_shipped_run_in_each_language(client):
+    zh = client.get("/report?lang=zh")
+    assert zh.status_code == 200 and '<html lang="zh-Hans">' in zh.text and "规则：" in zh.text
+    assert "Rule:" not in zh.text and "the claim holds when every part holds" not in zh.text  # rules rendered in zh
+    en = client.get("/report")
+    assert '<html lang="en">' in en.text and "Rule:" in en.text
+    bad = client.get("/report?lang=fr")
+    assert bad.status_code == 422 and "unknown language 'fr'" in bad.text
