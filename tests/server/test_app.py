@@ -13,6 +13,7 @@ from relulab.activations import activation_names
 from relulab.data import DATASETS, parse_csv_text
 from relulab.training import build_model
 from relulab.training.portable import run_from_dict
+from relulab.viz.fonts import cjk_font
 
 
 def open_session(ws, wire) -> str:
@@ -110,6 +111,10 @@ def test_exports_load_in_relulab(wire, client):
         for name, magic in [("heatmap.png", b"\x89PNG"), ("regions.png", b"\x89PNG"), ("heatmap.svg", b"<?xml")]:
             body = client.get(f"/api/session/{sid}/export/{name}").content
             assert body.startswith(magic), name
+        zh = client.get(f"/api/session/{sid}/export/regions.svg?lang=zh")  # the picture's title in Chinese
+        assert zh.status_code == 200 and (("个线性区域" in zh.text) == (cjk_font() is not None))
+        bad = client.get(f"/api/session/{sid}/export/heatmap.png?lang=fr")
+        assert bad.status_code == 422 and "unknown language 'fr'" in bad.json()["detail"]
         wire.send(ws, 3, type="config", config={"activation": "tanh"})
         wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 3)
         r = client.get(f"/api/session/{sid}/export/regions.svg")

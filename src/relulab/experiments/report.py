@@ -7,6 +7,10 @@ playground setting, a copyable ``relulab playground --open`` command and a link 
 machine (never another site). The CSS is inline and responsive: on a phone a wide figure keeps a
 readable width (40rem) and scrolls sideways in its own box.
 
+In another language (``lang="zh"``) every sentence, label, rule, caption and key number comes from the string
+catalogue (:mod:`relulab.i18n`); the figures are the run's own PNGs, whose axis labels stay English
+technical labels (the Chinese caption sits beside each one in the HTML).
+
 >>> from relulab.experiments.result import ClaimResult, Measurement, Verdict
 >>> page = report_html([ClaimResult("C0", "a claim", Verdict.HOLDS, "x > 1", [Measurement("x", 2)])])
 >>> page.startswith("<!DOCTYPE html>"), 'href="#c0"' in page, "http" in page
