@@ -13,6 +13,7 @@ from relulab.activations import activation_names
 from relulab.data import DATASETS, parse_csv_text
 from relulab.training import build_model
 from relulab.training.portable import run_from_dict
+from relulab.viz.fonts import cjk_font
 
 
 def open_session(ws, wire) -> str:
@@ -110,6 +111,10 @@ def test_exports_load_in_relulab(wire, client):
         for name, magic in [("heatmap.png", b"\x89PNG"), ("regions.png", b"\x89PNG"), ("heatmap.svg", b"<?xml")]:
             body = client.get(f"/api/session/{sid}/export/{name}").content
             assert body.startswith(magic), name
+        zh = client.get(f"/api/session/{sid}/export/regions.svg?lang=zh")  # the picture's title in Chinese
+        assert zh.status_code == 200 and (("个线性区域" in zh.text) == (cjk_font() is not None))
+        bad = client.get(f"/api/session/{sid}/export/heatmap.png?lang=fr")
+        assert bad.status_code == 422 and "unknown language 'fr'" in bad.json()["detail"]
         wire.send(ws, 3, type="config", config={"activation": "tanh"})
         wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 3)
         r = client.get(f"/api/session/{sid}/export/regions.svg")
@@ -400,3 +405,13 @@ def test_a_training_failure_is_diverged_and_the_session_goes_on(wire, client, mo
         monkeypatch.undo()
         wire.send(ws, 2, type="control", action="step")
         assert wire.until(ws, lambda k, v: k == "frame" and v["ack"] == 2)["epoch"] == 1
+
+
+def test_the_report_of_the_shipped_run_in_each_language(client):
+    zh = client.get("/report?lang=zh")
+    assert zh.status_code == 200 and '<html lang="zh-Hans">' in zh.text and "规则：" in zh.text
+    assert "Rule:" not in zh.text and "the claim holds when every part holds" not in zh.text  # rules rendered in zh
+    en = client.get("/report")
+    assert '<html lang="en">' in en.text and "Rule:" in en.text
+    bad = client.get("/report?lang=fr")
+    assert bad.status_code == 422 and "unknown language 'fr'" in bad.text

@@ -187,8 +187,43 @@ def test_a_phone_has_no_horizontal_scroll(chrome, server, frag, ready):
     width = pg.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     nodes = pg.evaluate("Math.max(...[...document.querySelectorAll('.node')]"
                         ".map((n) => n.getBoundingClientRect().right))")
+    boxes = pg.evaluate(BOXES)
     pg.close()
     assert width[0] <= width[1] == 390 and nodes <= 390, (width, nodes)
+    # every layer's + and − can be pressed: no button overlaps another, a node, or the screen's edge
+    buttons = [b for b in boxes if b["kind"] == "button"]
+    assert len(buttons) == 2 * len(boxes_of(boxes, "head")), boxes
+    for i, a in enumerate(buttons):
+        assert a["left"] >= 0 and a["right"] <= 390 and a["width"] >= 20 and a["height"] >= 20, a
+        hits = [b for b in buttons[i + 1:] + boxes_of(boxes, "node") if overlap(a, b)]
+        assert not hits, (a, hits)
+    for head in boxes_of(boxes, "head"):  # a layer's head (buttons, width, menu) stays above its nodes
+        assert not [n for n in boxes_of(boxes, "node") if overlap(head, n)], head
+
+
+BOXES = """[...document.querySelectorAll('.layer-head button, .node, .layer-head')].map((e) => {
+  const r = e.getBoundingClientRect();
+  return { kind: e.matches('button') ? 'button' : e.matches('.node') ? 'node' : 'head',
+           text: e.textContent.slice(0, 12), left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+           width: r.width, height: r.height };
+})"""
+
+
+def boxes_of(boxes: list[dict], kind: str) -> list[dict]:
+    return [b for b in boxes if b["kind"] == kind]
+
+
+def overlap(a: dict, b: dict) -> bool:
+    """Whether two boxes share more than a hairline (0.5 px)."""
+    return min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5 and \
+        min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
+
+
+def test_the_overlap_check_sees_overlapping_boxes():
+    a = {"left": 0, "right": 24, "top": 0, "bottom": 24}
+    assert overlap(a, {"left": 20, "right": 44, "top": 10, "bottom": 34})
+    assert not overlap(a, {"left": 24, "right": 48, "top": 0, "bottom": 24})  # touching edges
+    assert not overlap(a, {"left": 0, "right": 24, "top": 26, "bottom": 50})
 
 
 def test_a_hash_edit_applies(page):

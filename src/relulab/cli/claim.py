@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from ..i18n import check_lang, translate_text
+from ..i18n import check_lang
 from .common import bad_input, print_json
 from .files import check_out_dir
 
@@ -141,15 +141,6 @@ def show_part(result: ClaimResult, key: str, json_output: bool) -> None:
     typer.echo("\n".join(lines))
 
 
-def in_language(page: Path, lang: str) -> Path:
-    """The written report translated in place through the string catalogue (English: unchanged)."""
-    from ..i18n import translate_html
-
-    if lang != "en":
-        page.write_text(translate_html(page.read_text(encoding="utf-8"), lang), encoding="utf-8")
-    return page
-
-
 def register(app: typer.Typer) -> None:
     @app.command("claim")
     def claim_cmd(
@@ -183,14 +174,14 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             def fill(d: Path) -> None:
                 result.save(d)
-                in_language(write_report([result], d, quick=quick, seconds=result.seconds), lang)
+                write_report([result], d, quick=quick, seconds=result.seconds, lang=lang)
 
             with bad_input():
                 replace_dir(out, fill)
         if json_output:
             print_json(result.to_dict())
         else:
-            typer.echo(translate_text(result.to_text(), lang))
+            typer.echo(result.to_text(lang))
             if out is not None:
                 typer.echo(f"wrote {out}/result.json, {out}/index.html and {len(result.figures)} figure(s)")
         if result.verdict is Verdict.ERROR:
@@ -220,7 +211,7 @@ def register(app: typer.Typer) -> None:
         results = run_with_progress(ids, quick=quick, seed=seed, device=device, show=True)
         seconds = time.perf_counter() - t0
         with bad_input():
-            replace_dir(out, lambda d: in_language(write_report(results, d, quick=quick, seconds=seconds), lang))
+            replace_dir(out, lambda d: write_report(results, d, quick=quick, seconds=seconds, lang=lang))
         page = out / "index.html"
         Console().print(verdict_table(results, f"{len(results)} claims ({'quick' if quick else 'full'} run, "
                                                f"{seconds:.0f} s)"))

@@ -7,6 +7,10 @@ playground setting, a copyable ``relulab playground --open`` command and a link 
 machine (never another site). The CSS is inline and responsive: on a phone a wide figure keeps a
 readable width (40rem) and scrolls sideways in its own box.
 
+In another language (``lang="zh"``) every sentence, label, rule, caption and key number comes from the string
+catalogue (:mod:`relulab.i18n`); the figures are the run's own PNGs, whose axis labels stay English
+technical labels (the Chinese caption sits beside each one in the HTML).
+
 >>> from relulab.experiments.result import ClaimResult, Measurement, Verdict
 >>> page = report_html([ClaimResult("C0", "a claim", Verdict.HOLDS, "x > 1", [Measurement("x", 2)])])
 >>> page.startswith("<!DOCTYPE html>"), 'href="#c0"' in page, "http" in page
@@ -25,6 +29,7 @@ from pathlib import Path
 
 import torch
 
+from ..i18n import HTML_LANG, check_lang, tr, translate, translate_text
 from .result import ClaimResult, Verdict, verdict_class
 
 CSS = """
@@ -53,6 +58,9 @@ table.verdicts td:first-child{white-space:nowrap;overflow-wrap:normal}
 """
 
 
+EVERY_VERDICT = "Each verdict is computed from the numbers of this run by the rule printed beside them."
+
+
 def environment() -> dict:
     """Where the numbers were measured (threads matter for timings)."""
     return {"torch": torch.__version__, "python": platform.python_version(), "machine": platform.machine(),
@@ -66,40 +74,48 @@ def _title(r: ClaimResult) -> str:
     return CLAIMS.get(r.id).title if r.id in CLAIMS else r.claim
 
 
-def _key_number(r: ClaimResult) -> str:
-    return r.key_number()[:200]
+def _key_number(r: ClaimResult, lang: str) -> str:
+    """The key number in ``lang``; a claim that broke shows its exception's message as code."""
+    if r.error:
+        return f"<code>{html.escape(r.key_number()[:200])}</code>"
+    return html.escape(r.key_number(lang)[:200])
 
 
 def report_html(results: Sequence[ClaimResult], *, title: str = "relulab: the claims, measured",
-                meta: dict | None = None) -> str:
-    """The whole report as one HTML document (no external resource of any kind)."""
-    e = html.escape
+                meta: dict | None = None, lang: str = "en") -> str:
+    """The whole report as one HTML document (no external resource of any kind), in ``lang`` (its sentences,
+    labels and captions through the string catalogue; commands, names and numbers as they are)."""
+    check_lang(lang)
+
+    def e(text: str) -> str:
+        return html.escape(translate_text(str(text), lang))
+
     counts = Counter(r.verdict.value for r in results)
-    summary = ", ".join(f"{n} {v}" for v, n in counts.items())
+    summary = ", ".join(f"{n} {translate(v, lang)}" for v, n in counts.items())
     rows = "".join(
-        f'<tr><td><a href="#{e(r.id.lower())}">{e(r.id)}</a></td>'
+        f'<tr><td><a href="#{html.escape(r.id.lower())}">{html.escape(r.id)}</a></td>'
         f'<td><span class="verdict {verdict_class(r.verdict)}">{e(r.verdict.value)}</span></td>'
-        f'<td>{e(_title(r))}</td><td class="hide-small">{e(_key_number(r))}</td></tr>' for r in results)
+        f'<td>{e(_title(r))}</td><td class="hide-small">{_key_number(r, lang)}</td></tr>' for r in results)
     info = ""
     if meta:
-        info = '<p class="meta">' + e(", ".join(f"{k}: {v}" for k, v in meta.items())) + "</p>"
-    body = "\n".join(r.to_html() for r in results)
+        info = '<p class="meta">' + html.escape(", ".join(f"{translate(k, lang)}: {translate(str(v), lang)}"
+                                                          for k, v in meta.items())) + "</p>"
+    body = "\n".join(r.to_html(lang=lang) for r in results)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{HTML_LANG[lang]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title><style>{CSS}</style></head>
 <body><h1>{e(title)}</h1>
-<p>{len(results)} claims: {e(summary)}. Each verdict is computed from the numbers of this run by the rule printed
-beside them.</p>{info}
-<div class="scroll"><table class="verdicts"><thead><tr><th>id</th><th>verdict</th><th>claim</th>
-<th class="hide-small">key number</th></tr></thead><tbody>{rows}</tbody></table></div>
+<p>{html.escape(tr("{n} claims: {summary}.", lang, n=len(results), summary=summary))} {e(EVERY_VERDICT)}</p>{info}
+<div class="scroll"><table class="verdicts"><thead><tr><th>{e("id")}</th><th>{e("verdict")}</th><th>{e("claim")}</th>
+<th class="hide-small">{e("key number")}</th></tr></thead><tbody>{rows}</tbody></table></div>
 {body}
 </body></html>
 """
 
 
 def write_report(results: Sequence[ClaimResult], out_dir: str | Path, *, quick: bool = False,
-                 seconds: float | None = None) -> Path:
+                 seconds: float | None = None, lang: str = "en") -> Path:
     """Write ``index.html``, ``claims.json`` and ``figures/<name>.png`` into ``out_dir``; return the HTML path."""
     out = Path(out_dir)
     (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -116,7 +132,7 @@ def write_report(results: Sequence[ClaimResult], out_dir: str | Path, *, quick: 
     payload = {"meta": meta, "verdicts": verdicts, "claims": entries}
     (out / "claims.json").write_text(json.dumps(payload, indent=2) + "\n")
     page = out / "index.html"
-    page.write_text(report_html(results, meta=meta))
+    page.write_text(report_html(results, meta=meta, lang=lang), encoding="utf-8")
     return page
 
 

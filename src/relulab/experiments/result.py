@@ -22,6 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from ..i18n import translate, translate_text
+
 PLAYGROUND = "http://127.0.0.1:8000/"  # where `relulab playground` listens by default
 # Every English label of the HTML (one place, for translations); values are trusted HTML.
 WORDS = {"rule": "Rule:", "reproduce": "Reproduce:", "error": "Error:", "numbers": "Numbers:", "measured": "measured",
@@ -114,6 +116,21 @@ def format_value(value: Any, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def _value_text(m: Measurement, lang: str) -> str:
+    return format_value(_in_lang(m.value, lang), translate(m.unit, lang))
+
+
+def _in_lang(value: Any, lang: str) -> Any:
+    """A measured value with its words in ``lang`` (dict keys and strings such as "piecewise linear")."""
+    if isinstance(value, str):
+        return translate(value, lang)
+    if isinstance(value, dict):
+        return {translate(str(k), lang): _in_lang(v, lang) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_in_lang(v, lang) for v in value]
+    return value
+
+
 def _jsonable(value: Any) -> Any:
     """Floats that JSON cannot hold (nan, inf) become strings; tuples become lists."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -150,43 +167,49 @@ class ClaimResult:
     command: str = ""  # the command line that reproduces this result
     key: str = ""  # the one number that sums the claim up (empty: the first measurement)
 
-    def key_number(self) -> str:
-        """The claim's chosen key number, else its parts' verdicts, else its first measurement."""
+    def key_number(self, lang: str = "en") -> str:
+        """The claim's chosen key number, else its parts' verdicts, else its first measurement (in ``lang``)."""
         if self.error:
             return self.error.splitlines()[0][:120]
         if self.key:
-            return self.key
+            return translate(self.key, lang)
         if self.parts:
-            return ", ".join(f"{p.key}: {p.verdict.value}" for p in self.parts)
+            return ", ".join(f"{p.key}: {translate(p.verdict.value, lang)}" for p in self.parts)
         m = self.measurements[0] if self.measurements else None
-        return f"{m.name}: {format_value(m.value, m.unit)}"[:160] if m else ""
+        return f"{translate(m.name, lang)}: {format_value(m.value, translate(m.unit, lang))}"[:160] if m else ""
 
     # ---- text -------------------------------------------------------------------------------------
-    def to_text(self) -> str:
-        lines = [f"{self.id}  {self.verdict.value}  --  {self.claim}", f"  rule: {self.rule}"]
+    def to_text(self, lang: str = "en") -> str:
+        """The result as lines of text; in ``lang``, each sentence and label through the string catalogue
+        (commands, ids, part keys and numbers as they are)."""
+        def t(text: str) -> str:
+            return translate(text, lang)
+
+        def label(word: str) -> str:  # "rule:" -> "规则：" (the colon belongs to the label)
+            return t(f"{word}:")
+
+        lines = [f"{self.id}  {t(self.verdict.value)}  --  {t(self.claim)}", f"  {label('rule')} {t(self.rule)}"]
         if self.error:
-            lines.append(f"  error: {self.error}")
+            lines.append(f"  {label('error')} {self.error}")
         for p in self.parts:
-            lines.append(f"  part {p.key} [{p.kind.value}]: {p.verdict.value} -- {p.statement}")
-            lines.append(f"    rule: {p.rule}")
+            lines.append(f"  {t('part')} {p.key} [{t(p.kind.value)}]: {t(p.verdict.value)} -- {t(p.statement)}")
+            lines.append(f"    {label('rule')} {t(p.rule)}")
             if p.numbers:
-                lines.append(f"    numbers: {p.number_text()}")
-            lines += [f"    why: {r}" for r in p.reasons]
+                lines.append(f"    {label('numbers')} {p.number_text()}")
+            lines += [f"    {label('why')} {t(r)}" for r in p.reasons]
         for m in self.measurements:
-            note = f"  ({m.note})" if m.note else ""
-            lines.append(f"  {m.name}: {format_value(m.value, m.unit)}{note}")
-        lines += [f"  caveat: {c}" for c in self.caveats]
-        lines += [f"  note: {n}" for n in self.notes]
-        for f in self.figures:
-            lines.append(f"  figure {f.name}: {f.caption}")
+            note = f"  ({t(m.note)})" if m.note else ""
+            lines.append(f"  {t(m.name)}: {_value_text(m, lang)}{note}")
+        lines += [f"  {label('caveat')} {t(c)}" for c in self.caveats]
+        lines += [f"  {label('note')} {t(n)}" for n in self.notes]
+        lines += [f"  {t('figure')} {f.name}: {t(f.caption)}" for f in self.figures]
         if self.seeds:
-            lines.append(f"  seeds: {_seed_text(self.seeds)}")
+            lines.append(f"  {label('seeds')} {t(_seed_text(self.seeds))}")
         if self.playground_url:
-            lines.append(f"  playground: relulab playground --open '{local_link(self.playground_url)}'")
+            lines.append(f"  {label('playground')} relulab playground --open '{local_link(self.playground_url)}'")
         if self.command:
-            lines.append(f"  reproduce: {self.command}")
-        mode = "quick" if self.quick else "full"
-        lines.append(f"  ({mode} run, {self.seconds:.1f} s)")
+            lines.append(f"  {label('reproduce')} {self.command}")
+        lines.append(f"  ({t('quick run' if self.quick else 'full run')}, {self.seconds:.1f} s)")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -215,31 +238,38 @@ class ClaimResult:
         return json.dumps(self.to_dict(figure_paths), indent=2)
 
     # ---- HTML -------------------------------------------------------------------------------------
-    def to_html(self, heading_level: int = 3) -> str:
+    def to_html(self, heading_level: int = 3, lang: str = "en") -> str:
         """An HTML fragment (no scripts, no external resources): verdict, rule, parts, numbers, figures, the
-        command that reproduces it and, for a playground setting, a link to a local playground."""
-        e, w = html.escape, WORDS
+        command that reproduces it and, for a playground setting, a link to a local playground. In ``lang``
+        every sentence, label and caption goes through the string catalogue; commands and numbers stay."""
+        w = {k: translate(v, lang) for k, v in WORDS.items()}
+
+        def e(text: str) -> str:
+            return html.escape(translate_text(text, lang))
+
         h = f"h{heading_level}"
-        out = [f'<section class="claim" id="{e(self.id.lower())}">',
+        out = [f'<section class="claim" id="{html.escape(self.id.lower())}">',
                f"<{h}>{e(self.id)}: {e(self.claim)}</{h}>",
-               f'<p>{_badge(self.verdict)} <span class="mode">({w["quick"] if self.quick else w["full"]}, '
+               f'<p>{_badge(self.verdict, lang)} <span class="mode">({w["quick"] if self.quick else w["full"]}, '
                f'{self.seconds:.1f} s)</span></p>',
                f'<p class="rule"><b>{w["rule"]}</b> {e(self.rule)}</p>']
         if self.command:
-            out.append(f'<p class="cmd"><b>{w["reproduce"]}</b> <code>{e(self.command)}</code></p>')
-        if self.error:
-            out.append(f'<p class="error"><b>{w["error"]}</b> {e(self.error)}</p>')
+            out.append(f'<p class="cmd"><b>{w["reproduce"]}</b> <code>{html.escape(self.command)}</code></p>')
+        if self.error:  # an exception's own message: shown as it was raised
+            out.append(f'<p class="error"><b>{w["error"]}</b> <code>{html.escape(self.error)}</code></p>')
         for p in self.parts:
-            out.append(f'<div class="part" id="{e(self.id.lower())}-{e(p.key)}"><p>{_badge(p.verdict)} '
-                       f'<b>{e(p.statement)}</b> <span class="kind">({e(p.kind.value)})</span></p>'
-                       f'<p class="rule"><b>{w["rule"]}</b> {e(p.rule)}</p>'
-                       + (f'<p><b>{w["numbers"]}</b> {e(p.number_text())}</p>' if p.numbers else "")
+            out.append(f'<div class="part" id="{html.escape(self.id.lower())}-{html.escape(p.key)}"><p>'
+                       f'{_badge(p.verdict, lang)} <b>{e(p.statement)}</b> <span class="kind">({e(p.kind.value)})'
+                       f'</span></p><p class="rule"><b>{w["rule"]}</b> {e(p.rule)}</p>'
+                       + (f'<p><b>{w["numbers"]}</b> <code>{html.escape(p.number_text())}</code></p>'
+                          if p.numbers else "")
                        + "".join(f"<p>{e(r)}</p>" for r in p.reasons)
-                       + (f'<p class="cmd"><b>{w["reproduce"]}</b> <code>{e(self.command)} --part {e(p.key)}</code>'
+                       + (f'<p class="cmd"><b>{w["reproduce"]}</b> <code>{html.escape(self.command)} --part '
+                          f'{html.escape(p.key)}</code>'
                           "</p>" if self.command else "") + "</div>")
         if self.measurements:
-            rows = "".join(f"<tr><td>{e(m.name)}</td><td>{e(format_value(m.value, m.unit))}</td>"
-                           f"<td>{e(m.note)}</td></tr>" for m in self.measurements)
+            rows = "".join(f"<tr><td>{e(m.name)}</td><td>{html.escape(_value_text(m, lang))}</td><td>{e(m.note)}</td>"
+                           "</tr>" for m in self.measurements)
             out.append(f'<div class="scroll"><table class="numbers"><thead><tr><th>{w["measured"]}</th>'
                        f'<th>{w["value"]}</th><th>{w["note"]}</th></tr></thead><tbody>{rows}</tbody></table></div>')
         if self.caveats:
@@ -252,12 +282,12 @@ class ClaimResult:
             out.append(f'<figure><div class="figscroll"><img src="{f.data_uri()}" alt="{e(f.caption)}" '
                        f'style="max-width:100%;height:auto"></div><figcaption>{e(f.caption)}</figcaption></figure>')
         if self.playground_url:
-            link = e(local_link(self.playground_url))
+            link = html.escape(local_link(self.playground_url))
             out.append(f'<p class="cmd"><b>{w["playground"]}</b> <code>relulab playground --open \'{link}\'</code>'
                        f'</p><p>{w["running"]} <a href="{link}">{link}</a></p>')
         if self.configs or self.seeds:
-            cfg = e(json.dumps(_jsonable(self.configs), indent=1))
-            out.append(f"<details><summary>{w['configs']} ({_seed_text(self.seeds)})</summary>"
+            cfg = html.escape(json.dumps(_jsonable(self.configs), indent=1))
+            out.append(f"<details><summary>{w['configs']} ({e(_seed_text(self.seeds))})</summary>"
                        f"<pre>{cfg}</pre></details>")
         out.append("</section>")
         return "\n".join(out)
@@ -279,8 +309,8 @@ class ClaimResult:
         return target
 
 
-def _badge(v: Verdict) -> str:
-    return f'<span class="verdict {verdict_class(v)}">{html.escape(v.value)}</span>'
+def _badge(v: Verdict, lang: str = "en") -> str:
+    return f'<span class="verdict {verdict_class(v)}">{html.escape(translate(v.value, lang))}</span>'
 
 
 def local_link(url: str) -> str:

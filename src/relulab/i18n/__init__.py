@@ -19,11 +19,14 @@ ValueError: unknown language 'fr'; allowed: ['en', 'zh']
 from __future__ import annotations
 
 import json
+import re
+import string
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}  # the value of <html lang> for each language
 HERE = Path(__file__).parent
 # words that stay as they are in every language (technical names)
 KEEP = ("relulab", "PyTorch", "TensorFlow Playground", "Zaslavsky", "Montúfar", "Serra", "ReLU", "tanh",
@@ -58,47 +61,99 @@ def missing(texts: list[str] | tuple[str, ...], lang: str) -> list[str]:
     return [t for t in dict.fromkeys(texts) if t and t not in cat]
 
 
+def _fields(text: str) -> list[str] | None:
+    """The named fields of a template (``None`` when ``text`` is no template: no field, or braces that are
+    not fields, as in ``e^{-x}``)."""
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError:
+        return None
+    return names if names and all(n.isidentifier() for n in names) and len(set(names)) == len(names) else None
+
+
+_ONE = r"[^\s,;]+?"  # a one-letter field ({n}, {k}) holds one number or name: no space, never a list
+
+
+@cache
+def _templates(lang: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each template of the catalogue as a pattern whose groups are its fields, the most specific first."""
+    out = []
+    for en, text in catalogue(lang).items():
+        fields, own = _fields(en), len(re.sub(r"\{\w+\}|\s", "", en))
+        if fields is None or own < 2:
+            continue  # no template, or too little text of its own to be recognised ("{label}: {v}")
+        pattern = "".join(re.escape(lit) + (f"(?P<{f}>{_ONE if len(f) == 1 else '.+?'})" if f else "")
+                          for lit, f, _, _ in string.Formatter().parse(en))
+        out.append(((-own, -sum(len(f) == 1 for f in fields)), re.compile(pattern, re.S), text))
+    return tuple((p, t) for _, p, t in sorted(out, key=lambda x: x[0]))  # most own text, then most constrained
+
+
+def translate(text: str, lang: str, _depth: int = 0) -> str:
+    """One string in ``lang``: the catalogue's entry for it, else the template it fills (``"{k} of {n} nets"``
+    matches ``"3 of 18 nets"``; each value goes through this function too, so a filled template may hold
+    another), else ``text`` itself. Numbers, names and commands pass through as they are."""
+    cat = catalogue(lang)
+    if not cat or not text or not text.strip():
+        return text
+    core = text.strip()
+    found = cat.get(core)
+    if found is None and _depth < 4:
+        for pattern, target in _templates(lang):
+            m = pattern.fullmatch(core)
+            values = {k: translate(v, lang, _depth + 1) for k, v in m.groupdict().items()} if m else {}
+            if m and not any((values[k] == v and _SENTENCE.search(v)) or _repeats(pattern, v)
+                             for k, v in m.groupdict().items()):
+                found = target.format(**values)  # each value a number, a name or a translated phrase
+                break
+    if found is None and _depth < 4 and core.endswith(".") and not core.endswith(".."):  # a sentence with its stop
+        done = translate(core[:-1], lang, _depth + 1)
+        found = done + "。" if done != core[:-1] else None
+    if found is None and _depth < 4:
+        found = _list(core, lang, _depth)
+    return text if found is None else text.replace(core, found)
+
+
+def _repeats(pattern: re.Pattern[str], value: str) -> bool:
+    """Whether a value holds a wording of its own template (a list matched as one item: ``"{k} of {n}"`` on
+    ``"3 of 8, 2 of 9"`` gives k = ``"3 of 8, 2"``)."""
+    words = [w for w in re.split(r"\(\?P<\w+>[^)]*\)", pattern.pattern) if re.search(r"[A-Za-z]{2,}", w)]
+    return any(re.sub(r"\\(.)", r"\1", w).strip() in value for w in words)
+
+
+def _list(text: str, lang: str, depth: int) -> str | None:
+    """A list of catalogue strings (``"layer 3: 18 of 43 ever dead (42%), layer 5: ..."``) item by item, when
+    every item with words in it translates; ``None`` otherwise."""
+    for sep, joined in ((". ", "。"), ("; ", "；"), (", ", "，")):
+        items = text.split(sep)
+        if len(items) > 1:
+            done = [translate(i, lang, depth + 1) for i in items]
+            if any(d != i for d, i in zip(done, items, strict=True)) and not any(
+                    d == i and re.search(r"[A-Za-z]{2,}", i) for d, i in zip(done, items, strict=True)):
+                return joined.join(done)
+    return None
+
+
+# three English words in a row: a value that is a sentence, which a template must not swallow untranslated
+_WORD = r"(?<!\w)[A-Za-z]{2,}(?!\w)"
+_SENTENCE = re.compile(_WORD + r"(?:[\s,]+" + _WORD + "){2}")
+
+
 def translate_text(text: str, lang: str) -> str:
-    """``text`` with every catalogue phrase in it translated (longest phrases first): for lines such as
-    ``C3  holds  --  On the circle ...`` that join catalogue strings with ids and numbers."""
+    """``text`` in ``lang``: a whole catalogue string or template (:func:`translate`), else with every
+    catalogue phrase in it translated (longest phrases first): for lines such as ``C3  holds  --  On the
+    circle ...`` that join catalogue strings with ids and numbers, and for rules joined from parts' rules."""
     cat = catalogue(lang)
     if not cat:
         return text
-    whole = cat.get(text.strip())
-    if whole is not None:
-        return text.replace(text.strip(), whole)
-    import re
-
+    whole = translate(text, lang)
+    if whole != text:
+        return whole
     for en in sorted((k for k in cat if " " in k.strip()), key=len, reverse=True):
-        if en in text:
-            text = text.replace(en, cat[en])
+        if en in text:  # a whole phrase, not the start of a longer word ("weight seed" in "weight seeds")
+            text = re.sub(r"(?<![A-Za-z])" + re.escape(en) + r"(?![A-Za-z])", lambda _, t=cat[en]: t, text)
     for en in (k for k in cat if " " not in k.strip()):  # a word: a column of its own, or a label opening a line
         if en in text:
             where = r"(^[ \t]*)" if en.endswith(":") else r"(^|[ \t]{2})"
             text = re.sub(where + re.escape(en) + ("" if en.endswith(":") else r"(?=[ \t]{2}|$)"),
                           lambda m, t=cat[en]: m.group(1) + t, text, flags=re.M)
     return text
-
-
-def translate_html(page: str, lang: str) -> str:
-    """An HTML page in ``lang``: each text between tags goes through :func:`translate_text`; ``<pre>``,
-    ``<code>`` and ``<style>`` are kept as they are (commands and numbers), and ``<html lang>`` is set."""
-    import html
-    import re
-
-    if lang == "en":
-        return page
-    out, skip = [], 0
-    for token in re.split(r"(<[^>]*>)", page):
-        if token.startswith("<"):
-            tag = re.match(r"</?\s*([a-zA-Z0-9]+)", token)
-            name = tag.group(1).lower() if tag else ""
-            if name in ("pre", "code", "style", "script"):
-                skip += -1 if token.startswith("</") else 1
-            if name == "html" and not token.startswith("</"):
-                token = re.sub(r'lang="[^"]*"', 'lang="zh-Hans"', token)
-            out.append(token)
-        else:
-            text = html.unescape(token)
-            out.append(token if skip > 0 or not token.strip() else html.escape(translate_text(text, lang), False))
-    return "".join(out)

@@ -106,13 +106,13 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     def report(lang: str = "en") -> HTMLResponse:
         """The claims report of the full run shipped with relulab (what a lesson's last step links to)."""
         from ..experiments.report import report_html
-        from ..i18n import LANGUAGES, translate_html
+        from ..i18n import LANGUAGES
         from ..lessons.verdicts import report_results
 
         if lang not in LANGUAGES:
             raise HTTPException(422, f"unknown language {lang[:20]!r}; allowed: {list(LANGUAGES)}")
         results, meta = report_results()
-        return HTMLResponse(translate_html(report_html(results, meta=meta), lang))
+        return HTMLResponse(report_html(results, meta=meta, lang=lang))
 
     @app.websocket("/ws")
     async def live(ws: WebSocket) -> None:

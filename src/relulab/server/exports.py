@@ -15,6 +15,7 @@ from ..data import to_csv_text
 from ..training import Run
 from ..training.portable import run_to_dict
 from ..viz.boundary import plot_boundary
+from ..viz.fonts import font_context
 from ..viz.regions import plot_pieces, plot_regions
 from .lab import Lab
 from .overlay import refusal
@@ -31,8 +32,9 @@ def snapshot(lab: Lab) -> tuple[Run, str | None]:
 
 
 def export(run: Run, name: str, *, no_regions: str | None = None, discretize: bool = False,
-           show_test: bool = True) -> bytes:
-    """The bytes of export ``name`` (one of :data:`KINDS`); ``ValueError`` when it does not apply."""
+           show_test: bool = True, lang: str = "en") -> bytes:
+    """The bytes of export ``name`` (one of :data:`KINDS`); ``ValueError`` when it does not apply. Pictures
+    carry their titles and legends in ``lang`` where a font for it is installed (else in English)."""
     if name not in KINDS:
         raise KeyError(f"unknown export {name!r}; allowed: {', '.join(KINDS)}")
     if name == "run.json":
@@ -48,18 +50,21 @@ def export(run: Run, name: str, *, no_regions: str | None = None, discretize: bo
         y = d.y_train if same else torch.cat([d.y_train, d.y_test])
         return to_csv_text(x, y).encode()
     stem, fmt = name.split(".")
-    if stem == "heatmap":
-        fig = plot_boundary(run, discretize=discretize, show_test=show_test)
-    else:
-        if no_regions is not None:
-            raise ValueError(no_regions)
-        r = regions(run.model, tuple(run.data.domain))
-        if isinstance(r, Regions):
-            fig = plot_regions(r, points=run.data.x_train, labels=run.data.y_train
-                               if run.data.problem == "classification" else None)
+    if stem != "heatmap" and no_regions is not None:
+        raise ValueError(no_regions)
+    with font_context(lang):  # text is laid out when saved: the font must hold until then
+        if stem == "heatmap":
+            fig = plot_boundary(run, discretize=discretize, show_test=show_test, lang=lang)
         else:
-            fig = plot_pieces(r, points=run.data.x_train, targets=run.data.y_train)
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=130)
-    plt.close(fig)
+            r = regions(run.model, tuple(run.data.domain))
+            if isinstance(r, Regions):
+                fig = plot_regions(r, points=run.data.x_train, labels=run.data.y_train
+                                   if run.data.problem == "classification" else None, lang=lang)
+            else:
+                fig = plot_pieces(r, points=run.data.x_train, targets=run.data.y_train, lang=lang)
+        buf = io.BytesIO()
+        try:
+            fig.savefig(buf, format=fmt, dpi=130)
+        finally:
+            plt.close(fig)
     return buf.getvalue()

@@ -152,14 +152,18 @@ async def _locked(request: Request, session: Session, fn: Callable[[], Any]) -> 
 
 @router.get("/session/{sid}/export/{name}")
 async def export_file(request: Request, sid: str, name: str, discretize: bool = False,
-                      show_test: bool = True) -> Response:
+                      show_test: bool = True, lang: str = "en") -> Response:
+    from ..i18n import LANGUAGES
+
     session = _session(request, sid)
     if name not in KINDS:
         raise HTTPException(404, f"unknown export {name!r}; allowed: {', '.join(KINDS)}")
+    if lang not in LANGUAGES:
+        raise HTTPException(422, f"unknown language {lang[:20]!r}; allowed: {list(LANGUAGES)}")
     run, no_regions = await _locked(request, session, lambda: snapshot(session.lab))
     try:
         body = await run_in_threadpool(export, run, name, no_regions=no_regions, discretize=discretize,
-                                       show_test=show_test)
+                                       show_test=show_test, lang=lang)
     except Exception as e:
         raise _refused(e) from None
     filename = f"relulab-{run.config.dataset}-epoch{run.history.epoch[-1] if run.history.epoch else 0}-{name}"

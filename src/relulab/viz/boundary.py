@@ -13,6 +13,8 @@ import torch  # noqa: E402
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from .fonts import label  # noqa: E402
+
 # The playground's colours: orange for -1, white for 0, blue for +1.
 PLAYGROUND_CMAP = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
 
@@ -36,8 +38,9 @@ def _score(run, pts: torch.Tensor) -> np.ndarray:
 
 
 def plot_boundary(run, ax=None, *, resolution: int = 100, show_test: bool = True, discretize: bool = False,
-                  title: str | None = None) -> Figure:
-    """The run's output over its data set's box with the training (and test) points on top."""
+                  title: str | None = None, lang: str = "en") -> Figure:
+    """The run's output over its data set's box with the training (and test) points on top; its own text in
+    ``lang`` where a font can draw it (draw and save inside :func:`~relulab.viz.fonts.font_context`)."""
     from ..data import DATASETS
 
     fig = ax.figure if ax is not None else plt.figure(figsize=(4.2, 4.2))
@@ -45,7 +48,7 @@ def plot_boundary(run, ax=None, *, resolution: int = 100, show_test: bool = True
     spec = DATASETS.get(run.config.dataset)
     lo, hi = spec.domain
     if spec.input_dim == 1:
-        return _plot_1d(run, ax, lo, hi, title)
+        return _plot_1d(run, ax, lo, hi, title, lang)
     xs, ys, pts = grid(lo, hi, resolution)
     z = _score(run, pts).reshape(resolution, resolution)
     if discretize:
@@ -65,24 +68,26 @@ def plot_boundary(run, ax=None, *, resolution: int = 100, show_test: bool = True
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
-    ax.set_title(title or _default_title(run), fontsize=10)
+    ax.set_title(title or _default_title(run, lang), fontsize=10)
     return fig
 
 
-def _plot_1d(run, ax, lo: float, hi: float, title: str | None) -> Figure:
+def _plot_1d(run, ax, lo: float, hi: float, title: str | None, lang: str) -> Figure:
     xs = torch.linspace(lo, hi, 400, dtype=torch.float64).unsqueeze(1)
-    ax.plot(xs[:, 0], run.predict(xs)[:, 0], color="#0877bd", label="network")
-    ax.scatter(run.data.x_train[:, 0], run.data.y_train, s=8, color="#f59322", label="training points")
+    ax.plot(xs[:, 0], run.predict(xs)[:, 0], color="#0877bd", label=label("network", lang))
+    ax.scatter(run.data.x_train[:, 0], run.data.y_train, s=8, color="#f59322", label=label("training points", lang))
     ax.legend(fontsize=8)
-    ax.set_title(title or _default_title(run), fontsize=10)
+    ax.set_title(title or _default_title(run, lang), fontsize=10)
     return ax.figure
 
 
-def _default_title(run) -> str:
+def _default_title(run, lang: str = "en") -> str:
     m = run.metrics()
-    acc = "" if m["test_acc"] is None else f", test acc {m['test_acc']:.2f}"
     act = run.config.activation if isinstance(run.config.activation, str) else "/".join(run.config.activation)
-    return f"{act}: test loss {m['test_loss']:.3f}{acc}"
+    if m["test_acc"] is None:
+        return label("{act}: test loss {loss}", lang, act=act, loss=f"{m['test_loss']:.3f}")
+    return label("{act}: test loss {loss}, test acc {acc}", lang, act=act, loss=f"{m['test_loss']:.3f}",
+                 acc=f"{m['test_acc']:.2f}")
 
 
 def compare_figure(panels: Sequence[tuple[str, object]], *, resolution: int = 100) -> Figure:

@@ -19,6 +19,8 @@ from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
 from matplotlib.colors import hsv_to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from .fonts import label  # noqa: E402
+
 if TYPE_CHECKING:
     from ..analysis.regions import Regions, Regions1D
 
@@ -35,7 +37,7 @@ def region_colours(n: int, seed: int = 0) -> np.ndarray:
 
 
 def plot_regions(r: Regions, ax=None, *, points=None, labels=None, boundary: bool = True, edges: bool = True,
-                 title: str | None = None) -> Figure:
+                 title: str | None = None, lang: str = "en") -> Figure:
     """The region map of ``r``; ``points (n, 2)`` (window coordinates) with class ``labels`` on top."""
     fig = ax.figure if ax is not None else plt.figure(figsize=(5.2, 5.2))
     ax = ax if ax is not None else fig.add_subplot(1, 1, 1)
@@ -63,12 +65,13 @@ def plot_regions(r: Regions, ax=None, *, points=None, labels=None, boundary: boo
     ax.set_aspect("equal")
     ax.set_xlabel("u" if r.plane is not None else "x1")
     ax.set_ylabel("v" if r.plane is not None else "x2")
-    ax.set_title(title if title is not None else f"{len(polys)} linear regions")
+    ax.set_title(title if title is not None else label("{n} linear regions", lang, n=len(polys)))
     fig.tight_layout()
     return fig
 
 
-def plot_pieces(r: Regions1D, ax=None, *, points=None, targets=None, title: str | None = None) -> Figure:
+def plot_pieces(r: Regions1D, ax=None, *, points=None, targets=None, title: str | None = None,
+                lang: str = "en") -> Figure:
     """The network's output(s) on the interval, exact (straight between knots), kinks marked."""
     fig = ax.figure if ax is not None else plt.figure(figsize=(6.4, 3.6))
     ax = ax if ax is not None else fig.add_subplot(1, 1, 1)
@@ -76,20 +79,20 @@ def plot_pieces(r: Regions1D, ax=None, *, points=None, targets=None, title: str 
     out = r.outputs(r.knots).numpy()  # (R + 1, K)
     for k in range(out.shape[1]):
         ax.plot(knots, out[:, k], color=CLASS_COLOURS[(k + 1) % len(CLASS_COLOURS)], lw=1.8,
-                label="output" if out.shape[1] == 1 else f"output {k}")
+                label=label("output", lang) if out.shape[1] == 1 else label("output {k}", lang, k=k))
     bends = r.bends().numpy()
     for x in bends:
         ax.axvline(x, color="#999999", lw=0.6, ls=":", zorder=0)
     yb = r.outputs(r.bends()).numpy() if len(bends) else np.zeros((0, out.shape[1]))
     for k in range(out.shape[1]):
-        ax.plot(bends, yb[:, k], "o", ms=4, color="black", zorder=3, label="kinks" if k == 0 else None)
+        ax.plot(bends, yb[:, k], "o", ms=4, color="black", zorder=3, label=label("kinks", lang) if k == 0 else None)
     if points is not None and targets is not None:
         ax.scatter(np.asarray(points).reshape(-1), np.asarray(targets).reshape(-1), s=6, color="#bbbbbb",
-                   zorder=1, label="data")
+                   zorder=1, label=label("data", lang))
     ax.set_xlim(*r.interval)
     ax.set_xlabel("x")
     ax.legend(loc="best", fontsize=8)
-    ax.set_title(title if title is not None else f"{len(r)} linear pieces, {len(bends)} kinks")
+    ax.set_title(title if title is not None else label("{n} linear pieces, {k} kinks", lang, n=len(r), k=len(bends)))
     fig.tight_layout()
     return fig
 

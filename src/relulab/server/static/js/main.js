@@ -139,9 +139,11 @@ function makeApp(root, transport) {
       this.requestDraw();
     },
 
-    exportQuery(name) {
-      const d = this.state.display;
-      return name.startsWith("heatmap") ? { discretize: d.discretize, show_test: d.show_test_data } : null;
+    exportQuery(name) {  // pictures carry their title and legend in the page's language
+      const d = this.state.display, lang = this.state.view?.lang ?? "en";
+      const q = name.startsWith("heatmap") ? { discretize: d.discretize, show_test: d.show_test_data } : {};
+      if (lang !== "en" && /\.(png|svg)$/.test(name)) q.lang = lang;
+      return Object.keys(q).length ? q : null;
     },
 
     // A frame carries only what changed: without thumbnails, curve or panels it keeps the last ones.

@@ -2,7 +2,7 @@
 // weights as links (colour = sign, width = magnitude). Links and bias squares are editable.
 import { drawThumb, valueColour, imageOf } from "./plots.js";
 
-const NODE = 40, GAP = 52, TOP = 62, SVG_NS = "http://www.w3.org/2000/svg";
+const NODE = 40, GAP = 52, TOP = 62, PM = 2 * 24 + 4, SVG_NS = "http://www.w3.org/2000/svg";
 
 export class NetworkView {
   constructor(root, app) {
@@ -23,7 +23,10 @@ export class NetworkView {
     const colX = (c) => margin + (c * (W - 2 * margin)) / (cols - 1);
     // nodes shrink when the columns are close (a phone, many layers), so that links stay visible between them
     this.size = Math.max(18, Math.min(NODE, Math.floor(((W - 2 * margin) / (cols - 1)) * 0.62)));
-    const H = TOP + Math.max(feats.length, ...n.hidden, 1) * GAP;
+    // a layer's +/- side by side need PM px; in narrower columns (a phone, many layers) they stack, and the
+    // nodes start lower to leave the taller head its room
+    const room = Math.min(96, colX(1) - colX(0) - 6), narrow = room < PM, top = narrow ? TOP + 34 : TOP;
+    const H = top + Math.max(feats.length, ...n.hidden, 1) * GAP;
     this.root.style.height = `${H}px`;
     this.svg = document.createElementNS(SVG_NS, "svg");
     this.svg.setAttribute("class", "links"); this.svg.setAttribute("width", W); this.svg.setAttribute("height", H);
@@ -32,7 +35,7 @@ export class NetworkView {
     const active = new Set(n.features);
     this.featurePos = {};
     feats.forEach((f, i) => {
-      const on = active.has(f.name), node = this.node(colX(0), TOP + i * GAP, `feature ${on ? "" : "off"}`);
+      const on = active.has(f.name), node = this.node(colX(0), top + i * GAP, `feature ${on ? "" : "off"}`);
       node.el.title = `${f.label}: click to turn ${on ? "off" : "on"}`; node.el.dataset.feature = f.name;
       node.el.insertAdjacentHTML("beforeend", `<span class="label">${f.label}</span>`);
       node.el.addEventListener("click", () => this.app.toggleFeature(f.name));
@@ -43,17 +46,17 @@ export class NetworkView {
     n.hidden.forEach((w, l) => {
       const layer = [];
       for (let u = 0; u < w; u++) {
-        const node = this.node(colX(l + 1), TOP + u * GAP, "hidden");
+        const node = this.node(colX(l + 1), top + u * GAP, "hidden");
         node.thumb = t++; node.layer = l; node.unit = u; node.caption = `layer ${l + 1}, unit ${u + 1} (${n.activations[l]})`;
         this.bias(node, l, u); layer.push(node);
         node.el.insertAdjacentHTML("beforeend", `<span class="slope"></span>`);
       }
       this.layers.push(layer);
-      this.layerHead(colX(l + 1), l, w, n.activations[l], Math.min(96, colX(1) - colX(0) - 6));
+      this.layerHead(colX(l + 1), l, w, n.activations[l], room, narrow);
     });
     const out = [];
     for (let k = 0; k < n.outputs; k++) {
-      const node = this.node(colX(cols - 1) - 6, TOP + k * GAP, "output");
+      const node = this.node(colX(cols - 1) - 6, top + k * GAP, "output");
       node.output = k; node.caption = n.outputs > 1 ? `output ${k} (logit of class ${k})` : "output";
       if (n.outputs > 1 && state.data.input_dim >= 2) node.thumb = t + k;
       this.bias(node, n.hidden.length, k); out.push(node);
@@ -100,15 +103,18 @@ export class NetworkView {
     node.el.appendChild(b); node.biasEl = b; node.biasLayer = layer; node.biasUnit = unit;
   }
 
-  // The +/- buttons, width and activation menu of a hidden layer, no wider than the column spacing.
-  layerHead(x, l, width, act, room) {
+  // The +/- buttons, width and activation menu of a hidden layer, no wider than the column spacing (narrow:
+  // the buttons one above the other).
+  layerHead(x, l, width, act, room, narrow) {
     const head = document.createElement("div");
-    head.className = "layer-head"; head.style.left = `${x + this.size / 2 - room / 2}px`; head.style.top = "0px";
+    head.className = `layer-head${narrow ? " narrow" : ""}`; head.style.left = `${x + this.size / 2 - room / 2}px`; head.style.top = "0px";
     head.style.width = `${room}px`;
     const opts = this.app.registries.activations.map((a) => `<option ${a.name === act ? "selected" : ""}>${a.name}</option>`).join("");
+    const words = `${width} neuron${width > 1 ? "s" : ""}`; // narrow: the number, its words on hover
     head.innerHTML = `<div class="pm"><button class="round tiny" data-d="1" title="Add a neuron">+</button>` +
       `<button class="round tiny" data-d="-1" title="Remove a neuron">&minus;</button></div>` +
-      `<div>${width} neuron${width > 1 ? "s" : ""}</div><select data-hide="activation" aria-label="activation of layer ${l + 1}" style="max-width:${room - 4}px">${opts}</select>`;
+      (narrow ? `<div title="${words}">${width}</div>` : `<div>${words}</div>`) +
+      `<select data-hide="activation" aria-label="activation of layer ${l + 1}" style="max-width:${room - 4}px">${opts}</select>`;
     head.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => this.app.changeNeurons(l, +b.dataset.d)));
     head.querySelector("select").addEventListener("change", (e) => this.app.setLayerActivation(l, e.target.value));
     this.root.appendChild(head);
