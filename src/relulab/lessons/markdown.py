@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..i18n import tr
+from ..i18n import tr, translate_text
 from .checks import METRICS, parse_check
 from .model import Lesson
 from .verdicts import measured
@@ -49,7 +49,7 @@ def lesson_markdown(lesson: Lesson, lang: str = "en", base: str = "http://127.0.
             out += [f"`relulab claim {cid}`", ""]
             continue
         out += [f"**{tr(m['verdict'], lang)}** — `{m['key']}`", ""]
-        out += [f"- {tr(p['statement'], lang)}: {tr(p['verdict'], lang)}" for p in m["parts"]]
+        out += [f"- {translate_text(p['statement'], lang)}: {tr(p['verdict'], lang)}" for p in m["parts"]]
         out += ["", f"{tr('full run', lang)}: {m['generated']}, {m['machine']}. {t('run')} `{m['command']}`", ""]
     return "\n".join(out).rstrip() + "\n"
 
