@@ -7,6 +7,7 @@ Chromium is Debian's (/usr/bin/chromium); under CI a missing browser is a failur
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,9 @@ def explorer(sweep_db):
         yield srv
 
 
-def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
-    stored = {r.key: r for r in load_sweep(sweep_db)}
+@contextmanager
+def explorer_page(chrome, explorer):
+    """The explorer's page once its 8 runs are shown; no script error on it by the end."""
     ctx = chrome.new_context(viewport={"width": 1400, "height": 1100})
     errors: list[str] = []
     pg = ctx.new_page()
@@ -36,6 +38,15 @@ def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
     try:
         pg.goto(explorer.url + "sweep/")
         pg.wait_for_function("document.body.dataset.selected === '8'", timeout=30_000)
+        yield pg
+    finally:
+        ctx.close()
+    assert not errors, errors
+
+
+def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
+    stored = {r.key: r for r in load_sweep(sweep_db)}
+    with explorer_page(chrome, explorer) as pg:
         assert pg.locator("#runs tbody tr").count() == len(stored) == 8
         # the filter: tanh only, test accuracy at least the lowest tanh run's
         tanh = sorted(r.metrics["test_acc"] for r in stored.values() if r.config["activation"] == "tanh")
@@ -68,19 +79,10 @@ def test_filter_then_open_a_run_in_the_playground(chrome, explorer, sweep_db):
         assert (cfg["activation"], cfg["hidden"], cfg["weight_seed"]) == (
             "tanh", stored[key].config["hidden"], stored[key].config["weight_seed"])
         pg.screenshot(path=str(ARTIFACTS / "explorer-run-in-playground.png"), full_page=True)
-    finally:
-        ctx.close()
-    assert not errors, errors
 
 
 def test_bad_filters_are_said_on_the_page(chrome, explorer):
-    ctx = chrome.new_context(viewport={"width": 1400, "height": 1100})
-    errors: list[str] = []
-    pg = ctx.new_page()
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        pg.goto(explorer.url + "sweep/")
-        pg.wait_for_function("document.body.dataset.selected === '8'", timeout=30_000)
+    with explorer_page(chrome, explorer) as pg:
         pg.fill("#range-lo", "0.9")
         pg.fill("#range-hi", "0.1")
         pg.click("#btn-apply")  # the server's 422, inline
@@ -94,6 +96,3 @@ def test_bad_filters_are_said_on_the_page(chrome, explorer):
         pg.wait_for_selector("#message:not([hidden])", timeout=30_000)
         assert pg.inner_text("#message") == "tick at least one value of hidden (or Clear)"
         assert pg.get_attribute("body", "data-selected") == "8"  # the last good selection stays
-    finally:
-        ctx.close()
-    assert not errors, errors
