@@ -131,7 +131,8 @@ def test_a_saved_notebook_reopens_with_its_last_frame(lab, chrome, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(lab.url("circle-saved.ipynb"))
+        # reset: not the workspace the test before left (its circle.ipynb tab would bring its widgets back)
+        page.goto(lab.url("circle-saved.ipynb") + "&reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
         wait_kernel(page)
         # the file is not signed here: trust it, as its author would, so that its widget outputs render
