@@ -37,4 +37,5 @@ def table(data: dict) -> str:
 
 
 if __name__ == "__main__":
-    print(table(json.load(open(sys.argv[1], encoding="utf-8"))))
+    with open(sys.argv[1], encoding="utf-8") as f:
+        print(table(json.load(f)))

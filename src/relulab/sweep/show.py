@@ -7,11 +7,11 @@ success-rate figure of ``relulab sweep show --plot`` (PNG, embedded); a sweep's 
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Sequence
 from typing import Any
 
 from ..display import esc, num, section, table
+from ..viz.png import to_png
 from .plot import success_figure
 
 SEEDS = ("weight_seed", "data_seed")  # fields a sweep varies to repeat a setting, not to compare
@@ -22,10 +22,8 @@ def _interval(lo: float | None, hi: float | None) -> str:
 
 
 def figure_uri(rows: Sequence[Any], by: Sequence[str], metric: str, success: float) -> str:
-    fig = success_figure(rows, list(by), metric=metric, success=success)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    png = to_png(success_figure(rows, list(by), metric=metric, success=success), dpi=90)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def summary_html(summary: Any) -> str:
