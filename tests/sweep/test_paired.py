@@ -94,7 +94,10 @@ def test_pairing_narrows_the_interval_when_cells_vary_together():
 
 @pytest.mark.parametrize(("ci", "expected"), [
     ((0.01, 0.3), Outcome.BETTER), ((-0.049, 0.1), Outcome.NON_INFERIOR), ((-0.04, -0.01), Outcome.NON_INFERIOR),
-    ((-0.2, -0.01), Outcome.WORSE), ((-0.06, 0.1), Outcome.INCONCLUSIVE), ((-0.05, 0.0), Outcome.INCONCLUSIVE)])
+    ((-0.3, -0.06), Outcome.WORSE), ((-0.06, 0.1), Outcome.INCONCLUSIVE), ((-0.05, 0.0), Outcome.INCONCLUSIVE),
+    # below 0 but straddling the margin: relu is worse, but not shown worse by more than the margin
+    ((-0.2, -0.01), Outcome.INCONCLUSIVE), ((-0.054, -0.012), Outcome.INCONCLUSIVE),
+    ((-0.2, -0.05), Outcome.INCONCLUSIVE)])
 def test_outcome_of_each_verdict(ci, expected):
     assert outcome_of(*ci, MARGIN) is expected
 

@@ -73,8 +73,8 @@ def _avoid(m: dict) -> tuple[Verdict, list[str]]:
 
 
 def _still_train(m: dict) -> tuple[Verdict, list[str]]:
-    return _variants(m, "train", lambda r: r["low"] > -MARGIN, lambda r: r["high"] < 0,
-                     "train less often than relu")
+    return _variants(m, "train", lambda r: r["low"] > -MARGIN, lambda r: r["high"] < -MARGIN,
+                     f"train less often than relu, by more than {MARGIN}")
 
 
 PARTS = [
@@ -92,7 +92,7 @@ PARTS = [
     PartRule("variants_train", "the variants still train at those learning rates",
              f"per variant, success (final train accuracy ≥ {TRAINS}) of the variant − relu's over matched cells "
              f"(lr ≥ 1 × seed), Newcombe's interval, Holm: trains when the low end > −{MARGIN}; fails when the high "
-             "end < 0; otherwise inconclusive; relu's own success rate is shown beside",
+             f"end < −{MARGIN}; otherwise inconclusive; relu's own success rate is shown beside",
              _still_train, ("train", "relu_trained")),
 ]
 

@@ -43,8 +43,9 @@ CHANCE = {"toy": 0.5, "digits": 0.1}  # the test accuracy a diverged run is give
 
 def _judge(rows: dict) -> tuple[Verdict, list[str]]:
     """``rows``: {metric: {variant: {"diff", "low", "high", "outcome"}}}. Holds when every variant's interval
-    shows relu better or non-inferior on every judged metric; does not hold when some interval lies below 0
-    (relu worse) without showing non-inferiority; otherwise inconclusive."""
+    shows relu better or non-inferior on every judged metric; does not hold when some interval lies wholly
+    below −MARGIN (relu worse by more than the margin); otherwise (an interval straddling −MARGIN, even one
+    below 0) inconclusive."""
     worse, unsure = [], []
     for metric in JUDGED:
         for v, r in rows[metric].items():
@@ -54,7 +55,8 @@ def _judge(rows: dict) -> tuple[Verdict, list[str]]:
             elif r["outcome"] == Outcome.INCONCLUSIVE.value:
                 unsure.append(said)
     if worse:
-        return Verdict.FAILS, [f"relu does worse than a variant (relu − variant below 0): {'; '.join(worse)}"]
+        return Verdict.FAILS, [f"relu does worse than a variant by more than the margin (relu − variant below "
+                               f"−{MARGIN}): {'; '.join(worse)}"]
     if unsure:
         return Verdict.INCONCLUSIVE, [f"the intervals straddle −{MARGIN}: {'; '.join(unsure)}"]
     return Verdict.HOLDS, []
@@ -65,7 +67,7 @@ def _part(key: str, where: str) -> PartRule:
                     "relu − variant (leaky_relu, prelu, elu, gelu) over the part's matched cells: success (test acc "
                     f"≥ 0.9) by Newcombe's interval, test accuracy by a paired bootstrap, each 95 % with Holm across "
                     f"the four; holds when every interval's low end > −{MARGIN} (non-inferior; better when > 0); "
-                    f"does not hold when one lies below 0 without that; otherwise inconclusive. The final loss is "
+                    f"does not hold when one lies wholly below −{MARGIN}; otherwise inconclusive. The final loss is "
                     f"shown, not judged", lambda m: _judge(m[key]), (key,))
 
 

@@ -14,13 +14,14 @@ Across the ``m`` variants compared, Holm's step-down keeps the family's error at
 one-sided p-value of "reference is worse by the margin or more", the k-th (k = 1..m) is judged on a
 :math:`1 - 0.05/(m-k+1)` interval; after the first that does not show non-inferiority, the rest are
 judged at that same level. The interval then reads (:func:`outcome_of`): *better* when its low end is
-above 0, *non-inferior* ("as well as") when above ``-margin``, *worse* when its high end is below 0,
-and *inconclusive* otherwise.
+above 0, *non-inferior* ("as well as") when above ``-margin``, *worse* when its high end is below
+``-margin`` (worse by more than the margin), and *inconclusive* otherwise: an interval that straddles
+``-margin`` cannot tell, even when it lies below 0.
 
 >>> newcombe(59, 6, 16, 80)  # Fagerland, Lydersen & Laake (2017) ch. 8, Cavo et al. (2012)
 (-0.1186..., -0.0046...)
->>> [outcome_of(*ci).value for ci in [(-0.03, 0.02), (-0.08, 0.02), (0.01, 0.2), (-0.3, -0.1)]]
-['non-inferior', 'inconclusive', 'better', 'worse']
+>>> [outcome_of(*ci).value for ci in [(-0.03, 0.02), (-0.08, 0.02), (0.01, 0.2), (-0.3, -0.1), (-0.3, -0.01)]]
+['non-inferior', 'inconclusive', 'better', 'worse', 'inconclusive']
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ LEVEL = 0.95
 N_BOOT = 10_000
 RULE = ("paired difference reference - variant over matched cells, 95 % interval (paired bootstrap; "
         "Newcombe's interval for success/failure), Holm's step-down across the variants: better if the low "
-        "end > 0, as well as (non-inferior) if it is > -{margin}, worse if the high end < 0, else inconclusive")
+        "end > 0, as well as (non-inferior) if it is > -{margin}, worse if the high end < -{margin}, else "
+        "inconclusive")
 
 
 class Outcome(StrEnum):
@@ -58,7 +60,7 @@ def outcome_of(low: float, high: float, margin: float = MARGIN) -> Outcome:
         return Outcome.BETTER
     if low > -margin:
         return Outcome.NON_INFERIOR
-    if high < 0:
+    if high < -margin:
         return Outcome.WORSE
     return Outcome.INCONCLUSIVE
 
@@ -151,6 +153,19 @@ def _check(name: str, ref: Sequence[Any], var: Sequence[Any], binary: bool) -> N
                          "value (drop those cells or give them a finite value first)")
 
 
+def mean_interval(values: Sequence[float], rng: np.random.Generator, level: float = LEVEL,
+                  n_boot: int = N_BOOT) -> tuple[float, float]:
+    """A ``level`` percentile-bootstrap interval of the mean of ``values`` (one sample, e.g. over seeds)."""
+    if len(values) < 2:
+        return -math.inf, math.inf
+    return _percentile(bootstrap_means(values, rng, n_boot), level)
+
+
+def _percentile(means: np.ndarray, level: float) -> tuple[float, float]:
+    a = (1 - level) / 2
+    return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
+
+
 def _interval_fn(ref: Sequence[Any], var: Sequence[Any], binary: bool,
                  rng: np.random.Generator | None, n_boot: int) -> tuple[str, float, Interval]:
     if binary:
@@ -164,13 +179,8 @@ def _interval_fn(ref: Sequence[Any], var: Sequence[Any], binary: bool,
     diffs = [float(a) - float(b) for a, b in zip(ref, var, strict=True)]
     if len(diffs) < 2:
         return "bootstrap", diffs[0], lambda lvl: (-math.inf, math.inf)
-    means = bootstrap_means(diffs, rng, n_boot)
-
-    def interval(lvl: float) -> tuple[float, float]:
-        a = (1 - lvl) / 2
-        return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
-
-    return "bootstrap", statistics.fmean(diffs), interval
+    means = bootstrap_means(diffs, rng, n_boot)  # drawn once: Holm reads it at several levels
+    return "bootstrap", statistics.fmean(diffs), lambda lvl: _percentile(means, lvl)
 
 
 def compare_paired(reference: Sequence[Any], variants: Mapping[str, Sequence[Any]], *, binary: bool = False,
