@@ -14,7 +14,7 @@ import argparse
 import json
 
 from relulab.experiments import CLAIMS
-from relulab.i18n import LANGUAGES, translate, translate_text, tr
+from relulab.i18n import LANGUAGES, tr, translate, translate_text
 
 # the table's own words (headings, labels) are catalogue strings like every other text
 HEAD = ("id", "claim", "verdict", "parts", "key number")
