@@ -28,7 +28,7 @@ class LearnedStack:
     """Weights, biases and learned activation parameters of E models, trained with autograd."""
 
     def __init__(self, weights: Sequence[Tensor], biases: Sequence[Tensor],
-                 acts: Sequence[tuple[Activation, dict[str, float]]], dtype: torch.dtype) -> None:
+                 acts: Sequence[tuple[Activation, dict[str, float]]]) -> None:
         self.weights = [w.requires_grad_() for w in weights]
         self.biases = [b.requires_grad_() for b in biases]
         self.acts = list(acts)
@@ -38,7 +38,7 @@ class LearnedStack:
             if not act.learnable:
                 self.learned.append(None)
                 continue
-            start = act.module(w.shape[1], **p).to(dtype).weight.detach()  # what a lone run starts from
+            start = act.module(w.shape[1], **p).to(w.dtype).weight.detach()  # what a lone run starts from
             self.learned.append(start.expand(e, 1, -1).clone().requires_grad_())
         self.extra = [a for a in self.learned if a is not None]
 

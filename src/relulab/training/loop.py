@@ -18,14 +18,71 @@ from ..config import RunConfig
 from ..data import Dataset
 from ..objectives import LOSSES
 from .build import DTYPES, build_model, make_dataset
-from .engines import choose_engine
+from .compiled import kernels as K
+from .engines import act_pairs, choose_engine
+from .fused import FusedNet
 from .history import STATUSES, EpochStats, History, Resumable
 from .run import Run, TrainingDiverged, divergence_message
 from .single import TorchRun, evaluate_row
-from .step import Update, encode
+from .step import Rule, Update, autograd_gradients, encode
 
 OnStep = Callable[["Trainer", EpochStats], None]
 OnProgress = Callable[[int, EpochStats], None]  # (epochs just trained, the last epoch's stats)
+
+
+def fused_view(model: nn.Module) -> FusedNet:
+    """An MLP's parameters as a :class:`FusedNet` (views: the fused step trains the model itself)."""
+    lin = model.linears
+    return FusedNet([m.weight.detach() for m in lin], [m.bias.detach() for m in lin],
+                    act_pairs(model.activation_names, model.activation_params))
+
+
+def _torch_run(cfg: RunConfig, model: nn.Module, data: Dataset, enc: tuple[Tensor, ...],
+               shuffler: torch.Generator | None, fused: bool) -> TorchRun:
+    """The torch engine on the model's tensors: a :func:`fused_view` of them, or the module and its parameters."""
+    rule, classification = Rule.of([cfg], DTYPES[cfg.dtype]), data.problem == "classification"
+    if fused:
+        net = fused_view(model)
+        grads = lambda x, t, mean: net.gradients(x, t, rule.loss, classification, mean=mean)  # noqa: E731
+        return TorchRun(net.logits, net.params, net.weights, grads, rule, enc, data, shuffler)
+    params = [p for p in model.parameters() if p.requires_grad]
+    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    return TorchRun(model, params, weights, autograd_gradients(model, params, rule.loss, classification), rule, enc,
+                    data, shuffler)
+
+
+class _Flat:
+    """The compiled engine driven on a model: its weights (and L1's dead links) copied into flat arrays
+    before each engine call and back after, so that edits between calls (the page's) are trained on."""
+
+    def __init__(self, cfg: RunConfig, model: nn.Module, data: Dataset, shuffler: torch.Generator | None) -> None:
+        from .compiled.engine import CompiledRun, kernel_inputs  # numba loads only when a compiled run starts
+
+        lay, hyper, modes, sets, _ = kernel_inputs([cfg], [data], model.widths)
+        self.engine, self.model, self.l1 = CompiledRun(lay, hyper[0], modes[0], sets[0], shuffler), model, \
+            modes[0][1] == K.REG_L1
+        self.P, self.D, self.chunk = np.empty(lay.size), np.zeros(lay.size, dtype=np.uint8), self.engine.chunk
+        self.flat, self.dead_flat = lay.views(self.P), lay.views(self.D)[0::2]
+        self.params = [t for m in model.linears for t in (m.weight, m.bias)]
+        self.dead = [torch.zeros(lin.weight.shape, dtype=torch.bool) for lin in model.linears]
+
+    def train(self, epochs: int, stop_at_target: bool) -> tuple[np.ndarray, int]:
+        dead = list(zip(self.dead_flat, self.dead, strict=True)) if self.l1 else []
+        for flat, p in zip(self.flat, self.params, strict=True):
+            flat[...] = p.detach().numpy()
+        for flat, d in dead:
+            flat[...] = d.numpy()
+        _, rows, code = self.engine.train(self.P, self.D, epochs, stop_at_target)
+        with torch.no_grad():  # in place, so that autograd's version counters see the change
+            for flat, p in zip(self.flat, self.params, strict=True):
+                p.copy_(torch.from_numpy(flat))
+        for flat, d in dead:
+            d.copy_(torch.from_numpy(flat != 0))
+        return rows, code
+
+    def logits(self, x: Tensor) -> Tensor:
+        with torch.no_grad():
+            return self.model(x)
 
 
 class Trainer(Resumable):
@@ -41,12 +98,8 @@ class Trainer(Resumable):
         self.x_train, self.t_train, self.x_test, self.t_test = enc
         self.engine, self.engine_reason = choose_engine([cfg], [self.data], model=self.model)
         shuffler = torch.Generator().manual_seed(cfg.weight_seed + 0x5EED) if cfg.shuffle else None
-        if self.engine == "compiled":
-            from .compiled.engine import CompiledRun  # numba loads only when a compiled run starts
-
-            self.run: CompiledRun | TorchRun = CompiledRun(cfg, self.model, self.data, shuffler)
-        else:
-            self.run = TorchRun(cfg, self.model, self.data, enc, shuffler, fused=self.engine == "fused")
+        self.run = (_Flat(cfg, self.model, self.data, shuffler) if self.engine == "compiled" else
+                    _torch_run(cfg, self.model, self.data, enc, shuffler, self.engine == "fused"))
         self.epoch = 0
         self.history = History()
         self.history.append(self.evaluate())

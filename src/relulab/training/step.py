@@ -1,18 +1,21 @@
-r"""The torch side's one update step (:class:`Update`) and one evaluation, shared by the single torch run
-(:mod:`.single`) and the torch stack (:mod:`.stack`). Per-model hyper-parameters: ``lr``, ``reg_rate``
-and ``momentum`` are floats for one model, or ``(E,)`` tensors for a stack whose parameters are
-``(E, ...)``, broadcast over each parameter's remaining axes.
+r"""The torch side's one update step (:class:`Update`), its one reading of configs (:class:`Rule`) and one
+evaluation, shared by the single torch run (:mod:`.single`) and the torch stack (:mod:`.stack`). Per-model
+hyper-parameters: ``lr``, ``reg_rate`` and ``momentum`` are floats for one model, or ``(E,)`` tensors for a
+stack whose parameters are ``(E, ...)``, broadcast over each parameter's remaining axes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
+from ..config import RunConfig
 from ..data import Dataset
-from ..objectives import Loss, Regularizer, apply_penalty
+from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, Loss, Regularizer, apply_penalty
 from ..objectives.optimizers import Optimizer, OptimizerState, Scalar, add_scaled
 
 GradFn = Callable[[Tensor, Tensor, bool], Sequence[Tensor]]  # (x, t, mean) -> one gradient per parameter
@@ -26,6 +29,32 @@ def encode(data: Dataset, loss: Loss, dtype: torch.dtype) -> tuple[Tensor, Tenso
     k = data.num_classes
     return (data.train_inputs.to(dtype), loss.targets(cast(data.y_train), k),
             data.test_inputs.to(dtype), loss.targets(cast(data.y_test), k))
+
+
+class Rule(NamedTuple):
+    """How the torch engines train one run or a stack: loss, optimizer, penalty, batch size, target loss
+    (``-inf``: none) and the per-model ``lr``, ``momentum``, ``reg_rate`` (floats where every model has
+    the same value, the lone run's arithmetic; else ``(E,)`` tensors)."""
+
+    loss: Loss
+    optimizer: Optimizer
+    reg: Regularizer
+    batch_size: int
+    target: float
+    lr: Scalar
+    momentum: Scalar
+    reg_rate: Scalar
+
+    @classmethod
+    def of(cls, cfgs: Sequence[RunConfig], dtype: torch.dtype) -> Rule:
+        """THE torch side's config -> arrays (configs of one stack key: they differ only per model)."""
+        def per_model(values: list[float]) -> Scalar:
+            return float(values[0]) if len(set(values)) == 1 else torch.tensor(values, dtype=dtype)
+
+        c = cfgs[0]
+        return cls(LOSSES.get(c.loss), OPTIMIZERS.get(c.optimizer), REGULARIZERS.get(c.regularization),
+                   c.batch_size, -math.inf if c.target_loss is None else c.target_loss,
+                   *(per_model([getattr(x, f) for x in cfgs]) for f in ("lr", "momentum", "reg_rate")))
 
 
 def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
@@ -47,17 +76,16 @@ class Update:
       to 0 and keeps it there (``dead``).
     """
 
-    def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, *,
-                 optimizer: Optimizer, reg: Regularizer, lr: Scalar, reg_rate: Scalar, momentum: Scalar,
+    def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, rule: Rule, *,
                  model_axis: int = 0, points_axis: int = -2) -> None:
         self.params, self.weights, self.gradients = list(params), list(weights), gradients
-        self.reg, self.lr = reg, lr
-        self.optimizer = OptimizerState(optimizer, self.params, [_per(lr, p, model_axis) for p in self.params],
-                                        [_per(momentum, p, model_axis) for p in self.params])
-        rate = lr * reg_rate
+        self.reg, self.lr = rule.reg, rule.lr
+        lrs, momenta = ([_per(v, p, model_axis) for p in self.params] for v in (rule.lr, rule.momentum))
+        self.optimizer = OptimizerState(rule.optimizer, self.params, lrs, momenta)
+        rate = rule.lr * rule.reg_rate
         self.penalty_steps = [_per(rate, w, model_axis) for w in self.weights]
         self.dead = [torch.zeros_like(w, dtype=torch.bool) for w in self.weights]  # L1's frozen links
-        self.fused = optimizer.plain_gradient and not reg.clip_at_zero
+        self.fused = rule.optimizer.plain_gradient and not rule.reg.clip_at_zero
         self._lr_over_n: dict[int, list[Scalar]] = {}
         self.points_axis = points_axis  # of the inputs x: their batch size
 
