@@ -12,7 +12,6 @@ from relulab.config import RunConfig
 from relulab.objectives import LOSSES
 from relulab.training import Trainer, train
 from relulab.training.engines import closed_form
-from relulab.training.loop import fused_view
 
 
 def _cfg(**kw) -> RunConfig:
@@ -29,7 +28,7 @@ def test_fused_gradients_equal_autograd(act, loss):
     tr = Trainer(_cfg(activation=act, loss=loss, init="he", engine="fused"))
     assert tr.engine == "fused"
     x, t = tr.x_train[:10], tr.t_train[:10]
-    grads = fused_view(tr.model).gradients(x, t, tr.loss, True)
+    grads = tr.run.net.gradients(x, t, tr.loss, True)
     tr.model.zero_grad()
     tr.loss.value(tr.model(x), t, True).mean().backward()
     lin = tr.model.linears

@@ -21,10 +21,10 @@ from .build import DTYPES, build_model, make_dataset
 from .compiled import kernels as K
 from .engines import act_pairs, choose_engine
 from .fused import FusedNet
-from .history import STATUSES, EpochStats, History, Resumable
+from .history import COMPLETED, DIVERGED, EpochStats, History, Resumable
 from .run import Run, TrainingDiverged, divergence_message
 from .single import TorchRun, evaluate_row
-from .step import Rule, Update, autograd_gradients, encode
+from .step import AutogradNet, Rule, Update, encode
 
 OnStep = Callable[["Trainer", EpochStats], None]
 OnProgress = Callable[[int, EpochStats], None]  # (epochs just trained, the last epoch's stats)
@@ -40,15 +40,9 @@ def fused_view(model: nn.Module) -> FusedNet:
 def _torch_run(cfg: RunConfig, model: nn.Module, data: Dataset, enc: tuple[Tensor, ...],
                shuffler: torch.Generator | None, fused: bool) -> TorchRun:
     """The torch engine on the model's tensors: a :func:`fused_view` of them, or the module and its parameters."""
-    rule, classification = Rule.of([cfg], DTYPES[cfg.dtype]), data.problem == "classification"
-    if fused:
-        net = fused_view(model)
-        grads = lambda x, t, mean: net.gradients(x, t, rule.loss, classification, mean=mean)  # noqa: E731
-        return TorchRun(net.logits, net.params, net.weights, grads, rule, enc, data, shuffler)
-    params = [p for p in model.parameters() if p.requires_grad]
-    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
-    return TorchRun(model, params, weights, autograd_gradients(model, params, rule.loss, classification), rule, enc,
-                    data, shuffler)
+    net = fused_view(model) if fused else AutogradNet(model, [p for p in model.parameters() if p.requires_grad],
+                                                      [m.weight for m in model.modules() if isinstance(m, nn.Linear)])
+    return TorchRun(net, Rule.of([cfg], DTYPES[cfg.dtype]), enc, data, shuffler)
 
 
 class _Flat:
@@ -148,25 +142,23 @@ class Trainer(Resumable):
             raise TrainingDiverged(divergence_message(self.cfg, self.epoch, stats.train_loss))
         return stats
 
-    def run_epochs(self, epochs: int, on_progress: OnProgress | None = None) -> int:
-        """``epochs`` epochs (or until the target loss or a divergence) in the engine's chunks of epochs."""
-        left, code = epochs, 0
-        while left > 0 and code == 0:
+    def run_epochs(self, epochs: int, on_progress: OnProgress | None = None, on_step: Iterable[OnStep] = ()) -> int:
+        """``epochs`` epochs (or until the target loss or a divergence) in the engine's chunks of epochs, one
+        epoch at a time when there are ``on_step`` callbacks (not called on a diverged epoch); the status code."""
+        left, code, on_step = epochs, COMPLETED, list(on_step)
+        while left > 0 and code == COMPLETED:
             done = self.epoch
-            code = self.train_epochs(min(self.run.chunk, left), stop_at_target=True)
+            code = self.train_epochs(1 if on_step else min(self.run.chunk, left), stop_at_target=True)
             left -= self.epoch - done
+            for cb in on_step if code != DIVERGED else ():
+                cb(self, self.history.last())
             if on_progress is not None:
                 on_progress(self.epoch - done, self.history.last())
         return code
 
-    def reached_target(self) -> bool:
-        t = self.cfg.target_loss
-        return t is not None and self.history.train_loss[-1] <= t
-
-    def to_run(self, status: str = "completed") -> Run:
-        """The run so far; ``status`` one of :data:`~.history.STATUSES` (its message made from the history)."""
-        return Run.finished(self.cfg, self.model, self.data, self.history, STATUSES.index(status),
-                            (self.engine, self.engine_reason))
+    def to_run(self, code: int = COMPLETED) -> Run:
+        """The run so far with status ``code`` (:data:`~.history.STATUSES`; its message made from the history)."""
+        return Run.finished(self.cfg, self.model, self.data, self.history, code, (self.engine, self.engine_reason))
 
 
 def train(cfg: RunConfig, *, on_step: OnStep | Iterable[OnStep] | None = None, data: Dataset | None = None,
@@ -180,17 +172,4 @@ def train(cfg: RunConfig, *, on_step: OnStep | Iterable[OnStep] | None = None, d
     """
     callbacks = [] if on_step is None else [on_step] if callable(on_step) else list(on_step)
     trainer = Trainer(cfg, data=data, model=model)
-    if not callbacks:
-        return trainer.to_run(STATUSES[trainer.run_epochs(cfg.epochs, on_progress)])
-    for _ in range(cfg.epochs):
-        try:
-            stats = trainer.step_epoch()
-        except TrainingDiverged:
-            return trainer.to_run("diverged")
-        for cb in callbacks:
-            cb(trainer, stats)
-        if on_progress is not None:
-            on_progress(1, stats)
-        if trainer.reached_target():
-            return trainer.to_run("target_loss")
-    return trainer.to_run()
+    return trainer.to_run(trainer.run_epochs(cfg.epochs, on_progress, callbacks))

@@ -99,8 +99,8 @@ class Run:
                 "train_acc": last.train_acc, "test_acc": last.test_acc, "status": self.status}
 
     def _repr_html_(self) -> str:
-        """The run in a notebook: status, metrics, curves and prediction, drawn inline (:mod:`.run_html`)."""
-        from .run_html import run_html
+        """The run in a notebook: status, metrics, curves and prediction, drawn inline (:mod:`relulab.display.run`)."""
+        from ..display.run import run_html
 
         return run_html(self)
 

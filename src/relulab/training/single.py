@@ -12,8 +12,9 @@ from torch import Tensor
 
 from ..data import Dataset
 from ..objectives import Loss
+from .fused import FusedNet
 from .history import DIVERGED, TARGET
-from .step import GradFn, Rule, Update, metrics_from_logits
+from .step import AutogradNet, Rule, Update, metrics_from_logits
 
 
 def evaluate_row(logits: Callable[[Tensor], Tensor], loss: Loss, enc: Sequence[Tensor], data: Dataset) -> list[float]:
@@ -30,25 +31,20 @@ def evaluate_row(logits: Callable[[Tensor], Tensor], loss: Loss, enc: Sequence[T
 
 
 class TorchRun:
-    """One run on torch, one epoch per call of :meth:`train`: each batch one :class:`~.step.Update` of
-    ``params`` (``weights``: the penalised ones) by ``gradients``, each epoch evaluated on ``forward``.
+    """One run on torch, one epoch per call of :meth:`train`: each batch one :class:`~.step.Update` of the
+    ``net``'s parameters, each epoch evaluated on its logits.
 
-    It takes no config and no module, only what it trains on: the fused engine passes a :class:`FusedNet`'s
-    weight and bias tensors, its closed-form gradients and its logits. Autograd cannot do without a
-    differentiable callable, so that engine passes the module's own forward with its parameters (which
-    include what activations learn, PReLU's slopes) and :func:`~.step.autograd_gradients` through it."""
+    It takes no config and no module, only what it trains: the fused engine passes a :class:`~.fused.FusedNet`
+    (weight and bias tensors, closed-form gradients). Autograd cannot do without a differentiable callable,
+    so that engine passes an :class:`~.step.AutogradNet`: the module's forward with its parameters (which
+    include what activations learn, PReLU's slopes)."""
 
     chunk = 1  # epochs per call
 
-    def __init__(self, forward: Callable[[Tensor], Tensor], params: Sequence[Tensor], weights: Sequence[Tensor],
-                 gradients: GradFn, rule: Rule, enc: Sequence[Tensor], data: Dataset,
+    def __init__(self, net: FusedNet | AutogradNet, rule: Rule, enc: Sequence[Tensor], data: Dataset,
                  shuffler: torch.Generator | None) -> None:
-        self.forward, self.rule, self.enc, self.data, self.shuffler = forward, rule, enc, data, shuffler
-        self.update = Update(params, weights, gradients, rule)
-
-    def logits(self, x: Tensor) -> Tensor:
-        with torch.no_grad():
-            return self.forward(x)
+        self.net, self.rule, self.enc, self.data, self.shuffler = net, rule, enc, data, shuffler
+        self.update, self.logits = Update(net, rule, data.problem == "classification"), net.logits
 
     def train(self, epochs: int, stop_at_target: bool) -> tuple[np.ndarray, int]:
         """Up to ``epochs`` epochs: their stats rows and the status code."""

@@ -76,8 +76,7 @@ def train_stack(layout: str, weights: Sequence[Tensor], biases: Sequence[Tensor]
     net: StackNet = LAYOUTS[layout](weights, biases, acts)
     x_tr, x_all = net.inputs(data.x_tr), net.inputs(torch.cat([data.x_tr, data.x_te], dim=axis))  # one pass: both
     x_axis = 0 if narrow else axis  # the points' axis of the inputs in the engine's layout
-    update = Update(net.params, net.weights, lambda x, t, mean: net.gradients(x, t, loss, classification, mean=mean),
-                    rule, model_axis=-1 if narrow else 0, points_axis=0 if narrow else -2)
+    update = Update(net, rule, classification, model_axis=-1 if narrow else 0, points_axis=0 if narrow else -2)
 
     def evaluate() -> Tensor:
         """``(4, E)``: train loss, test loss, train accuracy, test accuracy (NaN where there is none)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
@@ -66,8 +66,9 @@ def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
 
 
 class Update:
-    r"""One optimizer step per call on ``params`` (``weights``, the penalised ones, are among them): the
-    torch side's one update step (the compiled side's is :func:`relulab.training.compiled.lanes.update`).
+    r"""One optimizer step per call on a net's ``params`` (its ``weights``, the penalised ones, are among them)
+    by its ``gradients`` (:class:`~.fused.FusedNet`, a stack, :class:`AutogradNet`): the torch side's one
+    update step (the compiled side's is :func:`relulab.training.compiled.lanes.update`).
 
     - fused (plain SGD, no penalty or L2): ``w ← w + (−lr/n)·Σ_batch g − (lr·rate)·w_old``, biases
       without the penalty (TensorFlow Playground's ``updateWeights``);
@@ -76,9 +77,10 @@ class Update:
       to 0 and keeps it there (``dead``).
     """
 
-    def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, rule: Rule, *,
-                 model_axis: int = 0, points_axis: int = -2) -> None:
-        self.params, self.weights, self.gradients = list(params), list(weights), gradients
+    def __init__(self, net: Any, rule: Rule, classification: bool, *, model_axis: int = 0, points_axis: int = -2
+                 ) -> None:
+        self.params, self.weights = list(net.params), list(net.weights)
+        self.gradients: GradFn = lambda x, t, mean: net.gradients(x, t, rule.loss, classification, mean=mean)
         self.reg, self.lr = rule.reg, rule.lr
         lrs, momenta = ([_per(v, p, model_axis) for p in self.params] for v in (rule.lr, rule.momentum))
         self.optimizer = OptimizerState(rule.optimizer, self.params, lrs, momenta)
@@ -122,17 +124,23 @@ class Update:
                     w.masked_fill_(d, 0.0)
 
 
-def autograd_gradients(model: torch.nn.Module, params: Sequence[Tensor], loss: Loss, classification: bool) -> GradFn:
-    """Gradients of the batch loss of any module by autograd, in the order of ``params``."""
-    params = list(params)
+class AutogradNet(NamedTuple):
+    """Any differentiable ``forward`` with its ``params`` (``weights``: the penalised ones) as the torch
+    engines read a net (as :class:`~.fused.FusedNet`); its gradients by autograd, in the order of ``params``."""
 
-    def grads(x: Tensor, t: Tensor, mean: bool) -> list[Tensor]:
+    forward: Callable[[Tensor], Tensor]
+    params: list[Tensor]
+    weights: list[Tensor]
+
+    def logits(self, x: Tensor) -> Tensor:
+        with torch.no_grad():
+            return self.forward(x)
+
+    def gradients(self, x: Tensor, t: Tensor, loss: Loss, classification: bool, *, mean: bool = True) -> list[Tensor]:
         with torch.enable_grad():
-            v = loss.value(model(x), t, classification)
-            g = torch.autograd.grad(v.mean() if mean else v.sum(), params, allow_unused=True)
-        return [torch.zeros_like(p) if gi is None else gi for p, gi in zip(params, g, strict=True)]
-
-    return grads
+            v = loss.value(self.forward(x), t, classification)
+            g = torch.autograd.grad(v.mean() if mean else v.sum(), self.params, allow_unused=True)
+        return [torch.zeros_like(p) if gi is None else gi for p, gi in zip(self.params, g, strict=True)]
 
 
 def metrics_from_logits(loss: Loss, z: Tensor, t: Tensor, y: Tensor, classification: bool,
