@@ -7,7 +7,6 @@ monitors) see every epoch; ``on_progress`` (a bar) every chunk, keeping the comp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -24,7 +23,7 @@ from .fused import FusedNet
 from .history import COMPLETED, DIVERGED, EpochStats, History, Resumable
 from .run import Run, TrainingDiverged, divergence_message
 from .single import TorchRun, evaluate_row
-from .step import AutogradNet, Rule, Update, encode
+from .step import AutogradNet, Rule, encode
 
 OnStep = Callable[["Trainer", EpochStats], None]
 OnProgress = Callable[[int, EpochStats], None]  # (epochs just trained, the last epoch's stats)
@@ -32,8 +31,7 @@ OnProgress = Callable[[int, EpochStats], None]  # (epochs just trained, the last
 
 def fused_view(model: nn.Module) -> FusedNet:
     """An MLP's parameters as a :class:`FusedNet` (views: the fused step trains the model itself)."""
-    lin = model.linears
-    return FusedNet([m.weight.detach() for m in lin], [m.bias.detach() for m in lin],
+    return FusedNet([m.weight.detach() for m in model.linears], [m.bias.detach() for m in model.linears],
                     act_pairs(model.activation_names, model.activation_params))
 
 
@@ -53,22 +51,21 @@ class _Flat:
         from .compiled.engine import CompiledRun, kernel_inputs  # numba loads only when a compiled run starts
 
         lay, hyper, modes, sets, _ = kernel_inputs([cfg], [data], model.widths)
-        self.engine, self.model, self.l1 = CompiledRun(lay, hyper[0], modes[0], sets[0], shuffler), model, \
-            modes[0][1] == K.REG_L1
+        self.engine, self.model = CompiledRun(lay, hyper[0], modes[0], sets[0], shuffler), model
         self.P, self.D, self.chunk = np.empty(lay.size), np.zeros(lay.size, dtype=np.uint8), self.engine.chunk
-        self.flat, self.dead_flat = lay.views(self.P), lay.views(self.D)[0::2]
-        self.params = [t for m in model.linears for t in (m.weight, m.bias)]
+        self.params = list(zip(lay.views(self.P), [t for m in model.linears for t in (m.weight, m.bias)], strict=True))
         self.dead = [torch.zeros(lin.weight.shape, dtype=torch.bool) for lin in model.linears]
+        self.dead_flat = lay.views(self.D)[0::2] if modes[0][1] == K.REG_L1 else []  # L1's links only
 
     def train(self, epochs: int, stop_at_target: bool) -> tuple[np.ndarray, int]:
-        dead = list(zip(self.dead_flat, self.dead, strict=True)) if self.l1 else []
-        for flat, p in zip(self.flat, self.params, strict=True):
+        dead = list(zip(self.dead_flat, self.dead, strict=False))  # none unless L1
+        for flat, p in self.params:
             flat[...] = p.detach().numpy()
         for flat, d in dead:
             flat[...] = d.numpy()
         _, rows, code = self.engine.train(self.P, self.D, epochs, stop_at_target)
         with torch.no_grad():  # in place, so that autograd's version counters see the change
-            for flat, p in zip(self.flat, self.params, strict=True):
+            for flat, p in self.params:
                 p.copy_(torch.from_numpy(flat))
         for flat, d in dead:
             d.copy_(torch.from_numpy(flat != 0))
@@ -86,35 +83,19 @@ class Trainer(Resumable):
         self.cfg = cfg
         self.data = data if data is not None else make_dataset(cfg)
         self.model = model if model is not None else build_model(cfg, self.data)
-        self.loss = LOSSES.get(cfg.loss)
-        self.classification = self.data.problem == "classification"
-        enc = encode(self.data, self.loss, DTYPES[cfg.dtype])
-        self.x_train, self.t_train, self.x_test, self.t_test = enc
+        self.loss, self.classification = LOSSES.get(cfg.loss), self.data.problem == "classification"
+        self.x_train, self.t_train, self.x_test, self.t_test = enc = encode(self.data, self.loss, DTYPES[cfg.dtype])
         self.engine, self.engine_reason = choose_engine([cfg], [self.data], model=self.model)
         shuffler = torch.Generator().manual_seed(cfg.weight_seed + 0x5EED) if cfg.shuffle else None
         self.run = (_Flat(cfg, self.model, self.data, shuffler) if self.engine == "compiled" else
                     _torch_run(cfg, self.model, self.data, enc, shuffler, self.engine == "fused"))
-        self.epoch = 0
-        self.history = History()
+        self.logits, self.epoch, self.history = self.run.logits, 0, History()
         self.history.append(self.evaluate())
-
-    def logits(self, x: Tensor) -> Tensor:
-        return self.run.logits(x)
-
-    @property
-    def update(self) -> Update | None:
-        """The torch engine's step (its optimizer and lr); None on the compiled engine."""
-        return getattr(self.run, "update", None)
-
-    @property
-    def weights(self) -> list[Tensor]:
-        """The weight matrices (L1 penalises them; ``dead`` masks them)."""
-        return [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
 
     @property
     def dead(self) -> list[Tensor]:
         """L1's frozen links: one boolean mask per weight matrix (kept when the server swaps trainers);
-        the torch engine's :class:`~.step.Update` holds them, the compiled run its own."""
+        the torch engine's :class:`~.step.Update` holds them, the compiled driver (:class:`_Flat`) its own."""
         return getattr(self.run, "update", self.run).dead
 
     @dead.setter
@@ -136,11 +117,9 @@ class Trainer(Resumable):
 
     def step_epoch(self) -> EpochStats:
         """One pass over the training points in batches; raises :class:`TrainingDiverged` on NaN/inf."""
-        self.train_epochs(1)
-        stats = self.history.last()
-        if not math.isfinite(stats.train_loss):
-            raise TrainingDiverged(divergence_message(self.cfg, self.epoch, stats.train_loss))
-        return stats
+        if self.train_epochs(1) == DIVERGED:
+            raise TrainingDiverged(divergence_message(self.cfg, self.epoch, self.history.train_loss[-1]))
+        return self.history.last()
 
     def run_epochs(self, epochs: int, on_progress: OnProgress | None = None, on_step: Iterable[OnStep] = ()) -> int:
         """``epochs`` epochs (or until the target loss or a divergence) in the engine's chunks of epochs, one

@@ -89,10 +89,9 @@ def train_stack(layout: str, weights: Sequence[Tensor], biases: Sequence[Tensor]
 
     records = [evaluate()]
     stopped: dict[int, tuple[int, list[Tensor]]] = {}  # model -> (epoch, weights then)
-    batch = rule.batch_size
     for epoch in range(1, epochs + 1):
-        for start in range(0, n_tr, batch):
-            size = min(batch, n_tr - start)
+        for start in range(0, n_tr, rule.batch_size):
+            size = min(rule.batch_size, n_tr - start)
             update(x_tr.narrow(x_axis, start, size), data.t_tr.narrow(axis, start, size))
         records.append(evaluate())
         bad = ~torch.isfinite(records[-1][0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import torch
@@ -124,13 +125,12 @@ class Update:
                     w.masked_fill_(d, 0.0)
 
 
-class AutogradNet(NamedTuple):
-    """Any differentiable ``forward`` with its ``params`` (``weights``: the penalised ones) as the torch
-    engines read a net (as :class:`~.fused.FusedNet`); its gradients by autograd, in the order of ``params``."""
+class Autograd:
+    """Logits, and gradients by autograd, of ``self.forward`` over ``self.params`` (in their order): each
+    model's loss, mean (or sum) over its points, summed over a stack's models (no parameter is shared)."""
 
     forward: Callable[[Tensor], Tensor]
     params: list[Tensor]
-    weights: list[Tensor]
 
     def logits(self, x: Tensor) -> Tensor:
         with torch.no_grad():
@@ -138,9 +138,19 @@ class AutogradNet(NamedTuple):
 
     def gradients(self, x: Tensor, t: Tensor, loss: Loss, classification: bool, *, mean: bool = True) -> list[Tensor]:
         with torch.enable_grad():
-            v = loss.value(self.forward(x), t, classification)
-            g = torch.autograd.grad(v.mean() if mean else v.sum(), self.params, allow_unused=True)
+            v = loss.value(self.forward(x), t, classification)  # (…, n)
+            g = torch.autograd.grad((v.mean(-1) if mean else v.sum(-1)).sum(), self.params, allow_unused=True)
         return [torch.zeros_like(p) if gi is None else gi for p, gi in zip(self.params, g, strict=True)]
+
+
+@dataclass(frozen=True)
+class AutogradNet(Autograd):
+    """Any differentiable ``forward`` with its ``params`` (``weights``: the penalised ones) as the torch
+    engines read a net (as :class:`~.fused.FusedNet`)."""
+
+    forward: Callable[[Tensor], Tensor]
+    params: list[Tensor]
+    weights: list[Tensor]
 
 
 def metrics_from_logits(loss: Loss, z: Tensor, t: Tensor, y: Tensor, classification: bool,
