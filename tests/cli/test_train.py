@@ -177,8 +177,8 @@ def test_train_with_its_progress_shown_takes_the_whole_run_kernel_path(tmp_path,
     monkeypatch.setattr(progress, "_console", Console(file=screen, width=80, force_terminal=True))
     cli_train, kernel_calls, advances = importlib.import_module("relulab.cli.train"), [], []
     real_train, real_callback = compiled.CompiledRun.train, cli_train.epoch_callback
-    monkeypatch.setattr(compiled.CompiledRun, "train", lambda self, e, stop: kernel_calls.append(e) or
-                        real_train(self, e, stop))
+    monkeypatch.setattr(compiled.CompiledRun, "train", lambda self, P, D, e, stop: kernel_calls.append(e) or
+                        real_train(self, P, D, e, stop))
     monkeypatch.setattr(cli_train, "epoch_callback", lambda bar: (lambda k, s: advances.append(k) or
                                                                   real_callback(bar)(k, s)))
     # xor, 80 points: 40 to train a 2-4-1 net of 17 parameters; 50 epochs per kernel call

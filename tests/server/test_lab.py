@@ -35,7 +35,7 @@ def test_hot_change_keeps_weights_epoch_and_history(lab):
     lab.set_config(lab.cfg.model_copy(update={"lr": 0.3, "batch_size": 5, "optimizer": "adam"}))
     assert lab.trainer.epoch == 1 and lab.trainer.history.train_loss == hist
     assert all(torch.equal(a, b) for a, b in zip(before, params(lab), strict=True))
-    assert lab.trainer.update.optimizer.spec.name == "adam" and lab.trainer.update.lr == 0.3
+    assert lab.trainer.run.update.optimizer.spec.name == "adam" and lab.trainer.run.update.lr == 0.3
     lab.step()
     assert lab.trainer.epoch == 2
 

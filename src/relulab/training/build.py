@@ -31,9 +31,10 @@ def make_dataset(cfg: RunConfig) -> Dataset:
                          seed=cfg.data_seed, features=cfg.feature_names())
 
 
-def build_model(cfg: RunConfig, data: Dataset) -> MLP:
-    """The MLP a config describes, initialised from ``cfg.weight_seed`` (its own generator)."""
+def build_model(cfg: RunConfig, data: Dataset, init: str | None = None) -> MLP:
+    """The MLP a config describes, initialised from ``cfg.weight_seed`` (its own generator) by ``cfg.init``
+    or ``init`` (``"zero"``: a model whose weights are to be filled)."""
     loss = LOSSES.get(cfg.loss)
     return MLP(len(data.features), cfg.hidden, loss.out_dim(data.num_classes), cfg.layer_activations(),
-               activation_params=cfg.activation_params, init=cfg.init,
+               activation_params=cfg.activation_params, init=init or cfg.init,
                generator=torch.Generator().manual_seed(cfg.weight_seed), dtype=DTYPES[cfg.dtype])

@@ -43,6 +43,12 @@ def closed_form(acts: Sequence[Activation]) -> bool:
     return all(a.derivative is not None and not a.learnable for a in acts)
 
 
+def act_pairs(names: Sequence[str], params: dict[str, float]) -> list[tuple[Activation, dict[str, float]]]:
+    """Each hidden layer's activation with its parameter values (those of ``params`` it takes, else defaults)."""
+    acts = [get_activation(n) for n in names]
+    return [(a, a.resolve(**{k: v for k, v in params.items() if k in a.params})) for a in acts]
+
+
 def widths(cfg: RunConfig, data: Dataset | None = None) -> tuple[int, ...]:
     """The network's widths, inputs to outputs (from the data set when given, else from the config)."""
     features = len(data.features) if data is not None else len(cfg.feature_names())

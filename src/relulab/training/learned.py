@@ -16,7 +16,7 @@ import torch
 from torch import Tensor
 
 from ..activations import Activation
-from ..objectives import Loss
+from .step import Autograd
 
 # name -> f(z, a) with z (E, n, units) and a (E, 1, units); the slope of x <= 0 as F.prelu (and its gradient)
 STACKED_FORMS: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
@@ -24,11 +24,11 @@ STACKED_FORMS: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
 }
 
 
-class LearnedStack:
-    """Weights, biases and learned activation parameters of E models, trained with autograd."""
+class LearnedStack(Autograd):
+    """Weights, biases and learned activation parameters of E models (gradients: :class:`~.step.Autograd`)."""
 
     def __init__(self, weights: Sequence[Tensor], biases: Sequence[Tensor],
-                 acts: Sequence[tuple[Activation, dict[str, float]]], dtype: torch.dtype) -> None:
+                 acts: Sequence[tuple[Activation, dict[str, float]]]) -> None:
         self.weights = [w.requires_grad_() for w in weights]
         self.biases = [b.requires_grad_() for b in biases]
         self.acts = list(acts)
@@ -38,7 +38,7 @@ class LearnedStack:
             if not act.learnable:
                 self.learned.append(None)
                 continue
-            start = act.module(w.shape[1], **p).to(dtype).weight.detach()  # what a lone run starts from
+            start = act.module(w.shape[1], **p).to(w.dtype).weight.detach()  # what a lone run starts from
             self.learned.append(start.expand(e, 1, -1).clone().requires_grad_())
         self.extra = [a for a in self.learned if a is not None]
 
@@ -67,13 +67,3 @@ class LearnedStack:
             a = self.learned[k]
             h = STACKED_FORMS[act.name](z, a) if a is not None else act.fn(z, **p)
         raise AssertionError("a network has at least one linear layer")
-
-    def logits(self, x: Tensor) -> Tensor:
-        with torch.no_grad():
-            return self.forward(x)
-
-    def gradients(self, x: Tensor, t: Tensor, loss: Loss, classification: bool, *, mean: bool = True) -> list[Tensor]:
-        with torch.enable_grad():
-            v = loss.value(self.forward(x), t, classification)  # (E, n)
-            total = (v.mean(-1) if mean else v.sum(-1)).sum()
-            return list(torch.autograd.grad(total, self.params))

@@ -7,7 +7,6 @@ monitors) see every epoch; ``on_progress`` (a bar) every chunk, keeping the comp
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -18,14 +17,63 @@ from ..config import RunConfig
 from ..data import Dataset
 from ..objectives import LOSSES
 from .build import DTYPES, build_model, make_dataset
-from .engines import choose_engine
-from .history import STATUSES, EpochStats, History, Resumable
+from .compiled import kernels as K
+from .engines import act_pairs, choose_engine
+from .fused import FusedNet
+from .history import COMPLETED, DIVERGED, EpochStats, History, Resumable
 from .run import Run, TrainingDiverged, divergence_message
 from .single import TorchRun, evaluate_row
-from .step import Update, encode
+from .step import AutogradNet, Rule, encode
 
 OnStep = Callable[["Trainer", EpochStats], None]
 OnProgress = Callable[[int, EpochStats], None]  # (epochs just trained, the last epoch's stats)
+
+
+def fused_view(model: nn.Module) -> FusedNet:
+    """An MLP's parameters as a :class:`FusedNet` (views: the fused step trains the model itself)."""
+    return FusedNet([m.weight.detach() for m in model.linears], [m.bias.detach() for m in model.linears],
+                    act_pairs(model.activation_names, model.activation_params))
+
+
+def _torch_run(cfg: RunConfig, model: nn.Module, data: Dataset, enc: tuple[Tensor, ...],
+               shuffler: torch.Generator | None, fused: bool) -> TorchRun:
+    """The torch engine on the model's tensors: a :func:`fused_view` of them, or the module and its parameters."""
+    net = fused_view(model) if fused else AutogradNet(model, [p for p in model.parameters() if p.requires_grad],
+                                                      [m.weight for m in model.modules() if isinstance(m, nn.Linear)])
+    return TorchRun(net, Rule.of([cfg], DTYPES[cfg.dtype]), enc, data, shuffler)
+
+
+class _Flat:
+    """The compiled engine driven on a model: its weights (and L1's dead links) copied into flat arrays
+    before each engine call and back after, so that edits between calls (the page's) are trained on."""
+
+    def __init__(self, cfg: RunConfig, model: nn.Module, data: Dataset, shuffler: torch.Generator | None) -> None:
+        from .compiled.engine import CompiledRun, kernel_inputs  # numba loads only when a compiled run starts
+
+        lay, hyper, modes, sets, _ = kernel_inputs([cfg], [data], model.widths)
+        self.engine, self.model = CompiledRun(lay, hyper[0], modes[0], sets[0], shuffler), model
+        self.P, self.D, self.chunk = np.empty(lay.size), np.zeros(lay.size, dtype=np.uint8), self.engine.chunk
+        self.params = list(zip(lay.views(self.P), [t for m in model.linears for t in (m.weight, m.bias)], strict=True))
+        self.dead = [torch.zeros(lin.weight.shape, dtype=torch.bool) for lin in model.linears]
+        self.dead_flat = lay.views(self.D)[0::2] if modes[0][1] == K.REG_L1 else []  # L1's links only
+
+    def train(self, epochs: int, stop_at_target: bool) -> tuple[np.ndarray, int]:
+        dead = list(zip(self.dead_flat, self.dead, strict=False))  # none unless L1
+        for flat, p in self.params:
+            flat[...] = p.detach().numpy()
+        for flat, d in dead:
+            flat[...] = d.numpy()
+        _, rows, code = self.engine.train(self.P, self.D, epochs, stop_at_target)
+        with torch.no_grad():  # in place, so that autograd's version counters see the change
+            for flat, p in self.params:
+                p.copy_(torch.from_numpy(flat))
+        for flat, d in dead:
+            d.copy_(torch.from_numpy(flat != 0))
+        return rows, code
+
+    def logits(self, x: Tensor) -> Tensor:
+        with torch.no_grad():
+            return self.model(x)
 
 
 class Trainer(Resumable):
@@ -35,39 +83,19 @@ class Trainer(Resumable):
         self.cfg = cfg
         self.data = data if data is not None else make_dataset(cfg)
         self.model = model if model is not None else build_model(cfg, self.data)
-        self.loss = LOSSES.get(cfg.loss)
-        self.classification = self.data.problem == "classification"
-        enc = encode(self.data, self.loss, DTYPES[cfg.dtype])
-        self.x_train, self.t_train, self.x_test, self.t_test = enc
+        self.loss, self.classification = LOSSES.get(cfg.loss), self.data.problem == "classification"
+        self.x_train, self.t_train, self.x_test, self.t_test = enc = encode(self.data, self.loss, DTYPES[cfg.dtype])
         self.engine, self.engine_reason = choose_engine([cfg], [self.data], model=self.model)
         shuffler = torch.Generator().manual_seed(cfg.weight_seed + 0x5EED) if cfg.shuffle else None
-        if self.engine == "compiled":
-            from .compiled.engine import CompiledRun  # numba loads only when a compiled run starts
-
-            self.run: CompiledRun | TorchRun = CompiledRun(cfg, self.model, self.data, shuffler)
-        else:
-            self.run = TorchRun(cfg, self.model, self.data, enc, shuffler, fused=self.engine == "fused")
-        self.epoch = 0
-        self.history = History()
+        self.run = (_Flat(cfg, self.model, self.data, shuffler) if self.engine == "compiled" else
+                    _torch_run(cfg, self.model, self.data, enc, shuffler, self.engine == "fused"))
+        self.logits, self.epoch, self.history = self.run.logits, 0, History()
         self.history.append(self.evaluate())
-
-    def logits(self, x: Tensor) -> Tensor:
-        return self.run.logits(x)
-
-    @property
-    def update(self) -> Update | None:
-        """The torch engine's step (its optimizer and lr); None on the compiled engine."""
-        return getattr(self.run, "update", None)
-
-    @property
-    def weights(self) -> list[Tensor]:
-        """The weight matrices (L1 penalises them; ``dead`` masks them)."""
-        return [m.weight for m in self.model.modules() if isinstance(m, nn.Linear)]
 
     @property
     def dead(self) -> list[Tensor]:
         """L1's frozen links: one boolean mask per weight matrix (kept when the server swaps trainers);
-        the torch engine's :class:`~.step.Update` holds them, the compiled run its own."""
+        the torch engine's :class:`~.step.Update` holds them, the compiled driver (:class:`_Flat`) its own."""
         return getattr(self.run, "update", self.run).dead
 
     @dead.setter
@@ -89,31 +117,27 @@ class Trainer(Resumable):
 
     def step_epoch(self) -> EpochStats:
         """One pass over the training points in batches; raises :class:`TrainingDiverged` on NaN/inf."""
-        self.train_epochs(1)
-        stats = self.history.last()
-        if not math.isfinite(stats.train_loss):
-            raise TrainingDiverged(divergence_message(self.cfg, self.epoch, stats.train_loss))
-        return stats
+        if self.train_epochs(1) == DIVERGED:
+            raise TrainingDiverged(divergence_message(self.cfg, self.epoch, self.history.train_loss[-1]))
+        return self.history.last()
 
-    def run_epochs(self, epochs: int, on_progress: OnProgress | None = None) -> int:
-        """``epochs`` epochs (or until the target loss or a divergence) in the engine's chunks of epochs."""
-        left, code = epochs, 0
-        while left > 0 and code == 0:
+    def run_epochs(self, epochs: int, on_progress: OnProgress | None = None, on_step: Iterable[OnStep] = ()) -> int:
+        """``epochs`` epochs (or until the target loss or a divergence) in the engine's chunks of epochs, one
+        epoch at a time when there are ``on_step`` callbacks (not called on a diverged epoch); the status code."""
+        left, code, on_step = epochs, COMPLETED, list(on_step)
+        while left > 0 and code == COMPLETED:
             done = self.epoch
-            code = self.train_epochs(min(self.run.chunk, left), stop_at_target=True)
+            code = self.train_epochs(1 if on_step else min(self.run.chunk, left), stop_at_target=True)
             left -= self.epoch - done
+            for cb in on_step if code != DIVERGED else ():
+                cb(self, self.history.last())
             if on_progress is not None:
                 on_progress(self.epoch - done, self.history.last())
         return code
 
-    def reached_target(self) -> bool:
-        t = self.cfg.target_loss
-        return t is not None and self.history.train_loss[-1] <= t
-
-    def to_run(self, status: str = "completed") -> Run:
-        """The run so far; ``status`` one of :data:`~.history.STATUSES` (its message made from the history)."""
-        return Run.finished(self.cfg, self.model, self.data, self.history, STATUSES.index(status),
-                            (self.engine, self.engine_reason))
+    def to_run(self, code: int = COMPLETED) -> Run:
+        """The run so far with status ``code`` (:data:`~.history.STATUSES`; its message made from the history)."""
+        return Run.finished(self.cfg, self.model, self.data, self.history, code, (self.engine, self.engine_reason))
 
 
 def train(cfg: RunConfig, *, on_step: OnStep | Iterable[OnStep] | None = None, data: Dataset | None = None,
@@ -127,17 +151,4 @@ def train(cfg: RunConfig, *, on_step: OnStep | Iterable[OnStep] | None = None, d
     """
     callbacks = [] if on_step is None else [on_step] if callable(on_step) else list(on_step)
     trainer = Trainer(cfg, data=data, model=model)
-    if not callbacks:
-        return trainer.to_run(STATUSES[trainer.run_epochs(cfg.epochs, on_progress)])
-    for _ in range(cfg.epochs):
-        try:
-            stats = trainer.step_epoch()
-        except TrainingDiverged:
-            return trainer.to_run("diverged")
-        for cb in callbacks:
-            cb(trainer, stats)
-        if on_progress is not None:
-            on_progress(1, stats)
-        if trainer.reached_target():
-            return trainer.to_run("target_loss")
-    return trainer.to_run()
+    return trainer.to_run(trainer.run_epochs(cfg.epochs, on_progress, callbacks))

@@ -92,9 +92,6 @@ class PerceptronTrainer(Resumable):
         self.history.append(stats)
         return stats
 
-    def reached_target(self) -> bool:
-        return False
-
     def to_run(self) -> Run:
         """The unit as a run whose config describes it (no hidden layer), so it loads back."""
         cfg = self.cfg.model_copy(update={"hidden": (), "activation": "identity", "init": "zero"})

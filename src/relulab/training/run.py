@@ -21,13 +21,11 @@ from torch import Tensor, nn
 from ..atomic import recover, replace_dir
 from ..config import RunConfig
 from ..data import Dataset, load_csv, save_csv
-from ..models import MLP
 from ..objectives import LOSSES
-from .build import DTYPES, build_model, make_dataset
+from .build import build_model, make_dataset
 from .history import STATUSES, History
 
 Result = tuple[Sequence[Any], Any, int]  # an engine's model: (parameters, stats rows, status code)
-_NO_DRAWS = torch.Generator()  # init 'zero' draws nothing
 
 
 class TrainingDiverged(ValueError):
@@ -69,9 +67,7 @@ class Run:
         ``(epochs + 1, 4)`` from epoch 0 (:meth:`History.extend`) and its status code."""
         runs = []
         for c, d, (params, stats, code) in zip(cfgs, datas, results, strict=True):
-            model = MLP(len(d.features), c.hidden, LOSSES.get(c.loss).out_dim(d.num_classes), c.layer_activations(),
-                        activation_params=c.activation_params, init="zero", generator=_NO_DRAWS,
-                        dtype=DTYPES[c.dtype])
+            model = build_model(c, d, init="zero")
             lins = model.linears
             mine = [*(m.weight for m in lins), *(m.bias for m in lins), *(p for a in model.activations
                                                                            for p in a.parameters())]
@@ -99,8 +95,8 @@ class Run:
                 "train_acc": last.train_acc, "test_acc": last.test_acc, "status": self.status}
 
     def _repr_html_(self) -> str:
-        """The run in a notebook: status, metrics, curves and prediction, drawn inline (:mod:`.run_html`)."""
-        from .run_html import run_html
+        """The run in a notebook: status, metrics, curves and prediction, drawn inline (:mod:`relulab.display.run`)."""
+        from ..display.run import run_html
 
         return run_html(self)
 

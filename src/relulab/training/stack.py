@@ -10,92 +10,89 @@ last, :mod:`.narrow`), ``stack-batched`` (:class:`~.fused.FusedNet`), ``stack-le
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
-from ..activations import get_activation
+from ..activations import Activation
 from ..config import RunConfig
 from ..data import Dataset
 from ..models import init_stack
-from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from .build import DTYPES
+from .engines import act_pairs, widths
 from .fused import FusedNet
 from .history import DIVERGED
 from .learned import LearnedStack
 from .narrow import NarrowStack
 from .run import Result
-from .step import Update, encode, metrics_from_logits
+from .step import Rule, Update, encode, metrics_from_logits
 
 StackNet = FusedNet | NarrowStack | LearnedStack  # forward/gradients/logits/inputs/model_first, one layout each
+LAYOUTS: dict[str, Callable[..., StackNet]] = {"stack-narrow": NarrowStack.from_model_first, "stack-batched": FusedNet,
+                                               "stack-learned": LearnedStack}
 
 
-def per_model(values: Sequence[float], dtype: torch.dtype) -> float | Tensor:
-    """One float when every model has the same value (the lone run's arithmetic), else an ``(E,)`` tensor."""
-    return float(values[0]) if len(set(values)) == 1 else torch.tensor(values, dtype=dtype)
+class StackData(NamedTuple):
+    """Train/test inputs, targets and labels: ``(n, …)`` when every model has the same data (``axis`` 0),
+    else ``(E, n, …)`` (``axis`` 1, the points' axis)."""
+
+    x_tr: Tensor
+    t_tr: Tensor
+    x_te: Tensor
+    t_te: Tensor
+    y_tr: Tensor
+    y_te: Tensor
+    axis: int
+    classification: bool
+    num_classes: int
 
 
-def _stack_data(datas: Sequence[Dataset], cfg: RunConfig) -> tuple[list[Tensor], int]:
-    """Train/test inputs and targets: ``(n, …)`` when every model has the same data, else ``(E, n, …)``.
-    Returns them and the axis of the points."""
-    loss, dtype = LOSSES.get(cfg.loss), DTYPES[cfg.dtype]
-    if all(d is datas[0] for d in datas):
-        return list(encode(datas[0], loss, dtype)), 0
-    unique = {id(d): encode(d, loss, dtype) for d in datas}
+def stack_inputs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset]
+                 ) -> tuple[list[Tensor], list[Tensor], list[tuple[Activation, dict[str, float]]], Rule, StackData]:
+    """Configs of one stack key (one data set each) as :func:`train_stack` reads them, THE place the torch
+    stack reads configs: initial weights ``(E, out, in)`` and biases ``(E, out)`` drawn as ``build_model``
+    draws them (:func:`init_stack`), the activations with their parameters, the :class:`Rule`, the data."""
+    cfg, d0, dtype = cfgs[0], datas[0], DTYPES[cfgs[0].dtype]
+    rule, shared = Rule.of(cfgs, dtype), all(d is d0 for d in datas)
+    unique = {id(d): [*encode(d, rule.loss, dtype), d.y_train, d.y_test] for d in datas}
     parts = [unique[id(d)] for d in datas]
-    return [torch.stack([p[i] for p in parts]) for i in range(4)], 1
+    arrays = parts[0] if shared else [torch.stack([p[i] for p in parts]) for i in range(6)]
+    weights, biases = init_stack(widths(cfg, d0), cfg.layer_activations(), cfg.activation_params, cfg.init,
+                                 [c.weight_seed for c in cfgs], dtype)
+    return (weights, biases, act_pairs(cfg.layer_activations(), cfg.activation_params), rule,
+            StackData(*arrays, 0 if shared else 1, d0.problem == "classification", d0.num_classes))
 
 
-def _labels(datas: Sequence[Dataset], split: str, axis: int) -> Tensor:
-    ys = [getattr(d, f"y_{split}") for d in datas]
-    return ys[0] if axis == 0 else torch.stack(ys)
-
-
-def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_epoch: Callable[[float], None] | None,
-                layout: str) -> list[Result]:
-    """Train ``cfgs`` (one stack key) on ``datas`` (one per config) as one stack in ``layout``
-    (``stack-narrow``, ``stack-batched``, ``stack-learned``): per model (parameters, stats rows, status)."""
-    cfg, data = cfgs[0], datas[0]
-    dtype, loss = DTYPES[cfg.dtype], LOSSES.get(cfg.loss)
-    classification, k = data.problem == "classification", data.num_classes
-    (x_tr, t_tr, x_te, t_te), axis = _stack_data(datas, cfg)
-    y_tr, y_te = _labels(datas, "train", axis), _labels(datas, "test", axis)
-    n_tr, n_te = x_tr.shape[axis], x_te.shape[axis]
-
-    names = cfg.layer_activations()
-    acts = [get_activation(a) for a in names]
-    widths = (x_tr.shape[-1], *cfg.hidden, loss.out_dim(k))
-    weights, biases = init_stack(widths, names, cfg.activation_params, cfg.init, [c.weight_seed for c in cfgs], dtype)
-    resolved = [a.resolve(**{p: v for p, v in cfg.activation_params.items() if p in a.params}) for a in acts]
-    pairs = list(zip(acts, resolved, strict=True))
+def train_stack(layout: str, weights: Sequence[Tensor], biases: Sequence[Tensor],
+                acts: Sequence[tuple[Activation, dict[str, float]]], rule: Rule, data: StackData, epochs: int,
+                on_epoch: Callable[[float], None] | None = None) -> list[Result]:
+    """E models as one stack in ``layout`` (``stack-narrow``, ``stack-batched``, ``stack-learned``) from
+    initial ``weights`` ``(E, out, in)`` and ``biases`` ``(E, out)``: per model (parameters, stats rows,
+    status). ``on_epoch(1.0)`` after every epoch."""
+    loss, classification, k, axis = rule.loss, data.classification, data.num_classes, data.axis
+    n_tr, n_te = data.x_tr.shape[axis], data.x_te.shape[axis]
     narrow = layout == "stack-narrow"
-    net: StackNet = (LearnedStack(weights, biases, pairs, dtype) if layout == "stack-learned"
-                     else NarrowStack.from_model_first(weights, biases, pairs) if narrow
-                     else FusedNet(weights, biases, pairs))
-    x_tr, x_all = net.inputs(x_tr), net.inputs(torch.cat([x_tr, x_te], dim=axis))  # one pass evaluates both
+    net: StackNet = LAYOUTS[layout](weights, biases, acts)
+    x_tr, x_all = net.inputs(data.x_tr), net.inputs(torch.cat([data.x_tr, data.x_te], dim=axis))  # one pass: both
     x_axis = 0 if narrow else axis  # the points' axis of the inputs in the engine's layout
-    update = Update(net.params, net.weights, lambda x, t, mean: net.gradients(x, t, loss, classification, mean=mean),
-                    optimizer=OPTIMIZERS.get(cfg.optimizer), reg=REGULARIZERS.get(cfg.regularization),
-                    lr=per_model([c.lr for c in cfgs], dtype), reg_rate=per_model([c.reg_rate for c in cfgs], dtype),
-                    momentum=per_model([c.momentum for c in cfgs], dtype), model_axis=-1 if narrow else 0,
-                    points_axis=0 if narrow else -2)
+    update = Update(net, rule, classification, model_axis=-1 if narrow else 0, points_axis=0 if narrow else -2)
 
     def evaluate() -> Tensor:
         """``(4, E)``: train loss, test loss, train accuracy, test accuracy (NaN where there is none)."""
         z = net.logits(x_all)  # (E, n_tr + n_te, out)
         rows = []
-        for start, n, t, y in ((0, n_tr, t_tr, y_tr), (n_tr, n_te, t_te, y_te)):
+        for start, n, t, y in ((0, n_tr, data.t_tr, data.y_tr), (n_tr, n_te, data.t_te, data.y_te)):
             value, acc = metrics_from_logits(loss, z.narrow(1, start, n), t, y, classification, k)
             rows.append((value, acc if acc is not None else torch.full_like(value, float("nan"))))
         return torch.stack([rows[0][0], rows[1][0], rows[0][1], rows[1][1]])
 
     records = [evaluate()]
     stopped: dict[int, tuple[int, list[Tensor]]] = {}  # model -> (epoch, weights then)
-    batch = cfg.batch_size
-    for epoch in range(1, cfg.epochs + 1):
-        for start in range(0, n_tr, batch):
-            size = min(batch, n_tr - start)
-            update(x_tr.narrow(x_axis, start, size), t_tr.narrow(axis, start, size))
+    for epoch in range(1, epochs + 1):
+        for start in range(0, n_tr, rule.batch_size):
+            size = min(rule.batch_size, n_tr - start)
+            update(x_tr.narrow(x_axis, start, size), data.t_tr.narrow(axis, start, size))
         records.append(evaluate())
         bad = ~torch.isfinite(records[-1][0])
         if bad.any():
@@ -107,4 +104,4 @@ def train_stack(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], on_epoch: C
     rows = torch.stack(records).permute(2, 0, 1).to(torch.float64).numpy()  # (E, epochs + 1, 4)
     params = net.model_first()  # weights, biases, learned activation parameters: (E, ...) each
     return [(stopped[e][1], rows[e, :stopped[e][0] + 1], DIVERGED) if e in stopped else
-            ([p[e] for p in params], rows[e], 0) for e in range(len(cfgs))]
+            ([p[e] for p in params], rows[e], 0) for e in range(len(weights[0]))]

@@ -22,7 +22,7 @@ from .build import make_dataset
 from .engines import PER_MODEL, choose_engine, lanes_unsupported, stack_key
 from .loop import train
 from .run import Result, Run
-from .stack import train_stack
+from .stack import stack_inputs, train_stack
 
 OnEpoch = Callable[[float], None]
 GroupEngine = Callable[[list[RunConfig], list[Dataset], OnEpoch | None, str], list[Result]]
@@ -58,6 +58,11 @@ def _lanes(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None
     return train_configs(cfgs, datas, on_epoch)
 
 
+def _stack(cfgs: list[RunConfig], datas: list[Dataset], on_epoch: OnEpoch | None, layout: str) -> list[Result]:
+    """A torch stack in ``layout``: the configs as arrays (:func:`stack_inputs`), trained together."""
+    return train_stack(layout, *stack_inputs(cfgs, datas), cfgs[0].epochs, on_epoch)
+
+
 def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = None, *,
                  on_epoch: OnEpoch | None = None) -> list[Run]:
     """Train every config on the compiled lanes kernel, all at once (they may differ in more than a
@@ -75,8 +80,8 @@ def train_models(cfgs: Sequence[RunConfig], datas: Sequence[Dataset] | None = No
 
 
 # the group engines on arrays: per model (parameters, stats rows, status code); "sequential" trains runs
-GROUP_ENGINES: dict[str, GroupEngine] = {"compiled-lanes": _lanes, "stack-narrow": train_stack,
-                                         "stack-batched": train_stack, "stack-learned": train_stack}
+GROUP_ENGINES: dict[str, GroupEngine] = {"compiled-lanes": _lanes, "stack-narrow": _stack, "stack-batched": _stack,
+                                         "stack-learned": _stack}
 
 
 def train_group(cfgs: Sequence[RunConfig], *, on_epoch: OnEpoch | None = None) -> list[Run]:

@@ -1,18 +1,22 @@
-r"""The torch side's one update step (:class:`Update`) and one evaluation, shared by the single torch run
-(:mod:`.single`) and the torch stack (:mod:`.stack`). Per-model hyper-parameters: ``lr``, ``reg_rate``
-and ``momentum`` are floats for one model, or ``(E,)`` tensors for a stack whose parameters are
-``(E, ...)``, broadcast over each parameter's remaining axes.
+r"""The torch side's one update step (:class:`Update`), its one reading of configs (:class:`Rule`) and one
+evaluation, shared by the single torch run (:mod:`.single`) and the torch stack (:mod:`.stack`). Per-model
+hyper-parameters: ``lr``, ``reg_rate`` and ``momentum`` are floats for one model, or ``(E,)`` tensors for a
+stack whose parameters are ``(E, ...)``, broadcast over each parameter's remaining axes.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
 
+from ..config import RunConfig
 from ..data import Dataset
-from ..objectives import Loss, Regularizer, apply_penalty
+from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS, Loss, Regularizer, apply_penalty
 from ..objectives.optimizers import Optimizer, OptimizerState, Scalar, add_scaled
 
 GradFn = Callable[[Tensor, Tensor, bool], Sequence[Tensor]]  # (x, t, mean) -> one gradient per parameter
@@ -28,6 +32,32 @@ def encode(data: Dataset, loss: Loss, dtype: torch.dtype) -> tuple[Tensor, Tenso
             data.test_inputs.to(dtype), loss.targets(cast(data.y_test), k))
 
 
+class Rule(NamedTuple):
+    """How the torch engines train one run or a stack: loss, optimizer, penalty, batch size, target loss
+    (``-inf``: none) and the per-model ``lr``, ``momentum``, ``reg_rate`` (floats where every model has
+    the same value, the lone run's arithmetic; else ``(E,)`` tensors)."""
+
+    loss: Loss
+    optimizer: Optimizer
+    reg: Regularizer
+    batch_size: int
+    target: float
+    lr: Scalar
+    momentum: Scalar
+    reg_rate: Scalar
+
+    @classmethod
+    def of(cls, cfgs: Sequence[RunConfig], dtype: torch.dtype) -> Rule:
+        """THE torch side's config -> arrays (configs of one stack key: they differ only per model)."""
+        def per_model(values: list[float]) -> Scalar:
+            return float(values[0]) if len(set(values)) == 1 else torch.tensor(values, dtype=dtype)
+
+        c = cfgs[0]
+        return cls(LOSSES.get(c.loss), OPTIMIZERS.get(c.optimizer), REGULARIZERS.get(c.regularization),
+                   c.batch_size, -math.inf if c.target_loss is None else c.target_loss,
+                   *(per_model([getattr(x, f) for x in cfgs]) for f in ("lr", "momentum", "reg_rate")))
+
+
 def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
     """A float as it is; a per-model ``(E,)`` tensor viewed to broadcast against ``p``, whose models lie
     along ``model_axis`` (0: ``(E, ...)``; -1: ``(..., E)``)."""
@@ -37,8 +67,9 @@ def _per(value: Scalar, p: Tensor, model_axis: int) -> Scalar:
 
 
 class Update:
-    r"""One optimizer step per call on ``params`` (``weights``, the penalised ones, are among them): the
-    torch side's one update step (the compiled side's is :func:`relulab.training.compiled.lanes.update`).
+    r"""One optimizer step per call on a net's ``params`` (its ``weights``, the penalised ones, are among them)
+    by its ``gradients`` (:class:`~.fused.FusedNet`, a stack, :class:`AutogradNet`): the torch side's one
+    update step (the compiled side's is :func:`relulab.training.compiled.lanes.update`).
 
     - fused (plain SGD, no penalty or L2): ``w ← w + (−lr/n)·Σ_batch g − (lr·rate)·w_old``, biases
       without the penalty (TensorFlow Playground's ``updateWeights``);
@@ -47,17 +78,17 @@ class Update:
       to 0 and keeps it there (``dead``).
     """
 
-    def __init__(self, params: Sequence[Tensor], weights: Sequence[Tensor], gradients: GradFn, *,
-                 optimizer: Optimizer, reg: Regularizer, lr: Scalar, reg_rate: Scalar, momentum: Scalar,
-                 model_axis: int = 0, points_axis: int = -2) -> None:
-        self.params, self.weights, self.gradients = list(params), list(weights), gradients
-        self.reg, self.lr = reg, lr
-        self.optimizer = OptimizerState(optimizer, self.params, [_per(lr, p, model_axis) for p in self.params],
-                                        [_per(momentum, p, model_axis) for p in self.params])
-        rate = lr * reg_rate
+    def __init__(self, net: Any, rule: Rule, classification: bool, *, model_axis: int = 0, points_axis: int = -2
+                 ) -> None:
+        self.params, self.weights = list(net.params), list(net.weights)
+        self.gradients: GradFn = lambda x, t, mean: net.gradients(x, t, rule.loss, classification, mean=mean)
+        self.reg, self.lr = rule.reg, rule.lr
+        lrs, momenta = ([_per(v, p, model_axis) for p in self.params] for v in (rule.lr, rule.momentum))
+        self.optimizer = OptimizerState(rule.optimizer, self.params, lrs, momenta)
+        rate = rule.lr * rule.reg_rate
         self.penalty_steps = [_per(rate, w, model_axis) for w in self.weights]
         self.dead = [torch.zeros_like(w, dtype=torch.bool) for w in self.weights]  # L1's frozen links
-        self.fused = optimizer.plain_gradient and not reg.clip_at_zero
+        self.fused = rule.optimizer.plain_gradient and not rule.reg.clip_at_zero
         self._lr_over_n: dict[int, list[Scalar]] = {}
         self.points_axis = points_axis  # of the inputs x: their batch size
 
@@ -94,17 +125,32 @@ class Update:
                     w.masked_fill_(d, 0.0)
 
 
-def autograd_gradients(model: torch.nn.Module, params: Sequence[Tensor], loss: Loss, classification: bool) -> GradFn:
-    """Gradients of the batch loss of any module by autograd, in the order of ``params``."""
-    params = list(params)
+class Autograd:
+    """Logits, and gradients by autograd, of ``self.forward`` over ``self.params`` (in their order): each
+    model's loss, mean (or sum) over its points, summed over a stack's models (no parameter is shared)."""
 
-    def grads(x: Tensor, t: Tensor, mean: bool) -> list[Tensor]:
+    forward: Callable[[Tensor], Tensor]
+    params: list[Tensor]
+
+    def logits(self, x: Tensor) -> Tensor:
+        with torch.no_grad():
+            return self.forward(x)
+
+    def gradients(self, x: Tensor, t: Tensor, loss: Loss, classification: bool, *, mean: bool = True) -> list[Tensor]:
         with torch.enable_grad():
-            v = loss.value(model(x), t, classification)
-            g = torch.autograd.grad(v.mean() if mean else v.sum(), params, allow_unused=True)
-        return [torch.zeros_like(p) if gi is None else gi for p, gi in zip(params, g, strict=True)]
+            v = loss.value(self.forward(x), t, classification)  # (…, n)
+            g = torch.autograd.grad((v.mean(-1) if mean else v.sum(-1)).sum(), self.params, allow_unused=True)
+        return [torch.zeros_like(p) if gi is None else gi for p, gi in zip(self.params, g, strict=True)]
 
-    return grads
+
+@dataclass(frozen=True)
+class AutogradNet(Autograd):
+    """Any differentiable ``forward`` with its ``params`` (``weights``: the penalised ones) as the torch
+    engines read a net (as :class:`~.fused.FusedNet`)."""
+
+    forward: Callable[[Tensor], Tensor]
+    params: list[Tensor]
+    weights: list[Tensor]
 
 
 def metrics_from_logits(loss: Loss, z: Tensor, t: Tensor, y: Tensor, classification: bool,

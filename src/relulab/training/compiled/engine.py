@@ -1,8 +1,8 @@
 """The compiled engines on arrays: a network's :class:`Layout`, one run (:class:`CompiledRun`, the loop of
 :mod:`.loops`) and many models at once (:func:`train_lanes`, the lanes kernel of :mod:`.lanes`).
 
-Both return stats rows ``(epochs, 4)`` and a status code (:data:`~relulab.training.history.STATUSES`).
-A single run reads its torch ``MLP``'s weights before each call (edits from the page count), writes after.
+Both take flat weights and return them with stats rows ``(epochs, 4)`` and a status code
+(:data:`~relulab.training.history.STATUSES`); no module or trainer reaches them.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 import torch
-from torch import Tensor, nn
 
-from ...activations import get_activation
 from ...config import RunConfig
 from ...data import Dataset
 from ...models import init_stack
 from ...objectives import LOSSES
 from .. import notice as _notice  # noqa: F401  (says so on a terminal when the kernels compile)
-from ..engines import widths
+from ..engines import act_pairs, widths
 from ..run import Result
 from ..step import encode
 from . import kernels as K
@@ -58,9 +56,7 @@ class Layout:
         acts, ap = [0], [[0.0, 0.0]]  # a linear model still passes one (unused) row
         if cfg.hidden:
             acts, ap = [], []
-            for name in cfg.layer_activations():
-                spec = get_activation(name)
-                p = spec.resolve(**{k: v for k, v in cfg.activation_params.items() if k in spec.params})
+            for spec, p in act_pairs(cfg.layer_activations(), cfg.activation_params):
                 acts.append(K.ACTIVATION_IDS[spec.name])
                 ap.append([float(p[k]) for k in K.ACTIVATIONS[spec.name]] + [0.0] * (2 - len(K.ACTIVATIONS[spec.name])))
         mode = (K.NO_ACCURACY if not classification else K.SIGN if cfg.loss != "cross_entropy"
@@ -116,49 +112,28 @@ def kernel_inputs(cfgs: Sequence[RunConfig], datas: Sequence[Dataset], shape: Se
 
 
 class CompiledRun:
-    """One run on the single-run loop: flat weights ``P``, momentum ``V``, L1's dead links ``D``; the
-    model's parameters are read before and written after every call."""
+    """One run on the single-run loop, on arrays: its :class:`Layout`, ``hyper`` row (lr, momentum, reg
+    rate, target loss), ``modes`` row (optimizer path, penalty, batch size) and :func:`data_arrays`. It
+    keeps only the optimizer's state between calls (momentum ``V``); the weights are the caller's."""
 
-    def __init__(self, cfg: RunConfig, model: nn.Module, data: Dataset, shuffler: torch.Generator | None) -> None:
-        self.model, self.shuffler = model, shuffler
-        self.layout, hyper, modes, sets, _ = kernel_inputs([cfg], [data], model.widths)
-        lay, self.arrays, self.hyper, self.modes = self.layout, sets[0], hyper[0], modes[0]
-        self.P, self.V, self.D = np.empty(lay.size), np.zeros(lay.size), np.zeros(lay.size, dtype=np.uint8)
-        self.order = np.arange(len(self.arrays[0]), dtype=np.int64)
-        self.flat_views, self.params = lay.views(self.P), [t for m in model.linears for t in (m.weight, m.bias)]
-        self.dead = [torch.zeros(lin.weight.shape, dtype=torch.bool) for lin in model.linears]
-        work = max(1, len(self.order) * lay.size * 3)
+    def __init__(self, layout: Layout, hyper: np.ndarray, modes: np.ndarray, arrays: Arrays,
+                 shuffler: torch.Generator | None) -> None:
+        self.layout, self.hyper, self.modes, self.arrays, self.shuffler = layout, hyper, modes, arrays, shuffler
+        self.V, self.order = np.zeros(layout.size), np.arange(len(arrays[0]), dtype=np.int64)
+        work = max(1, len(self.order) * layout.size * 3)
         self.chunk = 1 if shuffler is not None else max(1, int(WORK_PER_CALL // work))  # epochs per call
 
-    def _load(self) -> None:
-        """The model's weights (and L1's dead links) into the flat arrays: edits from the page count."""
-        for flat, p in zip(self.flat_views, self.params, strict=True):
-            flat[...] = p.detach().numpy()
-        for k, d in enumerate(self.dead if self.modes[1] == K.REG_L1 else ()):
-            self.D[self.layout.woff[k]:self.layout.boff[k]] = d.numpy().reshape(-1)
-
-    def _store(self) -> None:
-        with torch.no_grad():  # in place, so that autograd's version counters see the change
-            for flat, p in zip(self.flat_views, self.params, strict=True):
-                p.copy_(torch.from_numpy(flat))
-        for k, d in enumerate(self.dead if self.modes[1] == K.REG_L1 else ()):
-            d.copy_(torch.from_numpy(self.D[self.layout.woff[k]:self.layout.boff[k]].reshape(d.shape) != 0))
-
-    def train(self, epochs: int, stop_at_target: bool) -> tuple[np.ndarray, int]:
-        """Up to ``epochs`` epochs in one kernel call: their stats rows and the status code."""
-        self._load()
+    def train(self, P: np.ndarray, D: np.ndarray, epochs: int, stop_at_target: bool
+              ) -> tuple[np.ndarray, np.ndarray, int]:
+        """Up to ``epochs`` epochs in one kernel call from flat weights ``P`` (L1's dead links ``D``, uint8),
+        both updated in place: the weights, the epochs' stats rows and the status code."""
         order = self.order if self.shuffler is None else torch.randperm(len(self.order),
                                                                         generator=self.shuffler).numpy()
         stats = np.empty((epochs, 4))
         hyper = self.hyper if stop_at_target else np.array([*self.hyper[:3], math.nan])
-        done, code = train_run(self.P, self.V, self.D, *self.layout.net, *self.arrays, order, self.layout.loss,
+        done, code = train_run(P, self.V, D, *self.layout.net, *self.arrays, order, self.layout.loss,
                                self.layout.mode, hyper, self.modes, epochs, stats)
-        self._store()
-        return stats[:done], code
-
-    def logits(self, x: Tensor) -> Tensor:
-        with torch.no_grad():
-            return self.model(x)
+        return P, stats[:done], code
 
 
 def _lane_rows(arrays: list[np.ndarray]) -> np.ndarray:

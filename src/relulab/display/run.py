@@ -2,7 +2,8 @@
 metrics, config, the loss and accuracy curves of its history (inline SVG), and for a 2-input run what
 the network predicts over the data's domain (a PNG, the page's colours) with the training points.
 
-Drawn with :mod:`relulab.display`, not matplotlib: this layer sits below :mod:`relulab.viz`.
+Drawn with :mod:`relulab.display`, not matplotlib: this layer sits below :mod:`relulab.viz`. It knows a run
+by what it has (``config``, ``history``, ``data``, ``logits``), not by its class: torch draws the grid.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import torch
 
-from ..display import PALETTE, esc, image_chart, line_chart, png, section, table
+from . import PALETTE, esc, image_chart, line_chart, png, section, table
 
 ORANGE, WHITE, BLUE = (245, 147, 34), (255, 255, 255), (8, 119, 189)  # the page's two classes
 GRID = 64  # the prediction image's side, in pixels

@@ -3,7 +3,8 @@ inspect report is made of -- escaped text, tables of numbers, and charts as inli
 
 The layers below :mod:`relulab.viz` (training, analysis) may not use matplotlib's figures, so their
 objects draw themselves here: a chart is a few SVG lines, polygons and rectangles, no script, nothing
-loaded from elsewhere. Every string that reaches the HTML goes through :func:`html.escape`.
+loaded from elsewhere. Every string that reaches the HTML goes through :func:`html.escape`. :mod:`.run`
+draws a :class:`~relulab.training.run.Run` with them (torch evaluates its prediction grid).
 
 >>> print(table(["a", "b"], [["<x>", 0.123456]]).split("<tbody>")[1])
 <tr><td>&lt;x&gt;</td><td>0.1235</td></tr></tbody></table>

@@ -12,8 +12,8 @@ import torch
 
 from relulab.config import RunConfig
 from relulab.display import num
+from relulab.display.run import GRID
 from relulab.training import train
-from relulab.training.run_html import GRID
 from tests.test_display import HOSTILE, SVG, path_points, pngs, svgs
 
 
