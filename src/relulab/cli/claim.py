@@ -89,7 +89,8 @@ def claims_progress(n: int, enabled: bool) -> Iterator[Progress]:
         yield bar
 
 
-def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, show: bool) -> list[ClaimResult]:
+def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, show: bool,
+                      lang: str = "en") -> list[ClaimResult]:
     from ..experiments import get_claim, run_claim
 
     results = []
@@ -102,7 +103,7 @@ def run_with_progress(ids: list[str], *, quick: bool, seed: int, device: str, sh
             def step(frac: float, _task=current) -> None:
                 bar.update(_task, completed=min(max(float(frac), 0.0), 1.0))
 
-            results.append(run_claim(cid, quick=quick, seed=seed, device=device, progress=step))
+            results.append(run_claim(cid, quick=quick, seed=seed, device=device, progress=step, lang=lang))
             bar.advance(overall)
     return results
 
@@ -167,7 +168,7 @@ def register(app: typer.Typer) -> None:
                 check_part(cid, part)
             if out is not None:
                 check_out_dir(out, "--out", _claim_file)  # before the experiment runs
-        [result] = run_with_progress([cid], quick=quick, seed=seed, device=device, show=not json_output)
+        [result] = run_with_progress([cid], quick=quick, seed=seed, device=device, show=not json_output, lang=lang)
         if part is not None and result.verdict is not Verdict.ERROR:
             show_part(result, part, json_output)
             return
@@ -208,7 +209,7 @@ def register(app: typer.Typer) -> None:
             check_lang(lang)
             check_out_dir(out, "--out", _claims_file)  # before the claims run: minutes of work
         t0 = time.perf_counter()
-        results = run_with_progress(ids, quick=quick, seed=seed, device=device, show=True)
+        results = run_with_progress(ids, quick=quick, seed=seed, device=device, show=True, lang=lang)
         seconds = time.perf_counter() - t0
         with bad_input():
             replace_dir(out, lambda d: write_report(results, d, quick=quick, seconds=seconds, lang=lang))

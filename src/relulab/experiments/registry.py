@@ -96,12 +96,16 @@ def command(id: str, *, quick: bool = False, seed: int = 0, device: str = "cpu")
 
 
 def run_claim(id: str, *, quick: bool = False, seed: int = 0, device: str = "cpu",
-              progress: Progress | None = None) -> ClaimResult:
-    """Run one claim, timed; any exception becomes an ERROR result carrying its message."""
+              progress: Progress | None = None, lang: str = "en") -> ClaimResult:
+    """Run one claim, timed; any exception becomes an ERROR result carrying its message. Its figures' text is
+    in ``lang`` where a font can draw it (:func:`relulab.viz.fonts.drawing_in`); its numbers do not depend on it."""
+    from ..viz.fonts import drawing_in
+
     claim = get_claim(id)
     t0 = time.perf_counter()
     try:
-        result = claim.run(quick=quick, seed=seed, device=device, progress=progress)
+        with drawing_in(lang):
+            result = claim.run(quick=quick, seed=seed, device=device, progress=progress)
     except Exception as e:  # noqa: BLE001 -- a failing claim must not stop the others
         last = traceback.extract_tb(e.__traceback__)[-1]
         where = f" (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno})"

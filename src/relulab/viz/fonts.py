@@ -6,6 +6,11 @@ a "Glyph ... missing from font(s)" warning). A figure in Chinese therefore needs
 installed, figures keep their English labels (:func:`figure_lang` falls back to ``"en"``); the surrounding
 page (captions, the claims report) is translated either way.
 
+The claims' figures are drawn in English and translated once, where they are rendered: inside
+:func:`drawing_in` (``relulab claim --lang zh`` runs each claim in it), :func:`localize` puts every text of a
+figure (titles, axis labels, legends, tick labels, annotations) through the string catalogue, numbers through
+its templates, and :func:`~relulab.viz.png.to_png` calls it before saving.
+
 >>> figure_lang("en")
 'en'
 >>> with font_context("en"):
@@ -17,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
-from ..i18n import check_lang, tr
+from ..i18n import check_lang, tr, translate
 
 # Simplified Chinese fonts, most likely first: Linux (Noto, Source Han, WenQuanYi), macOS, Windows
 CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
              "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "SimHei")
 NEEDS_FONT = {"zh"}  # languages whose text DejaVu Sans cannot draw
+_DRAWING: ContextVar[str] = ContextVar("relulab_figure_lang", default="en")  # set by drawing_in
 
 
 @cache
@@ -62,3 +69,33 @@ def font_context(lang: str) -> Iterator[None]:
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"],
                                 "axes.unicode_minus": False}):
         yield
+
+
+@contextmanager
+def drawing_in(lang: str) -> Iterator[None]:
+    """Figures rendered inside this block (:func:`~relulab.viz.png.to_png`) have their text in ``lang``, drawn
+    with a font that has its glyphs (English where none is installed)."""
+    token = _DRAWING.set(check_lang(lang))
+    try:
+        with font_context(lang):
+            yield
+    finally:
+        _DRAWING.reset(token)
+
+
+def localize(fig: Any, lang: str | None = None) -> Any:
+    """``fig`` with every text artist in ``lang`` (default: that of the enclosing :func:`drawing_in`) where the
+    catalogue has it, line by line for a text of several lines; names and numbers stay as they are."""
+    lang = figure_lang(_DRAWING.get() if lang is None else lang)
+    if lang == "en":
+        return fig
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        done = translate(text, lang) if text else text
+        if done == text and "\n" in text:
+            done = "\n".join(translate(line, lang) for line in text.split("\n"))
+        if done != text:
+            t.set_text(done)
+    return fig

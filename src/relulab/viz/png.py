@@ -12,12 +12,15 @@ from typing import Any
 
 
 def to_png(fig: Any, dpi: int = 110) -> bytes:
-    """``fig`` as PNG (tight bounding box), closed afterwards so that long runs do not pile up figures."""
+    """``fig`` as PNG (tight bounding box), closed afterwards so that long runs do not pile up figures; its text
+    in the language of the enclosing :func:`~relulab.viz.fonts.drawing_in` (English outside one)."""
     import matplotlib.pyplot as plt
+
+    from .fonts import localize
 
     buf = io.BytesIO()
     try:
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+        localize(fig).savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     finally:
         plt.close(fig)
     return buf.getvalue()
