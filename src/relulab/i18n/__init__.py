@@ -13,7 +13,7 @@ names, file formats, relulab, PyTorch, TensorFlow Playground, Zaslavsky/Montúfa
 >>> tr("Learning rate", "fr")
 Traceback (most recent call last):
 ...
-ValueError: unknown language 'fr'; allowed: ['en', 'zh']
+relulab.i18n.Refusal: unknown language 'fr'; allowed: ['en', 'zh']
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ KEEP = ("relulab", "PyTorch", "TensorFlow Playground", "Zaslavsky", "Montúfar",
 
 def check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; allowed: {list(LANGUAGES)}")
+        raise Refusal("unknown language {got}; allowed: {allowed}", got=repr(lang), allowed=list(LANGUAGES))
     return lang
 
 
@@ -53,6 +53,43 @@ def tr(text: str, lang: str = "en", **values: Any) -> str:
     """``text`` in ``lang`` (the English text where the catalogue lacks it), with ``values`` filled in."""
     out = catalogue(lang).get(text, text) if text else text
     return out.format(**values) if values else out
+
+
+class Refusal(ValueError):
+    """A one-line refusal built from a catalogue template and its values: ``str(e)`` is the English line,
+    :meth:`says` the line in a language (each value a refusal, a number, a name or a catalogue phrase).
+
+    >>> e = Refusal("speed: at most {n} epochs per frame, got {got}", n=50, got=99)
+    >>> str(e), e.says("zh")
+    ('speed: at most 50 epochs per frame, got 99', 'speed：每帧最多 50 轮，收到的是 99')
+    """
+
+    def __init__(self, template: str, **values: Any) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
+
+    def says(self, lang: str) -> str:
+        text = catalogue(lang).get(self.template, self.template)
+        return text.format(**{k: said(v, lang) for k, v in self.values.items()})
+
+
+class Lines(tuple):
+    """Several refusals on one line (one per problem of a validation), joined by ``; ``."""
+
+    def __str__(self) -> str:
+        return "; ".join(str(x) for x in self)
+
+
+def said(what: Any, lang: str) -> str:
+    """A refusal, an exception or a value in ``lang``: a :class:`Refusal` by its template, a list of them
+    item by item, an exception's first line and any other text through :func:`translate`."""
+    if isinstance(what, Refusal):
+        return what.says(lang)
+    if isinstance(what, Lines):
+        return ("；" if lang == "zh" else "; ").join(said(w, lang) for w in what)
+    if isinstance(what, BaseException):
+        what = str(what).splitlines()[0] if str(what).strip() else type(what).__name__
+    return translate(str(what), lang)
 
 
 def missing(texts: list[str] | tuple[str, ...], lang: str) -> list[str]:
