@@ -67,8 +67,9 @@ async def _body(request: Request, session: Session) -> bytes:
         raise too_big(int(declared))
     size = int(declared) if declared and declared.isdigit() else limit
     if not session.limit.allow(time.monotonic(), 1 + size / UPLOAD_BYTES_PER_MESSAGE):
-        raise HTTPException(429, f"too many uploads: at most {session.limit.rate * UPLOAD_BYTES_PER_MESSAGE:,.0f} "
-                                 "bytes a second per session; wait a moment")
+        raise HTTPException(429, said(Refusal("too many uploads: at most {n} bytes a second per session; wait a "
+                                              "moment", n=f"{session.limit.rate * UPLOAD_BYTES_PER_MESSAGE:,.0f}"),
+                                      session.lang))
     chunks, size = [], 0
     deadline = request.app.state.settings.upload_deadline_s
     try:
@@ -79,11 +80,13 @@ async def _body(request: Request, session: Session) -> bytes:
                     raise too_big(None)
                 chunks.append(chunk)
     except TimeoutError:
-        raise HTTPException(408, f"upload incomplete: {size} of {declared or 'the'} bytes arrived within "
-                                 f"{deadline:g} s; send it again", headers={"Connection": "close"}) from None
+        late = Refusal("upload incomplete: {size} of {n} bytes arrived within {s} s; send it again", size=size,
+                       n=declared, s=f"{deadline:g}") if declared else Refusal(
+            "upload incomplete: {size} bytes arrived within {s} s; send it again", size=size, s=f"{deadline:g}")
+        raise HTTPException(408, said(late, session.lang), headers={"Connection": "close"}) from None
     except ClientDisconnect:
-        raise HTTPException(400, f"upload cut off: the connection closed after {size} bytes",
-                            headers={"Connection": "close"}) from None
+        raise HTTPException(400, said(Refusal("upload cut off: the connection closed after {size} bytes", size=size),
+                                      session.lang), headers={"Connection": "close"}) from None
     return b"".join(chunks)
 
 

@@ -139,8 +139,8 @@ class Session:
         if self.limit.allow(now):
             self.inbox.append(text)
         elif self.limit.flood and self.closed is None:  # reading a flood costs every session: stop it
-            self.closed = str(Refusal("session closed: more than {n} messages over the limit of {rate} a second; reload "
-                                  "the page", n=f"{RateLimit.FLOOD * self.limit.rate:g}", rate=f"{self.limit.rate:g}"))
+            self.closed = str(Refusal("session closed: more than {n} messages over the limit of {rate} a second; "
+                                      "reload the page", n=f"{RateLimit.FLOOD * self.limit.rate:g}", rate=f"{self.limit.rate:g}"))
         self.wake.set()
 
     def handle_text(self, text: str | bytes) -> None:
@@ -418,7 +418,7 @@ class SessionManager:
         try:
             return self.sessions[sid]
         except KeyError:
-            raise KeyError(f"no open session {sid[:40]!r}; reload the page to start one") from None
+            raise KeyError(Refusal("no open session {got}; reload the page to start one", got=repr(sid[:40]))) from None
 
     def close(self, session: Session, reason: str = "closed") -> None:
         session.closed = session.closed or reason
