@@ -140,7 +140,8 @@ class Session:
             self.inbox.append(text)
         elif self.limit.flood and self.closed is None:  # reading a flood costs every session: stop it
             self.closed = str(Refusal("session closed: more than {n} messages over the limit of {rate} a second; "
-                                      "reload the page", n=f"{RateLimit.FLOOD * self.limit.rate:g}", rate=f"{self.limit.rate:g}"))
+                                      "reload the page", n=f"{RateLimit.FLOOD * self.limit.rate:g}",
+                                      rate=f"{self.limit.rate:g}"))
         self.wake.set()
 
     def handle_text(self, text: str | bytes) -> None:
