@@ -309,6 +309,27 @@ def test_in_chinese_the_servers_messages_are_chinese_too(page):
     page.open("#seed=1&lang=zh")
     page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
     page.evaluate("location.hash = '#networkShape=40&seed=1&lang=zh'")
-    page.wait_for_selector(".toast")
+    page.wait_for_selector(".toast:has-text('hidden')")  # the link's note may come first
     text = page.inner_text("#toasts")
     assert "本服务器每层最多 32 个神经元" in text and "at most" not in text, text
+
+
+def test_in_chinese_a_refused_weight_edit_and_import_are_chinese_with_their_values(page, tmp_path):
+    page.open("#seed=1&networkShape=2&lang=zh")
+    page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
+    page.evaluate("document.getElementById('toasts').replaceChildren()")  # the link's note
+    page.locator("path[data-link='0:1:0']").click()
+    page.fill("#editor input", "12345678")  # a number, refused by the server (|w| <= 1e6)
+    page.press("#editor input", "Enter")
+    page.wait_for_selector(".toast:has-text('edit')")
+    text = page.inner_text("#toasts")
+    assert "必须是绝对值不超过 1e6 的有限数，收到的是 12345678.0" in text and "must" not in text, text
+    page.evaluate("document.getElementById('toasts').replaceChildren()")
+    bad = tmp_path / "run.json"  # a run whose points carry labels its two-class config cannot read
+    bad.write_text('{"format": "relulab-run", "version": 1, "config": {"dataset": "xor"}, "state_dict": {}, '
+                   '"data": {"problem": "classification", "x_train": [[0, 0], [1, 1]], "y_train": [1, 7], '
+                   '"x_test": [[0, 1], [1, 0]], "y_test": [1, -1]}}')
+    page.set_input_files("#file-run", str(bad))
+    page.wait_for_selector(".toast")
+    text = page.inner_text("#toasts")
+    assert "导入：运行文件的标签 7 不符合其两类配置（数据集 'xor'）；允许的是：-1, 1" in text, text
