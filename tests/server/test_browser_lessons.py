@@ -333,3 +333,30 @@ def test_in_chinese_a_refused_weight_edit_and_import_are_chinese_with_their_valu
     page.wait_for_selector(".toast")
     text = page.inner_text("#toasts")
     assert "导入：运行文件的标签 7 不符合其两类配置（数据集 'xor'）；允许的是：-1, 1" in text, text
+
+
+def test_the_pages_translation_is_pythons_on_the_same_sentences(page):
+    """js/i18n.js runs relulab.i18n.translate's algorithm on the patterns the server compiled: the same
+    sentences (every measured part statement of the shipped claims, filled templates, lists, refusals, and
+    texts no template may swallow) come out the same on both sides."""
+    import json
+
+    from relulab.i18n import Refusal, translate
+    from relulab.lessons.verdicts import SHIPPED
+
+    claims = json.loads(Path(SHIPPED).read_text())["claims"]
+    texts = [str(p["statement"]) for c in claims for p in c.get("parts", []) if p.get("statement")]
+    texts += ["11 of 18 nets have a kink beyond ± one knot spacing", "3 of 8, 2 of 9", "test points.",
+              "layer 3: 18 of 43 ever dead (42%), layer 5: 2 of 10 ever dead (20%)", "a sentence nobody translated.",
+              "3 of the claims nobody wrote", "runs that diverged, and more words", "Learning rate", "",
+              str(Refusal("hidden: at most {n} neurons per layer on this server, got {got}", n=8, got=[4, 40])),
+              "on real digits, sigmoid's gradients vanish (he init)", "lr: must be at most 100 (got 1000)"]
+    page.open("#seed=1&lang=zh")
+    page.wait_for_function("document.documentElement.lang === 'zh-Hans' && window.relulab.i18n.templates.length")
+    js = page.evaluate("(xs) => xs.map((x) => window.relulab.i18n.translate(x))", texts)
+    py = [translate(t, "zh") for t in texts]
+    assert len(texts) > 40 and sum(a != b for a, b in zip(py, texts, strict=True)) > 30  # most translate
+    assert [(t, a, b) for t, a, b in zip(texts, py, js, strict=True) if a != b] == []
+    # the lesson panel's t(): a part statement with its values, no exact entry needed
+    assert page.evaluate("window.relulab.t(\"on real digits, relu keeps its gradients (xavier init)\")") == (
+        "在真实的 digits 数据上，relu 保持梯度（xavier 初始化）")

@@ -150,11 +150,24 @@ def translate(text: str, lang: str, _depth: int = 0) -> str:
     return text if found is None else text.replace(core, found)
 
 
+def page_templates(lang: str) -> list[dict[str, Any]]:
+    """The catalogue's templates as :func:`translate` tries them, for the page's own copy of the algorithm
+    (``js/i18n.js``): each pattern's source with its groups unnamed (``fields`` names them in order), the
+    translation, and the words that a value may not repeat. Both sides use these same patterns."""
+    return [{"re": re.sub(r"\(\?P<\w+>", "(", p.pattern), "fields": list(p.groupindex), "out": t,
+             "words": _words(p)} for p, t in _templates(lang)]
+
+
+def _words(pattern: re.Pattern[str]) -> list[str]:
+    """The literal words of a template's pattern that hold English (two letters or more), unescaped."""
+    words = [w for w in re.split(r"\(\?P<\w+>[^)]*\)", pattern.pattern) if re.search(r"[A-Za-z]{2,}", w)]
+    return [re.sub(r"\\(.)", r"\1", w).strip() for w in words]
+
+
 def _repeats(pattern: re.Pattern[str], value: str) -> bool:
     """Whether a value holds a wording of its own template (a list matched as one item: ``"{k} of {n}"`` on
     ``"3 of 8, 2 of 9"`` gives k = ``"3 of 8, 2"``)."""
-    words = [w for w in re.split(r"\(\?P<\w+>[^)]*\)", pattern.pattern) if re.search(r"[A-Za-z]{2,}", w)]
-    return any(re.sub(r"\\(.)", r"\1", w).strip() in value for w in words)
+    return any(w in value for w in _words(pattern))
 
 
 def _list(text: str, lang: str, depth: int) -> str | None:
@@ -171,8 +184,8 @@ def _list(text: str, lang: str, depth: int) -> str | None:
 
 
 # three English words in a row: a value that is a sentence, which a template must not swallow untranslated
-_WORD = r"(?<!\w)[A-Za-z]{2,}(?!\w)"
-_SENTENCE = re.compile(_WORD + r"(?:[\s,]+" + _WORD + "){2}")
+_WORD = r"(?<!\w)[A-Za-z]{2,}(?!\w)"  # \w as ASCII, as in the page's copy (js/i18n.js SENTENCE)
+_SENTENCE = re.compile(_WORD + r"(?:[\s,]+" + _WORD + "){2}", re.ASCII)
 
 
 def translate_text(text: str, lang: str) -> str:

@@ -225,12 +225,12 @@ def lessons(request: Request, lang: str = "en") -> dict[str, Any]:
 @router.get("/catalogue")
 def catalogue(lang: str = "en") -> dict[str, Any]:
     """The page's strings in ``lang`` (English text -> translation) and the languages there are."""
-    from ..i18n import LANGUAGES
+    from ..i18n import LANGUAGES, page_templates
     from ..i18n import catalogue as cat
 
     if lang not in LANGUAGES:
         raise HTTPException(422, f"unknown language {lang[:20]!r}; allowed: {list(LANGUAGES)}")
-    return {"lang": lang, "languages": LANGUAGES, "strings": cat(lang)}
+    return {"lang": lang, "languages": LANGUAGES, "strings": cat(lang), "templates": page_templates(lang)}
 
 
 _CLAIM_LOCK = asyncio.Lock()  # one quick claim at a time on a server: each takes seconds of CPU
