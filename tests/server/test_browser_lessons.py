@@ -332,7 +332,7 @@ def test_in_chinese_a_refused_weight_edit_and_import_are_chinese_with_their_valu
     page.set_input_files("#file-run", str(bad))
     page.wait_for_selector(".toast")
     text = page.inner_text("#toasts")
-    assert "导入：运行文件的标签 7 不符合其两类配置（数据集 'xor'）；允许的是：-1, 1" in text, text
+    assert "导入: 运行文件的标签 7 不符合其两类配置（数据集 'xor'）；允许的是：-1, 1" in text, text
 
 
 def test_the_pages_translation_is_pythons_on_the_same_sentences(page):

@@ -183,9 +183,10 @@ def _list(text: str, lang: str, depth: int) -> str | None:
     return None
 
 
-# three English words in a row: a value that is a sentence, which a template must not swallow untranslated
+# three English words in a row (spaces between them): a value that is a sentence, which a template must not
+# swallow untranslated
 _WORD = r"(?<!\w)[A-Za-z]{2,}(?!\w)"  # \w as ASCII, as in the page's copy (js/i18n.js SENTENCE)
-_SENTENCE = re.compile(_WORD + r"(?:[\s,]+" + _WORD + "){2}", re.ASCII)
+_SENTENCE = re.compile(_WORD + r"(?:\s+" + _WORD + "){2}", re.ASCII)  # "relu, tanh, elu" is a list of names
 
 
 def translate_text(text: str, lang: str) -> str:

@@ -4,7 +4,7 @@
 // MutationObserver translates what the page draws later (panels, toasts, the network).
 const ATTRS = ["title", "placeholder", "aria-label"];
 const WORD = "(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])"; // relulab.i18n._WORD (\w as ASCII)
-const SENTENCE = new RegExp(`${WORD}(?:[\\s,]+${WORD}){2}`); // three English words in a row
+const SENTENCE = new RegExp(`${WORD}(?:\\s+${WORD}){2}`); // three English words in a row (relulab.i18n._SENTENCE)
 
 export class Translator {
   constructor(root) {
