@@ -309,6 +309,54 @@ def test_in_chinese_the_servers_messages_are_chinese_too(page):
     page.open("#seed=1&lang=zh")
     page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
     page.evaluate("location.hash = '#networkShape=40&seed=1&lang=zh'")
-    page.wait_for_selector(".toast")
+    page.wait_for_selector(".toast:has-text('hidden')")  # the link's note may come first
     text = page.inner_text("#toasts")
     assert "本服务器每层最多 32 个神经元" in text and "at most" not in text, text
+
+
+def test_in_chinese_a_refused_weight_edit_and_import_are_chinese_with_their_values(page, tmp_path):
+    page.open("#seed=1&networkShape=2&lang=zh")
+    page.wait_for_function("document.documentElement.lang === 'zh-Hans'")
+    page.evaluate("document.getElementById('toasts').replaceChildren()")  # the link's note
+    page.locator("path[data-link='0:1:0']").click()
+    page.fill("#editor input", "12345678")  # a number, refused by the server (|w| <= 1e6)
+    page.press("#editor input", "Enter")
+    page.wait_for_selector(".toast:has-text('edit')")
+    text = page.inner_text("#toasts")
+    assert "必须是绝对值不超过 1e6 的有限数，收到的是 12345678.0" in text and "must" not in text, text
+    page.evaluate("document.getElementById('toasts').replaceChildren()")
+    bad = tmp_path / "run.json"  # a run whose points carry labels its two-class config cannot read
+    bad.write_text('{"format": "relulab-run", "version": 1, "config": {"dataset": "xor"}, "state_dict": {}, '
+                   '"data": {"problem": "classification", "x_train": [[0, 0], [1, 1]], "y_train": [1, 7], '
+                   '"x_test": [[0, 1], [1, 0]], "y_test": [1, -1]}}')
+    page.set_input_files("#file-run", str(bad))
+    page.wait_for_selector(".toast")
+    text = page.inner_text("#toasts")
+    assert "导入: 运行文件的标签 7 不符合其两类配置（数据集 'xor'）；允许的是：-1, 1" in text, text
+
+
+def test_the_pages_translation_is_pythons_on_the_same_sentences(page):
+    """js/i18n.js runs relulab.i18n.translate's algorithm on the patterns the server compiled: the same
+    sentences (every measured part statement of the shipped claims, filled templates, lists, refusals, and
+    texts no template may swallow) come out the same on both sides."""
+    import json
+
+    from relulab.i18n import Refusal, translate
+    from relulab.lessons.verdicts import SHIPPED
+
+    claims = json.loads(Path(SHIPPED).read_text())["claims"]
+    texts = [str(p["statement"]) for c in claims for p in c.get("parts", []) if p.get("statement")]
+    texts += ["11 of 18 nets have a kink beyond ± one knot spacing", "3 of 8, 2 of 9", "test points.",
+              "layer 3: 18 of 43 ever dead (42%), layer 5: 2 of 10 ever dead (20%)", "a sentence nobody translated.",
+              "3 of the claims nobody wrote", "runs that diverged, and more words", "Learning rate", "",
+              str(Refusal("hidden: at most {n} neurons per layer on this server, got {got}", n=8, got=[4, 40])),
+              "on real digits, sigmoid's gradients vanish (he init)", "lr: must be at most 100 (got 1000)"]
+    page.open("#seed=1&lang=zh")
+    page.wait_for_function("document.documentElement.lang === 'zh-Hans' && window.relulab.i18n.templates.length")
+    js = page.evaluate("(xs) => xs.map((x) => window.relulab.i18n.translate(x))", texts)
+    py = [translate(t, "zh") for t in texts]
+    assert len(texts) > 40 and sum(a != b for a, b in zip(py, texts, strict=True)) > 30  # most translate
+    assert [(t, a, b) for t, a, b in zip(texts, py, js, strict=True) if a != b] == []
+    # the lesson panel's t(): a part statement with its values, no exact entry needed
+    assert page.evaluate("window.relulab.t(\"on real digits, relu keeps its gradients (xavier init)\")") == (
+        "在真实的 digits 数据上，relu 保持梯度（xavier 初始化）")

@@ -13,7 +13,7 @@ names, file formats, relulab, PyTorch, TensorFlow Playground, Zaslavsky/Montúfa
 >>> tr("Learning rate", "fr")
 Traceback (most recent call last):
 ...
-ValueError: unknown language 'fr'; allowed: ['en', 'zh']
+relulab.i18n.Refusal: unknown language 'fr'; allowed: ['en', 'zh']
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ KEEP = ("relulab", "PyTorch", "TensorFlow Playground", "Zaslavsky", "Montúfar",
 
 def check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; allowed: {list(LANGUAGES)}")
+        raise Refusal("unknown language {got}; allowed: {allowed}", got=repr(lang), allowed=list(LANGUAGES))
     return lang
 
 
@@ -53,6 +53,43 @@ def tr(text: str, lang: str = "en", **values: Any) -> str:
     """``text`` in ``lang`` (the English text where the catalogue lacks it), with ``values`` filled in."""
     out = catalogue(lang).get(text, text) if text else text
     return out.format(**values) if values else out
+
+
+class Refusal(ValueError):
+    """A one-line refusal built from a catalogue template and its values: ``str(e)`` is the English line,
+    :meth:`says` the line in a language (each value a refusal, a number, a name or a catalogue phrase).
+
+    >>> e = Refusal("speed: at most {n} epochs per frame, got {got}", n=50, got=99)
+    >>> str(e), e.says("zh")
+    ('speed: at most 50 epochs per frame, got 99', 'speed：每帧最多 50 轮，收到的是 99')
+    """
+
+    def __init__(self, template: str, **values: Any) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
+
+    def says(self, lang: str) -> str:
+        text = catalogue(lang).get(self.template, self.template)
+        return text.format(**{k: said(v, lang) for k, v in self.values.items()})
+
+
+class Lines(tuple):
+    """Several refusals on one line (one per problem of a validation), joined by ``; ``."""
+
+    def __str__(self) -> str:
+        return "; ".join(str(x) for x in self)
+
+
+def said(what: Any, lang: str) -> str:
+    """A refusal, an exception or a value in ``lang``: a :class:`Refusal` by its template, a list of them
+    item by item, an exception's first line and any other text through :func:`translate`."""
+    if isinstance(what, Refusal):
+        return what.says(lang)
+    if isinstance(what, Lines):
+        return ("；" if lang == "zh" else "; ").join(said(w, lang) for w in what)
+    if isinstance(what, BaseException):
+        what = str(what).splitlines()[0] if str(what).strip() else type(what).__name__
+    return translate(str(what), lang)
 
 
 def missing(texts: list[str] | tuple[str, ...], lang: str) -> list[str]:
@@ -113,11 +150,24 @@ def translate(text: str, lang: str, _depth: int = 0) -> str:
     return text if found is None else text.replace(core, found)
 
 
+def page_templates(lang: str) -> list[dict[str, Any]]:
+    """The catalogue's templates as :func:`translate` tries them, for the page's own copy of the algorithm
+    (``js/i18n.js``): each pattern's source with its groups unnamed (``fields`` names them in order), the
+    translation, and the words that a value may not repeat. Both sides use these same patterns."""
+    return [{"re": re.sub(r"\(\?P<\w+>", "(", p.pattern), "fields": list(p.groupindex), "out": t,
+             "words": _words(p)} for p, t in _templates(lang)]
+
+
+def _words(pattern: re.Pattern[str]) -> list[str]:
+    """The literal words of a template's pattern that hold English (two letters or more), unescaped."""
+    words = [w for w in re.split(r"\(\?P<\w+>[^)]*\)", pattern.pattern) if re.search(r"[A-Za-z]{2,}", w)]
+    return [re.sub(r"\\(.)", r"\1", w).strip() for w in words]
+
+
 def _repeats(pattern: re.Pattern[str], value: str) -> bool:
     """Whether a value holds a wording of its own template (a list matched as one item: ``"{k} of {n}"`` on
     ``"3 of 8, 2 of 9"`` gives k = ``"3 of 8, 2"``)."""
-    words = [w for w in re.split(r"\(\?P<\w+>[^)]*\)", pattern.pattern) if re.search(r"[A-Za-z]{2,}", w)]
-    return any(re.sub(r"\\(.)", r"\1", w).strip() in value for w in words)
+    return any(w in value for w in _words(pattern))
 
 
 def _list(text: str, lang: str, depth: int) -> str | None:
@@ -133,9 +183,10 @@ def _list(text: str, lang: str, depth: int) -> str | None:
     return None
 
 
-# three English words in a row: a value that is a sentence, which a template must not swallow untranslated
-_WORD = r"(?<!\w)[A-Za-z]{2,}(?!\w)"
-_SENTENCE = re.compile(_WORD + r"(?:[\s,]+" + _WORD + "){2}")
+# three English words in a row (spaces between them): a value that is a sentence, which a template must not
+# swallow untranslated
+_WORD = r"(?<!\w)[A-Za-z]{2,}(?!\w)"  # \w as ASCII, as in the page's copy (js/i18n.js SENTENCE)
+_SENTENCE = re.compile(_WORD + r"(?:\s+" + _WORD + "){2}", re.ASCII)  # "relu, tanh, elu" is a list of names
 
 
 def translate_text(text: str, lang: str) -> str:

@@ -24,6 +24,7 @@ from fastapi import FastAPI, HTTPException, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from ..i18n import Refusal, said
 from .guard import HostGuard
 from .routes import router, same_origin
 from .session import Session, SessionManager, failure_text
@@ -45,7 +46,7 @@ async def _pump(ws: WebSocket, session: Session, settings: ServerSettings, pool:
         except Exception as e:  # session.work catches its own failures; this is a last resort: say it
             log.exception("session work failed")
             session.playing = False
-            session.error(f"internal error while computing a frame: {failure_text(e)}")
+            session.error(Refusal("internal error while computing a frame: {why}", why=failure_text(e)))
             messages, frame = [], None
         try:  # only a failure to send ends the session
             for m in messages:
@@ -64,7 +65,7 @@ async def _pump(ws: WebSocket, session: Session, settings: ServerSettings, pool:
         if timer is not None:
             timer.cancel()
     with contextlib.suppress(Exception):
-        await ws.send_text(json.dumps({"type": "error", "message": session.closed, "closed": True}))
+        await ws.send_text(json.dumps({"type": "error", "message": said(session.closed, session.lang), "closed": True}))
         await ws.close(code=1001)
 
 

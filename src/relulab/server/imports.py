@@ -13,13 +13,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..config import RunConfig, config_error_message
+from ..config import RunConfig
 from ..data import DATASETS, parse_csv_text, read_labels
 from ..data.csvio import MAX_COORDINATE
 from ..data.labels import MAX_CLASSES
+from ..i18n import Refusal
 from ..training import Run
 from ..training.portable import run_from_dict
 from .lab import Points
+from .protocol import problems
 from .settings import ServerSettings
 
 Row = list[float]
@@ -43,7 +45,7 @@ class DataDoc(_Doc):
         for s in ("train", "test"):
             x, y = getattr(self, f"x_{s}"), getattr(self, f"y_{s}")
             if len(x) != len(y) or any(len(r) != len(x[0]) for r in x) or (x and len(x[0]) not in (1, 2)):
-                raise ValueError(f"x_{s} must be n rows of 1 or 2 coordinates and y_{s} n labels")
+                raise Refusal("x_{s} must be n rows of 1 or 2 coordinates and y_{s} n labels", s=s)
         return self
 
 
@@ -59,7 +61,7 @@ class HistoryDoc(_Doc):
     def _lengths(self) -> HistoryDoc:
         n = {k: len(getattr(self, k)) for k in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")}
         if len(set(n.values())) != 1:
-            raise ValueError(f"every list must have one entry per epoch, got lengths {n}")
+            raise Refusal("every list must have one entry per epoch, got lengths {got}", got=n)
         return self
 
 
@@ -78,11 +80,12 @@ class RunDoc(_Doc):
     data: DataDoc | None = None
 
 
-def _doc_error(e: ValidationError) -> str:
+def _doc_error(e: ValidationError) -> Refusal:
     first = e.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "document"
-    msg = first["msg"].removeprefix("Value error, ")
-    return f"not a relulab run: {where}: {msg} ({e.error_count()} problem(s) in the file)"
+    msg = first.get("ctx", {}).get("error") or first["msg"].removeprefix("Value error, ")
+    return Refusal("not a relulab run: {where}: {why} ({n} problem(s) in the file)", where=where, why=msg,
+                   n=e.error_count())
 
 
 def read_run(raw: bytes, settings: ServerSettings, *, speed: int) -> tuple[Run, bool]:
@@ -90,17 +93,17 @@ def read_run(raw: bytes, settings: ServerSettings, *, speed: int) -> tuple[Run, 
     try:
         obj = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ValueError(f"not a relulab run: the file is not JSON ({e})") from None
+        raise Refusal("not a relulab run: the file is not JSON ({why})", why=e) from None
     except RecursionError:
-        raise ValueError("not a relulab run: the JSON is nested too deeply") from None
+        raise Refusal("not a relulab run: the JSON is nested too deeply") from None
     try:
         doc = RunDoc.model_validate(obj)
     except ValidationError as e:
-        raise ValueError(_doc_error(e)) from None
+        raise _doc_error(e) from None
     try:
         cfg = RunConfig.model_validate(doc.config)
     except ValidationError as e:
-        raise ValueError(f"the run's config is invalid: {config_error_message(e)}") from None
+        raise Refusal("the run's config is invalid: {why}", why=problems(e)) from None
     points = len(doc.data.x_train) + len(doc.data.x_test) if doc.data else cfg.num_points()
     spec = DATASETS.get(cfg.dataset)
     settings.check(cfg, points=points, epochs_per_frame=speed,
@@ -116,12 +119,12 @@ def check_fits(data: DataDoc, cfg: RunConfig) -> None:
     its data set has inputs, and labels its loss can read (-1/+1 for two classes, 0..k-1 for k)."""
     spec = DATASETS.get(cfg.dataset)
     if data.problem != spec.problem:
-        raise ValueError(f"the run's data are {data.problem} points but its config trains {spec.problem} "
-                         f"(data set {cfg.dataset!r}); the two must agree")
+        raise Refusal("the run's data are {got} points but its config trains {want} (data set {name}); the two "
+                      "must agree", got=data.problem, want=spec.problem, name=repr(cfg.dataset))
     dims = sorted({len(r) for r in data.x_train + data.x_test})
     if dims and dims != [spec.input_dim]:
-        raise ValueError(f"the run's data have {dims[0]} coordinate(s) per point but its config's data set "
-                         f"{cfg.dataset!r} has {spec.input_dim}")
+        raise Refusal("the run's data have {got} coordinate(s) per point but its config's data set {name} has "
+                      "{want}", got=dims[0], name=repr(cfg.dataset), want=spec.input_dim)
     if spec.problem == "classification":
         # two classes: -1/+1 (the playground's); more: 0..k-1, k up to the label rule's MAX_CLASSES
         allowed = [-1.0, 1.0] if spec.num_classes <= 2 else [float(k) for k in range(MAX_CLASSES)]
@@ -129,14 +132,16 @@ def check_fits(data: DataDoc, cfg: RunConfig) -> None:
         if odd:
             shown = ", ".join(f"{v:g}" for v in odd[:5])
             want = "-1, 1" if spec.num_classes <= 2 else f"0..{MAX_CLASSES - 1}"
-            raise ValueError(f"the run's labels {shown} do not fit its {'two' if spec.num_classes <= 2 else 'multi'}"
-                             f"-class config (data set {cfg.dataset!r}); allowed: {want}")
+            raise Refusal("the run's labels {got} do not fit its two-class config (data set {name}); allowed: {want}"
+                          if spec.num_classes <= 2 else "the run's labels {got} do not fit its multi-class config "
+                          "(data set {name}); allowed: {want}", got=shown, name=repr(cfg.dataset), want=want)
 
 
 def check_range(coords: list[float]) -> None:
     big = max((abs(c) for c in coords), default=0.0)
     if not big <= MAX_COORDINATE:
-        raise ValueError(f"the run's data: coordinates must lie within ±{MAX_COORDINATE:g}, got {big:g}")
+        raise Refusal("the run's data: coordinates must lie within ±{top}, got {got}", top=f"{MAX_COORDINATE:g}",
+                      got=f"{big:g}")
 
 
 def read_points(text: str, settings: ServerSettings) -> tuple[Points, int, str]:
@@ -144,6 +149,6 @@ def read_points(text: str, settings: ServerSettings) -> tuple[Points, int, str]:
     their labels were read."""
     x, y = parse_csv_text(text, max_rows=settings.max_points)
     if len(x) < 4:
-        raise ValueError(f"at least 4 points are needed (some to train, some to test), got {len(x)}")
+        raise Refusal("at least 4 points are needed (some to train, some to test), got {got}", got=len(x))
     rule = read_labels(y)
     return Points(x, rule.labels, rule.problem, rule.num_classes), rule.num_classes, rule.reason

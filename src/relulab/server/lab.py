@@ -26,6 +26,7 @@ from torch import Tensor
 
 from ..config import RunConfig
 from ..data import DATASETS, Dataset, dataset_from_points, seed_to_int
+from ..i18n import Refusal
 from ..training import PerceptronTrainer, Run, Trainer, build_model, make_dataset
 from ..training.history import EpochStats
 from .settings import ServerSettings
@@ -165,7 +166,8 @@ class Lab:
     def _check_two_classes(name: str, problem: str, classes: int) -> None:
         if problem != "classification" or classes != 2:
             two = [n for n, s in DATASETS.items() if s.problem == "classification" and s.num_classes == 2]
-            raise ValueError(f"perceptron mode needs a two-class data set, got {name!r}; choose one of {two}")
+            raise Refusal("perceptron mode needs a two-class data set, got {name}; choose one of {list}",
+                          name=repr(name), list=two)
 
     def set_perceptron(self, on: bool) -> None:
         if on:
@@ -177,26 +179,29 @@ class Lab:
     def edit(self, layer: int, kind: str, row: int, col: int | None, value: float) -> None:
         lins = self.trainer.model.linears
         if layer >= len(lins):
-            raise ValueError(f"edit: layer {layer} does not exist; the network has {len(lins)} linear layers "
-                             f"(0..{len(lins) - 1}, the last one is the output)")
+            raise Refusal("edit: layer {layer} does not exist; the network has {n} linear layers (0..{top}, the "
+                          "last one is the output)", layer=layer, n=len(lins), top=len(lins) - 1)
         lin = lins[layer]
         if row >= lin.out_features:
-            raise ValueError(f"edit: layer {layer} has {lin.out_features} units (0..{lin.out_features - 1}), got {row}")
+            raise Refusal("edit: layer {layer} has {n} units (0..{top}), got {got}", layer=layer,
+                          n=lin.out_features, top=lin.out_features - 1, got=row)
         with torch.no_grad():
             if kind == "bias":
                 lin.bias[row] = value
             elif col is None or col >= lin.in_features:
-                raise ValueError(f"edit: a weight of layer {layer} needs col in 0..{lin.in_features - 1}, got {col}")
+                raise Refusal("edit: a weight of layer {layer} needs col in 0..{top}, got {got}", layer=layer,
+                              top=lin.in_features - 1, got=col)
             else:
                 lin.weight[row, col] = value
 
     def add_point(self, x: tuple[float, ...], label: float) -> None:
         data = self.trainer.data
         if len(x) != data.input_dim:
-            raise ValueError(f"point: this data set has {data.input_dim}-D points, got {len(x)} coordinates")
+            raise Refusal("point: this data set has {d}-D points, got {got} coordinates", d=data.input_dim,
+                          got=len(x))
         if data.problem == "classification" and (data.num_classes != 2 or label not in (-1.0, 1.0)):
-            raise ValueError(f"point: a label of this data set is -1 or 1 (two classes), got {label:g}"
-                             if data.num_classes == 2 else "point: clicking adds points to two-class sets only")
+            raise (Refusal("point: a label of this data set is -1 or 1 (two classes), got {got}", got=f"{label:g}")
+                   if data.num_classes == 2 else Refusal("point: clicking adds points to two-class sets only"))
         base = self.custom if self.custom is not None else _all_points(data)
         px, py = torch.tensor([x], dtype=torch.float64), torch.tensor([label], dtype=torch.float64)
         custom = Points(torch.cat([base.x, px]), torch.cat([base.y, py]), data.problem, data.num_classes)

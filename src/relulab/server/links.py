@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from ..config import RunConfig
+from ..i18n import Refusal
 from ..playground_url import read_link
 from .settings import ServerSettings
 
@@ -48,14 +49,15 @@ def read_view(pairs: list[tuple[str, str]], lessons: Mapping[str, Any]) -> tuple
     try:
         check_lang(lang)
     except ValueError as e:
-        raise ValueError(f"link key lang: {e}") from None
+        raise Refusal("link key lang: {why}", why=e) from None
     lesson = view.get("lesson") or None
     if lesson is not None and lesson not in lessons:
-        raise ValueError(f"link key lesson={lesson[:40]!r}: no such lesson; allowed: {list(lessons)}")
+        raise Refusal("link key lesson={got}: no such lesson; allowed: {allowed}", got=repr(lesson[:40]),
+                      allowed=list(lessons))
     step = view.get("step", "1") or "1"
     top = len(lessons[lesson].steps) + bool(lessons[lesson].claims) if lesson else 1
     if not step.isdigit() or not 1 <= int(step) <= top:
-        raise ValueError(f"link key step={step[:20]!r}; allowed: 1..{top}")
+        raise Refusal("link key step={got}; allowed: 1..{top}", got=repr(step[:20]), top=top)
     return lesson, int(step), lang
 
 
@@ -79,7 +81,8 @@ def read(url: str, settings: ServerSettings, lessons: Mapping[str, Any] | None =
     link = read_link(urlencode([(k, v) for k, v in pairs if k not in PAGE_KEYS], safe=",:"))
     speed = page.get("speed", "1")
     if not speed.isdigit() or not 1 <= int(speed) <= settings.max_epochs_per_frame:
-        raise ValueError(f"link key speed={speed[:20]!r}; allowed: 1..{settings.max_epochs_per_frame}")
+        raise Refusal("link key speed={got}; allowed: 1..{top}", got=repr(speed[:20]),
+                      top=settings.max_epochs_per_frame)
     kept = {**link.page, **{f"{n}_hide": "true" for n in link.hidden}}  # a classroom link's hidden controls
     if link.ui.get("hideText"):
         kept["hideText"] = "true"

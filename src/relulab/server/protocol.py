@@ -28,9 +28,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from ..i18n import Lines, Refusal
 
-class ProtocolError(ValueError):
-    """A message the server cannot use; ``str(e)`` is the one line shown in the page."""
+
+class ProtocolError(Refusal):
+    """A message the server cannot use; ``str(e)`` is the one line shown in the page (``e.says(lang)`` in
+    the page's language)."""
 
 
 class _Msg(BaseModel):
@@ -76,7 +79,7 @@ class EditMsg(_Msg):
     @classmethod
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v) or abs(v) > 1e6:
-            raise ValueError(f"must be a finite number of magnitude at most 1e6, got {v}")
+            raise Refusal("must be a finite number of magnitude at most 1e6, got {got}", got=v)
         return v
 
 
@@ -92,7 +95,7 @@ class PointMsg(_Msg):
     @classmethod
     def _finite_x(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         if not all(math.isfinite(c) and abs(c) <= 1e6 for c in v):
-            raise ValueError(f"coordinates must be finite numbers of magnitude at most 1e6, got {list(v)}")
+            raise Refusal("coordinates must be finite numbers of magnitude at most 1e6, got {got}", got=list(v))
         return v
 
 
@@ -118,43 +121,49 @@ TYPES = ("config", "control", "ui", "edit", "point", "url", "lesson")
 _ADAPTER: TypeAdapter[Message] = TypeAdapter(Message)
 
 
-def _error_line(err: ValidationError) -> str:
-    parts = []
+def problems(err: ValidationError, *, tagged: bool = False) -> Lines:
+    """One refusal per problem of a validation: ``where: what was wrong (got VALUE)``, the line
+    :func:`relulab.config.config_error_message` writes for a config; ``tagged``: a message, whose
+    location starts with its type tag and whose value is shown as JSON."""
+    out = []
     for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"][1:]) or "message"  # loc[0] is the union tag
+        loc = ".".join(str(p) for p in e["loc"][1 if tagged else 0:]) or ("message" if tagged else "config")
         msg = e["msg"].removeprefix("Value error, ")
+        why = e.get("ctx", {}).get("error") or msg  # the validator's own refusal, with its template
         got = e.get("input")
-        said = "got " in msg  # the validator already shows the value
-        shown = "" if said or isinstance(got, dict) or e["type"] == "missing" else f" (got {json.dumps(got)[:60]})"
-        parts.append(f"{loc}: {msg}{shown}")
-    return "; ".join(parts)
+        if tagged:  # the validator may already show the value
+            hide, shown = "got " in msg or isinstance(got, dict) or e["type"] == "missing", json.dumps(got)[:60]
+        else:
+            hide, shown = isinstance(got, dict) or msg.endswith(f"{got}") or msg.endswith(f"{got!r}"), repr(got)
+        out.append(Refusal("{loc}: {why}", loc=loc, why=why) if hide else
+                   Refusal("{loc}: {why} (got {got})", loc=loc, why=why, got=shown))
+    return Lines(out)
 
 
 def parse_message(text: str | bytes, *, max_bytes: int | None = None) -> Message:
     """Validate one message from a page; raises :class:`ProtocolError` with a one-line reason."""
     size = len(text.encode() if isinstance(text, str) else text)
     if max_bytes is not None and size > max_bytes:
-        raise ProtocolError(f"message too large: {size} bytes; allowed: at most {max_bytes} bytes "
-                            "(upload data as a CSV file instead)")
+        raise ProtocolError("message too large: {size} bytes; allowed: at most {top} bytes (upload data as a CSV "
+                            "file instead)", size=size, top=max_bytes)
     try:
         obj = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        pos = f" at character {e.pos + 1}" if isinstance(e, json.JSONDecodeError) else ""
-        reason = e.msg if isinstance(e, json.JSONDecodeError) else "not UTF-8 text"
-        raise ProtocolError(f"malformed JSON{pos}: {reason}") from None
+        raise (ProtocolError("malformed JSON at character {pos}: {why}", pos=e.pos + 1, why=e.msg)
+               if isinstance(e, json.JSONDecodeError) else ProtocolError("malformed JSON: not UTF-8 text")) from None
     except RecursionError:
         raise ProtocolError("malformed message: JSON nested too deeply; allowed: a flat object such as "
-                            '{"type": "control", "action": "play"}') from None
+                            '{{"type": "control", "action": "play"}}') from None
     if not isinstance(obj, dict):
-        raise ProtocolError(f"a message is a JSON object with a 'type', got {type(obj).__name__}; "
-                            f"allowed types: {', '.join(TYPES)}")
+        raise ProtocolError("a message is a JSON object with a 'type', got {got}; allowed types: {allowed}",
+                            got=type(obj).__name__, allowed=", ".join(TYPES))
     if obj.get("type") not in TYPES:
         got = obj.get("type")
-        what = "no message type" if got is None else f"unknown message type {got!r}"
-        raise ProtocolError(f"{what}; allowed: {', '.join(TYPES)}")
+        raise (ProtocolError("no message type; allowed: {allowed}", allowed=", ".join(TYPES)) if got is None else
+               ProtocolError("unknown message type {got}; allowed: {allowed}", got=repr(got), allowed=", ".join(TYPES)))
     try:
         return _ADAPTER.validate_python(obj)
     except ValidationError as e:
-        raise ProtocolError(f"bad {obj['type']!r} message: {_error_line(e)}") from None
+        raise ProtocolError("bad {kind} message: {why}", kind=repr(obj["type"]), why=problems(e, tagged=True)) from None
     except RecursionError:
-        raise ProtocolError(f"bad {obj['type']!r} message: nested too deeply") from None
+        raise ProtocolError("bad {kind} message: nested too deeply", kind=repr(obj["type"])) from None

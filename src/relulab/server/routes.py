@@ -18,12 +18,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from ..activations import ACTIVATIONS
-from ..config import RunConfig, config_error_message
+from ..config import RunConfig
 from ..data import DATASETS, FEATURES
+from ..i18n import Refusal, said
 from ..models import INITS
 from ..objectives import LOSSES, OPTIMIZERS, REGULARIZERS
 from ..training import make_dataset
 from .exports import KINDS, export, snapshot
+from .protocol import problems
 from .session import Session, failure_text
 from .settings import page_datasets
 from .uploads import apply_points, apply_run
@@ -56,13 +58,18 @@ async def _body(request: Request, session: Session) -> bytes:
     it is read when the session's rate limit has no room for it."""
     limit = request.app.state.settings.max_upload_bytes
     declared = request.headers.get("content-length")
-    too_big = f"upload too large: the limit is {limit} bytes"
+    def too_big(got: int | None) -> HTTPException:
+        return HTTPException(422, said(Refusal("upload too large: the limit is {top} bytes, got more", top=limit)
+                                       if got is None else Refusal("upload too large: the limit is {top} bytes, got "
+                                                                   "{got} bytes", top=limit, got=got), session.lang))
+
     if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(422, f"{too_big}, got {int(declared)} bytes")
+        raise too_big(int(declared))
     size = int(declared) if declared and declared.isdigit() else limit
     if not session.limit.allow(time.monotonic(), 1 + size / UPLOAD_BYTES_PER_MESSAGE):
-        raise HTTPException(429, f"too many uploads: at most {session.limit.rate * UPLOAD_BYTES_PER_MESSAGE:,.0f} "
-                                 "bytes a second per session; wait a moment")
+        raise HTTPException(429, said(Refusal("too many uploads: at most {n} bytes a second per session; wait a "
+                                              "moment", n=f"{session.limit.rate * UPLOAD_BYTES_PER_MESSAGE:,.0f}"),
+                                      session.lang))
     chunks, size = [], 0
     deadline = request.app.state.settings.upload_deadline_s
     try:
@@ -70,30 +77,33 @@ async def _body(request: Request, session: Session) -> bytes:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > limit:
-                    raise HTTPException(422, f"{too_big}, got more")
+                    raise too_big(None)
                 chunks.append(chunk)
     except TimeoutError:
-        raise HTTPException(408, f"upload incomplete: {size} of {declared or 'the'} bytes arrived within "
-                                 f"{deadline:g} s; send it again", headers={"Connection": "close"}) from None
+        late = Refusal("upload incomplete: {size} of {n} bytes arrived within {s} s; send it again", size=size,
+                       n=declared, s=f"{deadline:g}") if declared else Refusal(
+            "upload incomplete: {size} bytes arrived within {s} s; send it again", size=size, s=f"{deadline:g}")
+        raise HTTPException(408, said(late, session.lang), headers={"Connection": "close"}) from None
     except ClientDisconnect:
-        raise HTTPException(400, f"upload cut off: the connection closed after {size} bytes",
-                            headers={"Connection": "close"}) from None
+        raise HTTPException(400, said(Refusal("upload cut off: the connection closed after {size} bytes", size=size),
+                                      session.lang), headers={"Connection": "close"}) from None
     return b"".join(chunks)
 
 
-def _refused(e: Exception) -> HTTPException:
-    """HTTP 422 for anything an upload or import raises: bad input never reaches a 500. What is not
-    plainly bad input (a failure while building) is logged too."""
+def _refused(e: Exception, lang: str = "en") -> HTTPException:
+    """HTTP 422 for anything an upload or import raises, in the page's language ``lang``: bad input never
+    reaches a 500. What is not plainly bad input (a failure while building) is logged too."""
     if isinstance(e, ValidationError):
-        return HTTPException(422, config_error_message(e))
+        return HTTPException(422, said(problems(e), lang))
     if isinstance(e, UnicodeDecodeError):
-        return HTTPException(422, "the upload is not UTF-8 text; expected CSV lines such as '0.5,-1.2,1'")
+        return HTTPException(422, said(Refusal("the upload is not UTF-8 text; expected CSV lines such as "
+                                               "'0.5,-1.2,1'"), lang))
     if isinstance(e, ValueError):
-        return HTTPException(422, str(e).splitlines()[0] if str(e).strip() else type(e).__name__)
+        return HTTPException(422, said(e, lang))
     if isinstance(e, RecursionError):
-        return HTTPException(422, "the upload is nested too deeply to read")
+        return HTTPException(422, said(Refusal("the upload is nested too deeply to read"), lang))
     log.warning("upload refused: %s", failure_text(e))
-    return HTTPException(422, f"the upload could not be used: {failure_text(e)}")
+    return HTTPException(422, said(Refusal("the upload could not be used: {why}", why=failure_text(e)), lang))
 
 
 @router.get("/registries")
@@ -165,7 +175,7 @@ async def export_file(request: Request, sid: str, name: str, discretize: bool = 
         body = await run_in_threadpool(export, run, name, no_regions=no_regions, discretize=discretize,
                                        show_test=show_test, lang=lang)
     except Exception as e:
-        raise _refused(e) from None
+        raise _refused(e, lang) from None
     filename = f"relulab-{run.config.dataset}-epoch{run.history.epoch[-1] if run.history.epoch else 0}-{name}"
     return Response(body, media_type=KINDS[name], headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -192,7 +202,7 @@ async def _apply(request: Request, session: Session, fn: Callable[[], dict[str, 
     try:
         answer = await _locked(request, session, fn)
     except Exception as e:
-        raise _refused(e) from None
+        raise _refused(e, session.lang) from None
     session.wake.set()
     return answer
 
@@ -215,12 +225,12 @@ def lessons(request: Request, lang: str = "en") -> dict[str, Any]:
 @router.get("/catalogue")
 def catalogue(lang: str = "en") -> dict[str, Any]:
     """The page's strings in ``lang`` (English text -> translation) and the languages there are."""
-    from ..i18n import LANGUAGES
+    from ..i18n import LANGUAGES, page_templates
     from ..i18n import catalogue as cat
 
     if lang not in LANGUAGES:
         raise HTTPException(422, f"unknown language {lang[:20]!r}; allowed: {list(LANGUAGES)}")
-    return {"lang": lang, "languages": LANGUAGES, "strings": cat(lang)}
+    return {"lang": lang, "languages": LANGUAGES, "strings": cat(lang), "templates": page_templates(lang)}
 
 
 _CLAIM_LOCK = asyncio.Lock()  # one quick claim at a time on a server: each takes seconds of CPU

@@ -27,8 +27,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..config import RunConfig, config_error_message
+from ..config import RunConfig
 from ..data import DATASETS
+from ..i18n import Lines, Refusal, said
 from ..playground_url import PAGE_DATASETS
 from ..training import TrainingDiverged
 from . import links, overlay, panels, pictures
@@ -40,10 +41,10 @@ from .protocol import (
     LessonMsg,
     Message,
     PointMsg,
-    ProtocolError,
     UiMsg,
     UrlMsg,
     parse_message,
+    problems,
 )
 from .settings import ServerSettings
 from .teach import Place, server_lessons
@@ -81,12 +82,13 @@ class RateLimit:
     def flood(self) -> bool:
         return self.dropped > self.FLOOD * self.rate
 
-    def report(self, now: float) -> str | None:
+    def report(self, now: float) -> Refusal | None:
         """At most once a second: how many messages were dropped since the last report."""
         if not self.dropped or now - self.last_warning < 1.0:
             return None
         n, self.dropped, self.last_warning = self.dropped, 0, now
-        return f"too many messages: at most {self.rate:g} a second; {n} were dropped (not applied)"
+        return Refusal("too many messages: at most {rate} a second; {n} were dropped (not applied)",
+                       rate=f"{self.rate:g}", n=n)
 
     def allow(self, now: float, cost: float = 1.0) -> bool:
         """Whether a message (or an upload of ``cost`` messages' worth) may pass now."""
@@ -113,7 +115,7 @@ class Session:
         self.wake = asyncio.Event()
         self.limit = RateLimit(settings.max_messages_per_s)
         self.last_seen = time.monotonic()
-        self.closed: str | None = None  # why the server closed it
+        self.closed: str | None = None  # why the server closed it (English; the page gets it translated)
         self._due = {"state", "frame", "thumbs", "analysis"}
         self._analysis: dict[str, Any] = {}
         self._analysis_s = 0.0  # what the last panels took: they take at most a quarter of the time
@@ -137,8 +139,9 @@ class Session:
         if self.limit.allow(now):
             self.inbox.append(text)
         elif self.limit.flood and self.closed is None:  # reading a flood costs every session: stop it
-            self.closed = (f"session closed: more than {RateLimit.FLOOD * self.limit.rate:g} messages over the "
-                           f"limit of {self.limit.rate:g} a second; reload the page")
+            self.closed = str(Refusal("session closed: more than {n} messages over the limit of {rate} a second; "
+                                      "reload the page", n=f"{RateLimit.FLOOD * self.limit.rate:g}",
+                                      rate=f"{self.limit.rate:g}"))
         self.wake.set()
 
     def handle_text(self, text: str | bytes) -> None:
@@ -149,17 +152,15 @@ class Session:
             msg = parse_message(text, max_bytes=self.settings.max_message_bytes)
             seq = msg.seq
             self.handle(msg)
-        except ProtocolError as e:
-            self.error(str(e), seq)
         except ValidationError as e:
-            self.error(config_error_message(e), seq)
-        except ValueError as e:  # the library's input errors; TrainingDiverged too
-            self.error(str(e).splitlines()[0], seq)
+            self.error(problems(e), seq)
+        except ValueError as e:  # a refusal (the message, a limit, a link), the library's input errors, a divergence
+            self.error(e, seq)
         except RecursionError:
-            self.error("message nested too deeply; send flat JSON objects", seq)
+            self.error(Refusal("message nested too deeply; send flat JSON objects"), seq)
         except Exception as e:  # a bug or a numerical failure in a handler: say so, keep the session
             log.exception("message failed")
-            self.error(f"internal error while applying this message: {failure_text(e)}", seq)
+            self.error(Refusal("internal error while applying this message: {why}", why=failure_text(e)), seq)
         if seq is not None:
             self.ack = seq
         self._due.add("frame")
@@ -234,7 +235,7 @@ class Session:
         """Step ``step`` of a lesson (``None``: leave it); ``apply`` opens the step's preset, keeping the
         link's hidden controls and the language."""
         if lesson_id is not None and lesson_id not in self.lessons:
-            raise ValueError(f"no lesson {lesson_id[:40]!r}; allowed: {list(self.lessons)}")
+            raise Refusal("no lesson {got}; allowed: {allowed}", got=repr(lesson_id[:40]), allowed=list(self.lessons))
         place = Place()
         place.go(self.lessons[lesson_id] if lesson_id else None, step)
         preset = place.preset()
@@ -246,7 +247,9 @@ class Session:
             self.pause()  # the learner presses play
         self.place = place
 
-    def error(self, message: str, seq: int | None = None) -> None:
+    def error(self, what: str | BaseException | Lines, seq: int | None = None) -> None:
+        """An error message for the page, in the page's language (a refusal by its catalogue template)."""
+        message = said(what, self.lang)
         if len(message) > MAX_ERROR:
             message = message[: MAX_ERROR - 3] + "..."
         self.outbox.append({"type": "error", "message": message, "seq": seq})
@@ -257,7 +260,7 @@ class Session:
         out, self.outbox = self.outbox, []
         dropped = self.limit.report(time.monotonic())
         if dropped:
-            out.append({"type": "error", "message": dropped, "seq": None})
+            out.append({"type": "error", "message": said(dropped, self.lang), "seq": None})
         if "state" in self._due:
             out.append(self.state())
             self._due.discard("state")
@@ -279,7 +282,8 @@ class Session:
                     log.exception("frame failed")
                     self.playing = False
                     self._due.discard("frame")
-                    self.error(f"internal error while drawing a frame: {failure_text(e)}; training paused")
+                    self.error(Refusal("internal error while drawing a frame: {why}; training paused",
+                                       why=failure_text(e)))
             return self.drain(), frame
 
     def advance(self, epochs: int | None = None) -> int:
@@ -297,12 +301,12 @@ class Session:
                         self.settings.frame_budget_s:
                     break
         except TrainingDiverged as e:
-            self.error(str(e))
+            self.error(e)
             self.pause()
         except (ArithmeticError, RuntimeError, ValueError) as e:  # overflow, a linear-algebra failure
             log.warning("training failed: %s", failure_text(e))
-            self.error(f"the run diverged: training failed at epoch {self.lab.trainer.epoch} "
-                       f"({failure_text(e)}); change the settings and reset")
+            self.error(Refusal("the run diverged: training failed at epoch {epoch} ({why}); change the settings and "
+                               "reset", epoch=self.lab.trainer.epoch, why=failure_text(e)))
             self.pause()
         self._due.add("frame")
         return done
@@ -405,8 +409,8 @@ class SessionManager:
 
     def open(self) -> Session:
         if len(self.sessions) >= self.settings.max_sessions:
-            raise ValueError(f"the server is busy: {len(self.sessions)} sessions are open, the limit is "
-                             f"{self.settings.max_sessions}; close another tab and reload")
+            raise Refusal("the server is busy: {n} sessions are open, the limit is {top}; close another tab and "
+                          "reload", n=len(self.sessions), top=self.settings.max_sessions)
         sid = secrets.token_urlsafe(12)
         self.sessions[sid] = s = Session(sid, self.settings)
         return s
@@ -415,7 +419,7 @@ class SessionManager:
         try:
             return self.sessions[sid]
         except KeyError:
-            raise KeyError(f"no open session {sid[:40]!r}; reload the page to start one") from None
+            raise KeyError(Refusal("no open session {got}; reload the page to start one", got=repr(sid[:40]))) from None
 
     def close(self, session: Session, reason: str = "closed") -> None:
         session.closed = session.closed or reason
@@ -428,5 +432,6 @@ class SessionManager:
         now = time.monotonic() if now is None else now
         idle = [s for s in self.sessions.values() if now - s.last_seen > self.settings.idle_timeout_s]
         for s in idle:
-            self.close(s, f"session closed after {self.settings.idle_timeout_s:g} s without input; reload the page")
+            self.close(s, str(Refusal("session closed after {s} s without input; reload the page",
+                                      s=f"{self.settings.idle_timeout_s:g}")))
         return idle

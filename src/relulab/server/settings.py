@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..config import RunConfig
 from ..data import DATASETS
+from ..i18n import Refusal
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 ANY_ADDRESS = ("0.0.0.0", "::", "")
@@ -101,32 +102,34 @@ class ServerSettings(BaseModel):
         """Every limit on one session's experiment; ``ValueError`` with a one-line message."""
         dim = DATASETS.get(cfg.dataset).input_dim
         if dim not in PAGE_DIMS:
-            raise ValueError(f"dataset: the playground draws 1-D and 2-D data, {cfg.dataset!r} has {dim}-D points; "
-                             f"train it with `relulab train --dataset {cfg.dataset}` (page data sets: "
-                             f"{', '.join(page_datasets())})")
+            raise Refusal("dataset: the playground draws 1-D and 2-D data, {name} has {dim}-D points; train it with "
+                          "`relulab train --dataset {dataset}` (page data sets: {allowed})", name=repr(cfg.dataset),
+                          dim=dim, dataset=cfg.dataset, allowed=", ".join(page_datasets()))
         if len(cfg.hidden) > self.max_layers:
-            raise ValueError(f"hidden: at most {self.max_layers} hidden layers on this server, got {len(cfg.hidden)}")
+            raise Refusal("hidden: at most {n} hidden layers on this server, got {got}", n=self.max_layers,
+                          got=len(cfg.hidden))
         if any(w > self.max_neurons for w in cfg.hidden):
-            raise ValueError(f"hidden: at most {self.max_neurons} neurons per layer on this server, "
-                             f"got {list(cfg.hidden)}")
+            raise Refusal("hidden: at most {n} neurons per layer on this server, got {got}", n=self.max_neurons,
+                          got=list(cfg.hidden))
         if not 0 <= cfg.weight_seed <= MAX_SEED:
-            raise ValueError(f"weight_seed: allowed 0..{MAX_SEED}, got {cfg.weight_seed}")
+            raise Refusal("weight_seed: allowed 0..{top}, got {got}", top=MAX_SEED, got=cfg.weight_seed)
         feats = cfg.feature_names()
         if len(set(feats)) != len(feats):
             twice = sorted(f for f, n in Counter(feats).items() if n > 1)
-            raise ValueError(f"features: each feature at most once, got {', '.join(twice)} more than once")
+            raise Refusal("features: each feature at most once, got {names} more than once", names=", ".join(twice))
         if len(feats) > self.max_features:
-            raise ValueError(f"features: at most {self.max_features} on this server, got {len(feats)}")
+            raise Refusal("features: at most {n} on this server, got {got}", n=self.max_features, got=len(feats))
         if points > self.max_points:
-            raise ValueError(f"n_points: at most {self.max_points} points on this server, got {points}")
+            raise Refusal("n_points: at most {n} points on this server, got {got}", n=self.max_points, got=points)
         if epochs_per_frame > self.max_epochs_per_frame:
-            raise ValueError(f"speed: at most {self.max_epochs_per_frame} epochs per frame, got {epochs_per_frame}")
+            raise Refusal("speed: at most {n} epochs per frame, got {got}", n=self.max_epochs_per_frame,
+                          got=epochs_per_frame)
         params = parameter_count(cfg, outputs)
         cost = points * params * epochs_per_frame
         if cost > self.max_cost:
-            raise ValueError(f"cost: points x parameters x epochs per frame may be at most {self.max_cost:,} on this "
-                             f"server, got {points} x {params} x {epochs_per_frame} = {cost:,}; use fewer points, "
-                             "a smaller network or a lower speed")
+            raise Refusal("cost: points x parameters x epochs per frame may be at most {max} on this server, got "
+                          "{got}; use fewer points, a smaller network or a lower speed", max=f"{self.max_cost:,}",
+                          got=f"{points} x {params} x {epochs_per_frame} = {cost:,}")
 
     def limits(self) -> dict[str, int]:
         """What the page needs to know to build its controls."""

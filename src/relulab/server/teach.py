@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ..i18n import Refusal
 from ..lessons import LESSONS, Lesson, load_lesson, observe, parse_check
 from . import links
 from .settings import ServerSettings
@@ -39,7 +40,8 @@ class Place:
     def go(self, lesson: Lesson | None, step: int) -> None:
         top = (len(lesson.steps) + bool(lesson.claims)) if lesson else 1
         if not 1 <= step <= top:
-            raise ValueError(f"lesson {lesson.id if lesson else None!r} has steps 1..{top}, got step {step}")
+            raise Refusal("lesson {name} has steps 1..{top}, got step {got}", name=repr(lesson.id if lesson else None),
+                          top=top, got=step)
         self.lesson, self.step, self.done_at, self.seen = lesson, step, None, {}
 
     def preset(self) -> str | None:

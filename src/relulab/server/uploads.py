@@ -11,9 +11,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..config import RunConfig, config_error_message
+from ..config import RunConfig
 from ..data import DATASETS
+from ..i18n import Refusal
 from .imports import read_points, read_run
+from .protocol import problems
 from .session import Session
 
 
@@ -23,7 +25,7 @@ def apply_points(session: Session, raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError("the upload is not UTF-8 text; expected CSV lines such as '0.5,-1.2,1'") from None
+        raise Refusal("the upload is not UTF-8 text; expected CSV lines such as '0.5,-1.2,1'") from None
     points, classes, reason = read_points(text, session.settings)
     cfg = session.lab.cfg
     fields = {**cfg.model_dump(), "dataset": base_dataset(points.problem, points.x.shape[1], classes),
@@ -35,7 +37,7 @@ def apply_points(session: Session, raw: bytes) -> dict[str, Any]:
     try:
         new = RunConfig.model_validate(fields)
     except ValidationError as e:
-        raise ValueError(config_error_message(e)) from None
+        raise Refusal("{why}", why=problems(e)) from None
     session.lab.set_points(points, new)
     session.invalidate()
     return {"points": len(points.x), "problem": points.problem, "input_dim": int(points.x.shape[1]),
@@ -60,5 +62,6 @@ def base_dataset(problem: str, input_dim: int, classes: int) -> str:
     for n, s in DATASETS.items():  # k classes with no set of its own: any k-class set (cross-entropy, k outputs)
         if want > 2 and s.problem == problem and s.input_dim == input_dim and s.num_classes > 2:
             return n
-    raise ValueError(f"no {input_dim}-D {problem} data set{f' of {classes} classes' if classes else ''} "
-                     "to base uploaded points on")
+    raise (Refusal("no {d}-D {problem} data set of {k} classes to base uploaded points on", d=input_dim,
+                   problem=problem, k=classes) if classes else
+           Refusal("no {d}-D {problem} data set to base uploaded points on", d=input_dim, problem=problem))

@@ -3,6 +3,8 @@
 // the claims report). The English original of each node is kept, so switching back restores it; a
 // MutationObserver translates what the page draws later (panels, toasts, the network).
 const ATTRS = ["title", "placeholder", "aria-label"];
+const WORD = "(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])"; // relulab.i18n._WORD (\w as ASCII)
+const SENTENCE = new RegExp(`${WORD}(?:\\s+${WORD}){2}`); // three English words in a row (relulab.i18n._SENTENCE)
 
 export class Translator {
   constructor(root) {
@@ -14,20 +16,18 @@ export class Translator {
   async load(lang, resource) {
     const cat = lang === "en" ? { strings: {} } : await resource(`catalogue?lang=${encodeURIComponent(lang)}`);
     this.lang = lang; this.strings = cat.strings || {};
-    // "at most {n} neurons per layer" -> /^at most (.+?) neurons per layer$/ and its translation
-    this.templates = Object.entries(this.strings).filter(([en]) => en.includes("{")).map(([en, out]) => {
-      const names = [...en.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const re = new RegExp(`^${en.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("(.+?)")}$`);
-      return { re, names, out, literal: en.replace(/\{\w+\}/g, "").length };
-    }).sort((a, b) => b.literal - a.literal); // the most specific template first: "{f}: click to turn off" before "{a}: {b}"
+    // the catalogue's templates compiled by the server (relulab.i18n.page_templates), in the order Python tries them
+    this.templates = (cat.templates || []).map((t) => ({ ...t, re: new RegExp(`^(?:${t.re})$`, "s") }));
     document.documentElement.lang = lang === "zh" ? "zh-Hans" : lang;
     this.translateTree(this.root);
     this.observer.disconnect();
     this.observer.observe(this.root, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS });
   }
 
-  // text (English) in the page's language; values fill a template's {names}
+  // text (English) in the page's language; values fill a template's {names}; a text with its values already
+  // in it ("3 of 18 nets ...") is recognised by its template, as translate() does
   t(text, values = {}) {
+    if (!Object.keys(values).length) return this.translate(text);
     let out = this.strings[text] ?? text;
     for (const [k, v] of Object.entries(values)) out = out.replaceAll(`{${k}}`, v);
     return out;
@@ -38,14 +38,47 @@ export class Translator {
     if (!key || this.lang === "en") return en;
     const hit = this.strings[key];
     if (hit !== undefined) return en.replace(key, hit);
-    for (const sep of [" · ", " → "]) { // lists and arrows: each part on its own
+    for (const sep of [" · ", " → "]) { // the page's lists and arrows: each part on its own
       if (key.includes(sep)) return en.replace(key, key.split(sep).map((p) => this.translateString(p)).join(sep));
     }
-    for (const { re, names, out } of this.templates) {
-      const m = key.match(re);
-      if (m) return en.replace(key, names.reduce((s, n, i) => s.replaceAll(`{${n}}`, this.translateString(m[i + 1])), out));
+    return this.translate(en);
+  }
+
+  // relulab.i18n.translate, step for step: the catalogue's entry, else the first template the text fills
+  // (each value translated in turn, none an untranslated sentence or a repeat of the template's words), else
+  // a sentence without its full stop, else a list item by item; the text itself when nothing fits
+  translate(text, depth = 0) {
+    if (this.lang === "en" || !text || !text.trim()) return text;
+    const core = text.trim();
+    let found = this.strings[core];
+    if (found === undefined && depth < 4) {
+      for (const { re, fields, out, words } of this.templates) {
+        const m = re.exec(core);
+        if (!m) continue;
+        const raw = fields.map((_, i) => m[i + 1]), done = raw.map((v) => this.translate(v, depth + 1));
+        if (raw.some((v, i) => (done[i] === v && SENTENCE.test(v)) || words.some((w) => v.includes(w)))) continue;
+        found = fields.reduce((s, f, i) => s.split(`{${f}}`).join(done[i]), out).replaceAll("{{", "{").replaceAll("}}", "}");
+        break;
+      }
     }
-    return en;
+    if (found === undefined && depth < 4 && core.endsWith(".") && !core.endsWith("..")) {
+      const done = this.translate(core.slice(0, -1), depth + 1);
+      if (done !== core.slice(0, -1)) found = `${done}。`;
+    }
+    if (found === undefined && depth < 4) found = this.list(core, depth);
+    return found === undefined ? text : text.replace(core, () => found);
+  }
+
+  list(text, depth) {
+    for (const [sep, joined] of [[". ", "。"], ["; ", "；"], [", ", "，"]]) {
+      const items = text.split(sep);
+      if (items.length < 2) continue;
+      const done = items.map((i) => this.translate(i, depth + 1));
+      if (done.some((d, k) => d !== items[k]) && !done.some((d, k) => d === items[k] && /[A-Za-z]{2,}/.test(items[k]))) {
+        return done.join(joined);
+      }
+    }
+    return undefined;
   }
 
   translateNode(node) {

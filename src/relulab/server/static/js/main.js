@@ -208,7 +208,7 @@ function makeApp(root, transport) {
 
     async upload(kind, file, what) {
       const r = await transport.upload(kind, file);
-      if (!r.ok) this.toast(`${what}: ${r.body?.detail ?? r.status}`);
+      if (!r.ok) this.toast(`${this.t(what)}: ${r.body?.detail ?? r.status}`); // the detail is in the page's language
       else if (r.body?.labels) this.toast(`${what}: ${r.body.points} points; ${r.body.labels}. ${r.body.note}`, "note");
     },
   };
