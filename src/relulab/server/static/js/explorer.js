@@ -1,13 +1,15 @@
 // The sweep explorer (/sweep/): reads /sweep/api/*, draws the grid, parallel coordinates and curves, lists the
 // runs with a link each into the playground (/?run=KEY). It polls the database, so a sweep still writing it shows up.
 // In a language (#lang=zh, the locale switch): the page's texts through the playground's catalogue (i18n.js), the
-// texts it writes and draws through t(), the server's refusals asked for in that language, the playground opened in it.
+// texts it writes and draws through t(), the server's refusals asked for in that language, the playground opened in it;
+// the sweep's own names (fields, metrics, their values: [data-no-i18n]) stay as they are.
 import { COLOURS, drawCurves, drawGrid, drawParallel } from "./explorer_plots.js";
 import { Translator } from "./i18n.js";
 import { esc } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 3000;
+const STATUS = { target_loss: "stopped at the target loss" }; // a status whose stored name is a config field's
 const x = { overview: null, where: [], runs: [], picked: new Set(), curves: {}, seen: -1 };
 const i18n = new Translator(document.body);
 const t = (text, values) => i18n.t(text, values);
@@ -80,10 +82,10 @@ function renderTable(o) {
   const axes = Object.keys(o.axes), mets = o.metrics, fmt = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(4));
   // the playground opened from here speaks the page's language (its #lang, as a link of its own carries it)
   const inLang = i18n.lang === "en" ? "" : `#lang=${i18n.lang}`;
-  $("runs").querySelector("thead").innerHTML = `<tr><th>${esc(t("curve"))}</th><th>${esc(t("run"))}</th>${axes.map((a) => `<th>${esc(a)}</th>`).join("")}<th>${esc(t("status"))}</th>${mets.map((m) => `<th>${esc(m)}</th>`).join("")}<th>${esc(t("open"))}</th></tr>`;
+  $("runs").querySelector("thead").innerHTML = `<tr><th>${esc(t("curve"))}</th><th>${esc(t("run"))}</th>${axes.map((a) => `<th data-no-i18n>${esc(a)}</th>`).join("")}<th>${esc(t("status"))}</th>${mets.map((m) => `<th data-no-i18n>${esc(m)}</th>`).join("")}<th>${esc(t("open"))}</th></tr>`;
   $("runs").querySelector("tbody").innerHTML = x.runs.map((r) => `<tr data-key="${r.key}" class="${x.picked.has(r.key) ? "picked" : ""}">
     <td><input type="checkbox" class="pick" aria-label="${esc(t("curve of {key}", { key: r.key.slice(0, 8) }))}" ${x.picked.has(r.key) ? "checked" : ""}></td>
-    <td><code>${r.key.slice(0, 10)}</code></td>${axes.map((a) => `<td>${esc(r.values[a])}</td>`).join("")}<td data-status="${esc(r.status)}">${esc(t(r.status))}</td>
+    <td><code>${r.key.slice(0, 10)}</code></td>${axes.map((a) => `<td data-no-i18n>${esc(r.values[a])}</td>`).join("")}<td data-status="${esc(r.status)}">${esc(t(STATUS[r.status] ?? r.status))}</td>
     ${mets.map((m) => `<td class="num" data-metric="${esc(m)}">${fmt(r.metrics[m])}</td>`).join("")}
     <td>${r.status === "error" ? "–" : `<a class="open-run" href="/?run=${r.key}${inLang}" target="_blank" rel="noopener">${esc(t("playground"))} ↗</a>`}</td></tr>`).join("");
 }
@@ -139,7 +141,7 @@ const hashLang = () => new URLSearchParams(location.hash.slice(1)).get("lang") |
 async function setLanguage(lang) {
   try { await i18n.load(lang, (name) => fetch(`/api/${name}`).then((r) => r.json().then((b) => { if (!r.ok) throw new Error(b?.detail ?? `HTTP ${r.status}`); return b; }))); }
   catch (e) { say(e.message); lang = i18n.lang; }
-  $("sel-lang").value = lang;
+  $("sel-lang").value = lang; document.title = t("relulab sweep explorer");
   const h = new URLSearchParams(location.hash.slice(1));
   if (lang === "en") h.delete("lang"); else h.set("lang", lang);
   history.replaceState(null, "", `${location.pathname}${location.search}${h.toString() ? `#${h}` : ""}`);
