@@ -86,3 +86,17 @@ def test_busy_port_exits_2(db, served):
         s.listen(1)
         line = one_error_line(runner.invoke(app, ["sweep", "serve", str(db), "--port", str(s.getsockname()[1])]))
     assert "cannot listen on 127.0.0.1" in line and not served
+
+
+def test_lang_opens_the_page_in_that_language_and_an_unknown_one_exits_2(db, served, monkeypatch):
+    opened = []
+    monkeypatch.setattr("threading.Timer", lambda delay, fn, args: type("T", (), {"start": lambda self: fn(*args)})())
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url))
+    r = runner.invoke(app, ["sweep", "serve", str(db), "--port", "0", "--lang", "zh", "--open"])
+    assert r.exit_code == 0, r.output
+    port = served[0][1].getsockname()[1]
+    served[0][1].close()
+    assert opened == [f"http://127.0.0.1:{port}/sweep/#lang=zh"] and opened[0] in r.output
+    assert "unknown language 'fr'; allowed: ['en', 'zh']" in one_error_line(
+        runner.invoke(app, ["sweep", "serve", str(db), "--port", "0", "--lang", "fr"]))
+    assert len(served) == 1

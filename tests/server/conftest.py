@@ -1,11 +1,12 @@
 """Fixtures for the playground server: settings, a TestClient, a fresh session, frame decoding, and for the
-browser tests Debian's Chromium and a real server on a free port."""
+browser tests Debian's Chromium, a real server on a free port and the zh pages' English finder."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -77,6 +78,15 @@ def chrome():
         b = p.chromium.launch(executable_path=exe, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def english_left():
+    """The pages' zh checker (visible_english.js): ``english_left(page, names=(), texts=())`` -> the English left
+    visible on ``page`` (technical names aside; ``names``: the page's own data names, ``texts``: words drawn on
+    its canvases)."""
+    check = (Path(__file__).parent / "visible_english.js").read_text(encoding="utf-8")
+    return lambda page, names=(), texts=(): page.evaluate(check, {"names": list(names), "texts": list(texts)})
 
 
 @pytest.fixture(scope="module")

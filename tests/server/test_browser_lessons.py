@@ -15,7 +15,6 @@ from relulab.lessons import ACTIONS, LESSONS
 from relulab.playground_url import HIDABLE, HIDABLE_FEATURES, PAGE_FEATURES
 
 pytestmark = pytest.mark.browser
-ENGLISH = (Path(__file__).parent / "visible_english.js").read_text()
 FEATURE_NAMES = {**PAGE_FEATURES, "cosX": "cos_x1", "cosY": "cos_x2"}
 
 
@@ -273,12 +272,8 @@ def test_every_panel_term_has_an_explanation_at_hand(page):
         assert term in text
 
 
-def english_left(pg) -> list[str]:
-    return pg.evaluate(ENGLISH)
-
-
 @pytest.mark.parametrize("lesson_id", LESSONS.names())
-def test_in_chinese_no_english_is_left_on_the_page_or_in_a_lesson(page, lesson_id):
+def test_in_chinese_no_english_is_left_on_the_page_or_in_a_lesson(page, lesson_id, english_left):
     page.open(f"#lesson={lesson_id}&lang=zh&regions=true")
     page.wait_for_function("document.documentElement.lang === 'zh-Hans' && window.relulab.lessons.lang === 'zh'")
     left = []

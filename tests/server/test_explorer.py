@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import zlib
@@ -14,10 +15,11 @@ import pytest
 import torch
 from fastapi.testclient import TestClient
 
+from relulab.config import RunConfig
 from relulab.server import ServerSettings
 from relulab.server.explorer import create_explorer
 from relulab.sweep import load_sweep
-from relulab.sweep.selection import label
+from relulab.sweep.selection import METRICS, label
 from relulab.sweep.stats import summarize
 from relulab.sweep.store import SweepStore
 from relulab.training.portable import run_from_dict
@@ -126,6 +128,8 @@ def test_run_json_is_refused_when_the_database_disagrees(tmp_path, sweep_db):
         assert ", stored 0.123; the weights would not be the stored run's" in res.json()["detail"]
         res = c.get(f"/sweep/api/runs/{err}/run.json")
         assert res.status_code == 422 and "is stored as an error (RuntimeError: boom)" in res.json()["detail"]
+        zh = c.get(f"/sweep/api/runs/{key}/run.json", params={"lang": "zh"}).json()["detail"]  # the playground's toast
+        assert zh.startswith(f"运行 {key}：按其配置重新训练得到 test_acc = ") and "，存储的是 0.123；" in zh, zh
 
 
 def test_the_page_follows_a_sweep_that_is_still_writing(tmp_path, sweep_db):
@@ -143,7 +147,7 @@ def test_the_page_follows_a_sweep_that_is_still_writing(tmp_path, sweep_db):
         assert c.get("/sweep/api/grid", params={"x": "activation", "y": "hidden"}).json()["cells"][0]["n"] == 2
 
 
-@pytest.mark.parametrize(("path", "params", "status", "detail"), [
+BAD = [
     ("grid", {"x": "activaton", "y": "hidden"}, 422, "unknown axis 'activaton'; axes of this sweep: activation"),
     ("grid", {"x": "hidden", "y": "hidden"}, 422, "the grid needs two different axes, got 'hidden' twice"),
     ("grid", {"x": "activation", "y": "hidden", "success": "nan"}, 422, "success must be a finite number"),
@@ -155,11 +159,35 @@ def test_the_page_follows_a_sweep_that_is_still_writing(tmp_path, sweep_db):
     ("curves", {"key": "0" * 32}, 404, f"no run {'0' * 32} in "),
     ("runs/not-a-key/run.json", {}, 422, "a run key is the hex hash the runs list gives, got 'not-a-key'"),
     ("runs/abc123/run.json", {}, 404, "no run abc123 in "),
-])
+]
+# what a refusal in Chinese may still hold: quoted values, the config's field names and the metrics' (names a
+# filter is written with), the sweep's values, the form's placeholders, run keys, the database's path
+NAMES = re.compile(r"'[^']*'|\b(" + "|".join([*RunConfig.model_fields, *METRICS, "relu", "tanh", "FIELD", "VALUE",
+                                                "METRIC", "LOW", "HIGH", "nan", "[0-9a-f]{6,}"]) + r")\b")
+
+
+@pytest.mark.parametrize(("path", "params", "status", "detail"), BAD)
 def test_bad_requests_are_one_line_details(api, path, params, status, detail):
     res = api.get(f"/sweep/api/{path}", params=params)
     assert res.status_code == status
     assert res.json()["detail"].startswith(detail) and "\n" not in res.json()["detail"]
+
+
+@pytest.mark.parametrize(("path", "params", "status", "detail"), BAD)
+def test_bad_requests_in_chinese_keep_their_values_and_leave_no_english(api, sweep_db, path, params, status, detail):
+    en = api.get(f"/sweep/api/{path}", params=params).json()["detail"]
+    res = api.get(f"/sweep/api/{path}", params=[*(params.items() if isinstance(params, dict) else params),
+                                                ("lang", "zh")])
+    zh = res.json()["detail"]
+    assert res.status_code == status and zh != en and "\n" not in zh
+    assert re.findall(r"'[^']*'", zh) == re.findall(r"'[^']*'", en)  # the values, as they were
+    left = NAMES.sub("", zh.replace(str(sweep_db), ""))
+    assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[A-Za-z]{2,}", left), zh
+
+
+def test_an_unknown_language_is_refused_in_english(api):
+    res = api.get("/sweep/api/runs", params={"lang": "fr"})
+    assert res.status_code == 422 and res.json()["detail"] == "unknown language 'fr'; allowed: ['en', 'zh']"
 
 
 def test_host_guard_and_bad_databases(api, tmp_path):

@@ -19,7 +19,10 @@ from relulab.server.settings import ServerSettings
 
 SRC = Path(relulab.__file__).parent
 # the modules whose refusals a page shows (a setting, a message, a link, a lesson step, an upload, an import)
-PAGE_FACING = ("settings", "imports", "protocol", "session", "uploads", "lab", "links", "teach", "routes", "app")
+PAGE_FACING = ("settings", "imports", "protocol", "session", "uploads", "lab", "links", "teach", "routes", "app",
+               "explorer")
+# of those, the ones whose HTTP answers' details are refusals too (no literal text handed to HTTPException)
+HTTP_IN_TEMPLATES = ("explorer",)
 
 
 def _name(call: ast.Call) -> str:
@@ -64,6 +67,10 @@ def test_page_facing_modules_refuse_only_through_templates():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and _name(node) in ("ValueError", "KeyError", "error") and node.args \
                     and isinstance(node.args[0], ast.Constant | ast.JoinedStr):
+                bad.append(f"{mod}.py:{node.lineno}: {ast.unparse(node)[:80]}")
+            if mod in HTTP_IN_TEMPLATES and isinstance(node, ast.Call) and _name(node) == "HTTPException" \
+                    and any(isinstance(a, ast.JoinedStr) or isinstance(a, ast.Constant) and isinstance(a.value, str)
+                            for a in [*node.args[1:], *(k.value for k in node.keywords if k.arg == "detail")]):
                 bad.append(f"{mod}.py:{node.lineno}: {ast.unparse(node)[:80]}")
     assert bad == []
 

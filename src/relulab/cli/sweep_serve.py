@@ -1,6 +1,7 @@
 """``relulab sweep serve DB``: the sweep explorer on this machine (loopback unless --host says otherwise).
 
     relulab sweep serve out/c11.db --open
+    relulab sweep serve out/c11.db --lang zh      # the page in Simplified Chinese (its address ends in #lang=zh)
 """
 
 from __future__ import annotations
@@ -26,21 +27,24 @@ def serve_cmd(
     allow_host: list[str] = typer.Option(None, "--allow-host", help="a host name browsers use to reach this "
                                          "server (repeatable); loopback and --host are always allowed"),
     open_page: bool = typer.Option(False, "--open", help="open the page in the browser"),
+    lang: str = typer.Option("en", "--lang", help="the page's language: en or zh (the page's switch changes it)"),
 ) -> None:
     """Explore a sweep in the browser: success-rate grid, parallel coordinates, loss curves, filter, CSV,
     and any run opened in the playground (trained again from its config, checked against the database)."""
+    from ..i18n import check_lang
     from ..server.explorer import create_explorer
     from ..server.serve import address, bind_socket, serve
 
     given = {k: v for k, v in {"host": host, "port": port,
                                "allow_hosts": tuple(allow_host) if allow_host else None}.items() if v is not None}
     with bad_input():
+        check_lang(lang)
         settings = ServerSettings(**given)
         if not settings.host.strip():
             raise ValueError("--host must not be empty; use 127.0.0.1 (this machine only)")
         app = create_explorer(db, settings)
         sock = bind_socket(settings.host, settings.port)
-    url = address(sock, settings.host) + "sweep/"
+    url = address(sock, settings.host) + "sweep/" + ("" if lang == "en" else f"#lang={lang}")
     typer.echo(f"relulab sweep explorer of {db} running at {url}  (Ctrl+C stops it)")
     if settings.host in ANY_ADDRESS:
         typer.echo(f"warning: --host {settings.host or repr('')} listens on every network interface; browsers must "

@@ -7,14 +7,15 @@ import { SocketTransport } from "./transport.js";
 const RUN = new URLSearchParams(location.search).get("run");
 
 async function openSweepRun(app, key) {
-  const r = await fetch(`/sweep/api/runs/${encodeURIComponent(key)}/run.json`);
+  const lang = app.state?.view?.lang ?? "en", said = (why) => app.t("sweep run {key}: {why}", { key: key.slice(0, 10), why });
+  const r = await fetch(`/sweep/api/runs/${encodeURIComponent(key)}/run.json${lang === "en" ? "" : `?lang=${lang}`}`);
   if (!r.ok) {
     let why = `HTTP ${r.status}`;
     try { why = (await r.json()).detail ?? why; } catch { /* not JSON */ }
-    return app.toast(`sweep run ${key.slice(0, 10)}: ${why}`);
+    return app.toast(said(why)); // the refusal in the page's language
   }
   const done = await app.transport.upload("import", await r.blob());
-  if (!done.ok) return app.toast(`sweep run ${key.slice(0, 10)}: ${done.body?.detail ?? done.status}`);
+  if (!done.ok) return app.toast(said(done.body?.detail ?? done.status));
   document.body.dataset.sweepRun = key;
 }
 

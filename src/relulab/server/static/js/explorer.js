@@ -1,14 +1,23 @@
 // The sweep explorer (/sweep/): reads /sweep/api/*, draws the grid, parallel coordinates and curves, lists the
 // runs with a link each into the playground (/?run=KEY). It polls the database, so a sweep still writing it shows up.
+// In a language (#lang=zh, the locale switch): the page's texts through the playground's catalogue (i18n.js), the
+// texts it writes and draws through t(), the server's refusals asked for in that language, the playground opened in it;
+// the sweep's own names (fields, metrics, their values: [data-no-i18n]) stay as they are.
 import { COLOURS, drawCurves, drawGrid, drawParallel } from "./explorer_plots.js";
+import { Translator } from "./i18n.js";
 import { esc } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 3000;
+const STATUS = { target_loss: "stopped at the target loss" }; // a status whose stored name is a config field's
 const x = { overview: null, where: [], runs: [], picked: new Set(), curves: {}, seen: -1 };
+const i18n = new Translator(document.body);
+const t = (text, values) => i18n.t(text, values);
+x.i18n = i18n;
 
 async function api(path) {
-  const r = await fetch(`/sweep/api/${path}`);
+  const sep = path.includes("?") ? "&" : "?";
+  const r = await fetch(`/sweep/api/${path}${i18n.lang === "en" ? "" : `${sep}lang=${i18n.lang}`}`);
   let body = null;
   try { body = await r.json(); } catch { /* not JSON */ }
   if (!r.ok) throw new Error(body?.detail ?? `HTTP ${r.status}`);
@@ -41,7 +50,7 @@ function readFilter() {
     const boxes = [...fs.querySelectorAll("input")];
     if (boxes.every((b) => b.checked)) continue;
     boxes.filter((b) => b.checked).forEach((b) => where.push(`${b.dataset.axis}=${b.value}`));
-    if (!boxes.some((b) => b.checked)) throw new Error(`tick at least one value of ${boxes[0].dataset.axis} (or Clear)`);
+    if (!boxes.some((b) => b.checked)) throw new Error(t("tick at least one value of {axis} (or Clear)", { axis: boxes[0].dataset.axis }));
   }
   const lo = $("range-lo").value.trim(), hi = $("range-hi").value.trim();
   if (lo || hi) where.push(`${$("range-metric").value}=${lo}:${hi}`);
@@ -56,9 +65,12 @@ async function refresh() {
       Object.keys(o.axes).length >= 2 ? api(`grid?${query(g)}`) : Promise.resolve(null)]);
     say("");
     x.runs = runs.runs;
-    $("count").textContent = `${runs.selected} of ${runs.total} runs selected${runs.shown < runs.selected ? ` (the first ${runs.shown} listed and drawn)` : ""}`;
+    const counts = { k: runs.selected, n: runs.total, shown: runs.shown };
+    $("count").textContent = runs.shown < runs.selected ? t("{k} of {n} runs selected (the first {shown} listed and drawn)", counts)
+      : t("{k} of {n} runs selected", counts);
     $("csv-link").href = `/sweep/api/export.csv?${query(whereQuery())}`;
-    if (grid) drawGrid($("grid"), grid);
+    x.grid = grid;
+    if (grid) drawGrid($("grid"), grid, t);
     $("pc-metric").textContent = $("grid-metric").value;
     drawParallel($("parallel"), x.runs, o.axes, $("grid-metric").value, Number($("grid-success").value), x.picked);
     renderTable(o);
@@ -68,12 +80,14 @@ async function refresh() {
 
 function renderTable(o) {
   const axes = Object.keys(o.axes), mets = o.metrics, fmt = (v) => (v === null || v === undefined ? "–" : Number.isInteger(v) ? String(v) : Number(v).toFixed(4));
-  $("runs").querySelector("thead").innerHTML = `<tr><th>curve</th><th>run</th>${axes.map((a) => `<th>${esc(a)}</th>`).join("")}<th>status</th>${mets.map((m) => `<th>${esc(m)}</th>`).join("")}<th>open</th></tr>`;
+  // the playground opened from here speaks the page's language (its #lang, as a link of its own carries it)
+  const inLang = i18n.lang === "en" ? "" : `#lang=${i18n.lang}`;
+  $("runs").querySelector("thead").innerHTML = `<tr><th>${esc(t("curve"))}</th><th>${esc(t("run"))}</th>${axes.map((a) => `<th data-no-i18n>${esc(a)}</th>`).join("")}<th>${esc(t("status"))}</th>${mets.map((m) => `<th data-no-i18n>${esc(m)}</th>`).join("")}<th>${esc(t("open"))}</th></tr>`;
   $("runs").querySelector("tbody").innerHTML = x.runs.map((r) => `<tr data-key="${r.key}" class="${x.picked.has(r.key) ? "picked" : ""}">
-    <td><input type="checkbox" class="pick" aria-label="curve of ${r.key.slice(0, 8)}" ${x.picked.has(r.key) ? "checked" : ""}></td>
-    <td><code>${r.key.slice(0, 10)}</code></td>${axes.map((a) => `<td>${esc(r.values[a])}</td>`).join("")}<td>${esc(r.status)}</td>
+    <td><input type="checkbox" class="pick" aria-label="${esc(t("curve of {key}", { key: r.key.slice(0, 8) }))}" ${x.picked.has(r.key) ? "checked" : ""}></td>
+    <td><code>${r.key.slice(0, 10)}</code></td>${axes.map((a) => `<td data-no-i18n>${esc(r.values[a])}</td>`).join("")}<td data-status="${esc(r.status)}">${esc(t(STATUS[r.status] ?? r.status))}</td>
     ${mets.map((m) => `<td class="num" data-metric="${esc(m)}">${fmt(r.metrics[m])}</td>`).join("")}
-    <td>${r.status === "error" ? "–" : `<a class="open-run" href="/?run=${r.key}" target="_blank" rel="noopener">playground ↗</a>`}</td></tr>`).join("");
+    <td>${r.status === "error" ? "–" : `<a class="open-run" href="/?run=${r.key}${inLang}" target="_blank" rel="noopener">${esc(t("playground"))} ↗</a>`}</td></tr>`).join("");
 }
 
 async function drawPicked() {
@@ -82,7 +96,7 @@ async function drawPicked() {
     try { Object.assign(x.curves, (await api(`curves?${query(keys.map((k) => ["key", k]))}`)).curves); } catch (e) { say(e.message); }
   }
   const list = [...x.picked].map((k, i) => ({ key: k, history: x.curves[k]?.history, colour: COLOURS[i % COLOURS.length] }));
-  drawCurves($("curves"), list);
+  drawCurves($("curves"), list, t);
   $("curve-legend").innerHTML = list.map((c) => `<span class="swatch" style="background:${c.colour}"></span><code>${c.key.slice(0, 10)}</code>`).join("");
   drawParallel($("parallel"), x.runs, x.overview.axes, $("grid-metric").value, Number($("grid-success").value), x.picked);
 }
@@ -91,7 +105,8 @@ async function poll() {
   try {
     const o = await api("overview");
     $("status").textContent = ""; $("status").className = "status";
-    $("db-line").textContent = `${o.db}: ${o.runs} runs${o.skipped ? `, ${o.skipped} malformed rows skipped` : ""}`;
+    const line = o.skipped ? t("{n} runs, {skipped} malformed rows skipped", { n: o.runs, skipped: o.skipped }) : t("{n} runs", { n: o.runs });
+    $("db-line").innerHTML = `<code>${esc(o.db)}</code>: ${esc(line)}`;
     if (o.runs !== x.seen || JSON.stringify(o.axes) !== JSON.stringify(x.overview?.axes)) {
       x.seen = o.runs; x.overview = o; buildControls(o); await refresh();
     }
@@ -120,5 +135,20 @@ async function pollAgain() { // the next look after POLL_MS, or twice as long as
   await poll();
   setTimeout(pollAgain, Math.max(POLL_MS, 2 * (performance.now() - t0)));
 }
-poll().then(drawPicked).then(() => setTimeout(pollAgain, POLL_MS));
+
+// the language: #lang=zh in the address (kept there by the switch), English without it
+const hashLang = () => new URLSearchParams(location.hash.slice(1)).get("lang") || "en";
+async function setLanguage(lang) {
+  try { await i18n.load(lang, (name) => fetch(`/api/${name}`).then((r) => r.json().then((b) => { if (!r.ok) throw new Error(b?.detail ?? `HTTP ${r.status}`); return b; }))); }
+  catch (e) { say(e.message); lang = i18n.lang; }
+  $("sel-lang").value = lang; document.title = t("relulab sweep explorer");
+  const h = new URLSearchParams(location.hash.slice(1));
+  if (lang === "en") h.delete("lang"); else h.set("lang", lang);
+  history.replaceState(null, "", `${location.pathname}${location.search}${h.toString() ? `#${h}` : ""}`);
+  if (x.overview) { x.seen = -1; await poll(); await drawPicked(); } // redrawn and rewritten in the new language
+}
+$("sel-lang").addEventListener("change", (e) => setLanguage(e.target.value));
+addEventListener("hashchange", () => { if (hashLang() !== i18n.lang) setLanguage(hashLang()); });
+
+setLanguage(hashLang()).then(poll).then(drawPicked).then(() => setTimeout(pollAgain, POLL_MS));
 window.explorer = x; // for the browser tests and the curious

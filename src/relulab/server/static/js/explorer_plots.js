@@ -1,4 +1,5 @@
-// The explorer's canvases: the success-rate grid, parallel coordinates, loss curves. Plain 2-D canvas.
+// The explorer's canvases: the success-rate grid, parallel coordinates, loss curves. Plain 2-D canvas; the words
+// drawn go through t (the page's i18n t(): English text -> the page's language), names and numbers as they are.
 import { drawSeries } from "./plots.js";
 
 export const COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -15,8 +16,10 @@ function rateColour(p) { // white (0) to green (1)
   return `rgb(${rb},${g + 0},${rb})`;
 }
 
+const same = (text) => text;
+
 // cells: [{x, y, n, successes, success_rate, wilson_low, wilson_high}], xs / ys: the labels in order
-export function drawGrid(canvas, g) {
+export function drawGrid(canvas, g, t = same) {
   const [ctx, W, H] = fit(canvas);
   const xs = g.x_values, ys = g.y_values, left = 110, top = 22;
   const cw = (W - left - 4) / Math.max(1, xs.length), ch = (H - top - 4) / Math.max(1, ys.length);
@@ -31,7 +34,7 @@ export function drawGrid(canvas, g) {
     ctx.fillStyle = c && c.success_rate !== null ? rateColour(c.success_rate) : "#f3f3f3";
     ctx.fillRect(X + 1, Y + 1, cw - 2, ch - 2);
     ctx.fillStyle = "#222";
-    if (!c || c.n === 0) { ctx.fillText("no runs", X + cw / 2, Y + ch / 2); return; }
+    if (!c || c.n === 0) { ctx.fillText(t("no runs"), X + cw / 2, Y + ch / 2); return; }
     ctx.font = "bold 13px sans-serif";
     ctx.fillText(`${(100 * c.success_rate).toFixed(0)} %  (${c.successes}/${c.n})`, X + cw / 2, Y + ch / 2 - 8);
     ctx.font = "11px sans-serif";
@@ -69,14 +72,19 @@ export function drawParallel(canvas, runs, axes, metric, success, picked) {
 }
 
 // curves: [{key, history, colour}]
-export function drawCurves(canvas, curves) {
+export function drawCurves(canvas, curves, t = same) {
   const series = curves.flatMap((c) => (c.history ? [
     { x: c.history.epoch, y: c.history.train_loss, colour: `${c.colour}55` },
     { x: c.history.epoch, y: c.history.test_loss, colour: c.colour }] : []));
   if (!series.length) {
     const [ctx, , H] = fit(canvas);
-    ctx.fillStyle = "#777"; ctx.font = "12px sans-serif"; ctx.fillText("tick runs in the table to see their curves", 12, H / 2);
+    ctx.fillStyle = "#777"; ctx.font = "12px sans-serif"; ctx.fillText(t("tick runs in the table to see their curves"), 12, H / 2);
     return;
   }
   drawSeries(canvas, series, [], true);
+  const ctx = canvas.getContext("2d"); // the axis titles: epochs along, the loss up
+  ctx.save(); ctx.fillStyle = "#555"; ctx.font = "11px sans-serif";
+  ctx.textAlign = "right"; ctx.fillText(t("epoch"), canvas.width - 6, canvas.height - 18);
+  ctx.textAlign = "left"; ctx.fillText(t("loss"), 44, 12);
+  ctx.restore();
 }
