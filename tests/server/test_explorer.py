@@ -151,6 +151,9 @@ BAD = [
     ("grid", {"x": "activaton", "y": "hidden"}, 422, "unknown axis 'activaton'; axes of this sweep: activation"),
     ("grid", {"x": "hidden", "y": "hidden"}, 422, "the grid needs two different axes, got 'hidden' twice"),
     ("grid", {"x": "activation", "y": "hidden", "success": "nan"}, 422, "success must be a finite number"),
+    # FastAPI's own type check: one line too (not a list of objects the page would show as [object Object])
+    ("grid", {"x": "activation", "y": "hidden", "success": "abc"}, 422,
+     "success: Input should be a valid number, unable to parse string as a number, got 'abc'"),
     ("grid", {"x": "activation", "y": "hidden", "metric": "acc"}, 422, "unknown metric 'acc'"),
     ("runs", {"where": "activation=gelu"}, 422, "filter activation: no run has the value 'gelu'; allowed: relu, tanh"),
     ("runs", {"where": "test_acc=1:0"}, 422, "filter test_acc: the range '1:0' is empty"),
@@ -163,7 +166,7 @@ BAD = [
 # what a refusal in Chinese may still hold: quoted values, the config's field names and the metrics' (names a
 # filter is written with), the sweep's values, the form's placeholders, run keys, the database's path
 NAMES = re.compile(r"'[^']*'|\b(" + "|".join([*RunConfig.model_fields, *METRICS, "relu", "tanh", "FIELD", "VALUE",
-                                                "METRIC", "LOW", "HIGH", "nan", "[0-9a-f]{6,}"]) + r")\b")
+                                                "METRIC", "LOW", "HIGH", "nan", "success", "[0-9a-f]{6,}"]) + r")\b")
 
 
 @pytest.mark.parametrize(("path", "params", "status", "detail"), BAD)

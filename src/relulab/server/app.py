@@ -20,11 +20,12 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from fastapi import FastAPI, HTTPException, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from ..i18n import Refusal, said
+from ..i18n import LANGUAGES, Lines, Refusal, said
 from .guard import HostGuard
 from .routes import router, same_origin
 from .session import Session, SessionManager, failure_text
@@ -99,6 +100,15 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.exception_handler(RequestValidationError)
+    async def one_line(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's own 422 (a query value of the wrong type) as one line, like every other refusal, in the
+        request's ``lang`` where it names one."""
+        lang = request.query_params.get("lang", "en")
+        lines = Lines(Refusal("{field}: {why}, got {got}", field=".".join(str(p) for p in e["loc"][1:]) or e["loc"][0],
+                              why=e["msg"], got=repr(str(e.get("input", "")))[:40]) for e in exc.errors())
+        return JSONResponse({"detail": said(lines, lang if lang in LANGUAGES else "en")}, status_code=422)
+
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
@@ -107,7 +117,6 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     def report(lang: str = "en") -> HTMLResponse:
         """The claims report of the full run shipped with relulab (what a lesson's last step links to)."""
         from ..experiments.report import report_html
-        from ..i18n import LANGUAGES
         from ..lessons.verdicts import report_results
 
         if lang not in LANGUAGES:
