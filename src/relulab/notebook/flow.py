@@ -1,0 +1,101 @@
+"""``FrameGate``: flow control of one widget's frames, so that a state change never waits behind a queue.
+
+Between the kernel and the widget sit the kernel's IOPub socket, the Jupyter server and the browser's
+message handling; none of them pushes back, so frames made faster than the page takes them queue up,
+and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protocol:
+
+* the kernel numbers its frames (``{"type": "frame", "n": n}``); each view of the widget (one per
+  displayed cell) says ``{"type": "hello", "view": v}`` when it connects, acknowledges cumulatively
+  after painting (``{"type": "ack", "view": v, "n": n}``, at most once per animation frame) and says
+  ``{"type": "bye", "view": v}`` when it goes;
+* at most ``window`` frames are unacknowledged by the slowest live view (one that was heard from
+  within ``live_s``); meanwhile training runs ahead and no frame is even made: when the gate opens,
+  the frame made is the newest (frames are coalesced, never queued: the gate holds no frame);
+* JSON messages (state, errors, replies) never pass the gate: they go out at once, behind at most
+  ``window`` frames;
+* acknowledgements wait while a cell runs (the kernel handles widget messages between cells). With
+  no live view the gate goes blind: a frame every ``1 / max(min_fps, blind_share * rate)`` seconds,
+  ``rate`` being the acknowledged frames/s measured before, for at most ``blind_s`` after the last word
+  from a view; then nothing until a view speaks again. A widget that is gone (its tab closed) thus
+  costs at most ``blind_s`` of slow frames, and the kernel keeps no queue for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Flow:
+    window: int = 2  # frames in flight: 2, so that a round trip per frame does not halve the frame rate
+    live_s: float = 1.0  # a view not heard from for this long is not waited for
+    blind_s: float = 60.0  # with no live view, frames go on (slowly) this long after the last word
+    blind_share: float = 0.5  # ... at this share of the frame rate the views acknowledged before
+    min_fps: float = 2.0
+    max_views: int = 16  # views remembered at once (the stalest is forgotten)
+
+
+class FrameGate:
+    """Thread-safe; every method takes ``now`` (``time.monotonic()``), so tests drive the clock."""
+
+    def __init__(self, flow: Flow | None = None) -> None:
+        self.flow = flow or Flow()
+        self.lock = threading.Lock()
+        self.sent = 0  # frames sent, numbered 1, 2, ...
+        self.last_send = -1e9
+        self.last_heard = -1e9
+        self.views: dict[str, tuple[int, float]] = {}  # view -> (frames acknowledged, when last heard)
+        self.acks: deque[tuple[float, int]] = deque(maxlen=32)  # (when, frames acknowledged): the rate
+
+    # ---- from the views --------------------------------------------------------------------------
+    def hello(self, view: str, now: float) -> None:
+        """A view connected: what was sent before is not its business (a full frame follows)."""
+        with self.lock:
+            self._hear(view, self.sent, now)
+
+    def ack(self, view: str, n: int, now: float) -> None:
+        with self.lock:
+            old = self.views.get(view, (0, now))[0]
+            self._hear(view, max(old, min(int(n), self.sent)), now)
+            self.acks.append((now, max(a for a, _ in self.views.values())))
+
+    def bye(self, view: str) -> None:
+        with self.lock:
+            self.views.pop(view, None)
+
+    def _hear(self, view: str, acked: int, now: float) -> None:
+        if view not in self.views and len(self.views) >= self.flow.max_views:
+            del self.views[min(self.views, key=lambda v: self.views[v][1])]
+        self.views[view] = (acked, now)
+        self.last_heard = now
+
+    # ---- from the kernel -------------------------------------------------------------------------
+    def ready(self, now: float) -> bool:
+        """Whether a frame may be sent now."""
+        return self.wait_s(now) == 0.0
+
+    def wait_s(self, now: float) -> float | None:
+        """Seconds until a frame may be sent (0: now); ``None``: only when a view speaks."""
+        with self.lock:
+            f = self.flow
+            live = [a for a, t in self.views.values() if now - t < f.live_s]
+            if live:
+                return 0.0 if self.sent - min(live) < f.window else None
+            if not self.views or now - self.last_heard >= f.blind_s:
+                return None
+            return max(0.0, self.last_send + 1.0 / max(f.min_fps, f.blind_share * self.rate()) - now)
+
+    def send(self, now: float) -> int:
+        """A frame goes out now: its number."""
+        with self.lock:
+            self.sent += 1
+            self.last_send = now
+            return self.sent
+
+    def rate(self) -> float:
+        """Frames/s acknowledged over the last acknowledgements (0 before two)."""
+        if len(self.acks) < 2 or self.acks[-1][0] <= self.acks[0][0]:
+            return 0.0
+        return (self.acks[-1][1] - self.acks[0][1]) / (self.acks[-1][0] - self.acks[0][0])
