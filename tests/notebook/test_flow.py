@@ -81,6 +81,22 @@ def test_blind_pace_has_a_floor():
     assert g.wait_s(now + 0.6) == pytest.approx(0.4 + 0.5 - 0.6)  # 1/min_fps after the last frame
 
 
+def test_a_session_trains_without_drawing_and_the_frame_stays_due():
+    from relulab.config import RunConfig
+    from relulab.server import ServerSettings
+    from relulab.server.session import Session
+    from relulab.server.wire import decode
+
+    s = Session("s", ServerSettings(), RunConfig(dataset="xor", hidden=(3,)))
+    s.work()
+    s.play()
+    for _ in range(5):
+        assert s.work(train=True, draw=False)[1] is None
+    assert s.frame_due and s.lab.trainer.epoch >= 5
+    header = decode(s.work(draw=True)[1])[0]
+    assert header["epoch"] == s.lab.trainer.epoch and not s.frame_due
+
+
 # ---- in a Playground ---------------------------------------------------------------------------------
 pytest.importorskip("anywidget")
 
