@@ -81,6 +81,13 @@ def main() -> None:
                 rates["page"].append(fps(web, "window.relulab", web_play, seconds))
                 nbp.bring_to_front()
                 rates["widget"].append(fps(nbp, f"{W}.relulab", w_play, seconds))
+            # what the kernel's gate saw (relulab.notebook.flow): round trips and frames allowed in flight
+            run_new_cell(nbp, "g = pg._driver.gate\nprint('GATE', __import__('json').dumps({'rtt_ms': "
+                              "sorted(round(r * 1000, 1) for r in g.rtts), 'window': g.window()}))")
+            wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
+                          "o.textContent.startsWith('GATE'))")
+            gate = json.loads(nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => "
+                                           "o.textContent).filter(t => t.startsWith('GATE'))[0]").split("GATE", 1)[1])
             # latency of pg.set while the widget plays: the page records when its control changes
             nbp.evaluate(f"""() => {{ const sel = {W}.querySelector('#sel-lr'); window.seen = [];
                 let last = sel.value; const look = () => {{ if (sel.value !== last) {{ last = sel.value;
@@ -106,7 +113,8 @@ def main() -> None:
               "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
               "ratio_widget_to_page": widget_fps / page_fps,
               "set_latency_ms": {"n": len(lat), "median": statistics.median(lat), "p95": p95, "max": max(lat)},
-              "set_latency_p95_frames": p95 / frame_ms, "widget_frame_ms": frame_ms}
+              "set_latency_p95_frames": p95 / frame_ms, "widget_frame_ms": frame_ms,
+              "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"]}}
     write_result("notebook_widget", result, quick=args.quick)
     print(json.dumps(result, indent=2))
 

@@ -33,6 +33,23 @@ def test_at_most_window_frames_unacknowledged_by_the_slowest_live_view():
     assert g.views["a"][0] == 5
 
 
+def test_the_window_holds_what_a_round_trip_holds():
+    g, now = FrameGate(Flow(window=2, max_window=8), fps=60.0), 0.0
+    g.hello("a", now)
+    for rtt in (0.3, 0.1, 0.11):  # the median round trip counts (not one slow or lucky one)
+        n = g.send(now)
+        now += rtt
+        g.ack("a", n, now)
+    assert g.window() == int(0.11 * 60) + 1 == 7
+    assert [g.send(now) for _ in range(10) if g.ready(now)] == [4, 5, 6, 7, 8, 9, 10]
+    g.rtts.clear()
+    g.rtts.append(5.0)
+    assert g.window() == 8  # never more than max_window
+    g.rtts.clear()
+    g.rtts.append(0.001)
+    assert g.window() == 2  # nor fewer than window
+
+
 def test_a_view_that_goes_is_not_waited_for():
     g, now = FrameGate(Flow(window=1, live_s=1.0)), 0.0
     g.hello("a", now), g.hello("b", now)

@@ -37,7 +37,7 @@ KEEP_EVERY_S = 1.0  # while training, the frame kept for a saved notebook is at 
 class Driver:
     def __init__(self, session: Session, out: Out, keep: Callable[[dict[str, Any] | None, bytes | None], None]) -> None:
         self.session, self.out, self.keep = session, out, keep
-        self.gate = FrameGate()
+        self.gate = FrameGate(fps=session.settings.max_fps)
         self.wake = threading.Event()
         self.sending = threading.Lock()
         self.kept_at = -1e9

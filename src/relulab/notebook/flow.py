@@ -9,10 +9,13 @@ and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protoco
   after painting (``{"type": "ack", "view": v, "n": n}``, at most once per animation frame) and says
   ``{"type": "bye", "view": v}`` when it goes;
 * at most ``window`` frames are unacknowledged by the slowest live view (one that was heard from
-  within ``live_s``); meanwhile training runs ahead and no frame is even made: when the gate opens,
-  the frame made is the newest (frames are coalesced, never queued: the gate holds no frame);
+  within ``live_s``), more when the round trip is long: the frames the kernel makes (``fps``) in the
+  median round trip (send to acknowledgement) of the last ones, plus one, up to ``max_window``, so a
+  slow path (a loaded machine) does not cut the frame rate; meanwhile training runs ahead and no
+  frame is even made: when the gate opens, the frame made is the newest (frames are coalesced,
+  never queued: the gate holds no frame);
 * JSON messages (state, errors, replies) never pass the gate: they go out at once, behind at most
-  ``window`` frames;
+  the window's frames;
 * acknowledgements wait while a cell runs (the kernel handles widget messages between cells). With
   no live view the gate goes blind: a frame every ``1 / max(min_fps, blind_share * rate)`` seconds,
   ``rate`` being the acknowledged frames/s measured before, for at most ``blind_s`` after the last word
@@ -22,6 +25,7 @@ and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protoco
 
 from __future__ import annotations
 
+import statistics
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -29,7 +33,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Flow:
-    window: int = 2  # frames in flight: 2, so that a round trip per frame does not halve the frame rate
+    window: int = 2  # frames in flight at least: 2, so that a round trip per frame does not halve the rate
+    max_window: int = 8  # ... and at most
     live_s: float = 1.0  # a view not heard from for this long is not waited for
     blind_s: float = 60.0  # with no live view, frames go on (slowly) this long after the last word
     blind_share: float = 0.5  # ... at this share of the frame rate the views acknowledged before
@@ -40,14 +45,16 @@ class Flow:
 class FrameGate:
     """Thread-safe; every method takes ``now`` (``time.monotonic()``), so tests drive the clock."""
 
-    def __init__(self, flow: Flow | None = None) -> None:
-        self.flow = flow or Flow()
+    def __init__(self, flow: Flow | None = None, fps: float = 60.0) -> None:
+        self.flow, self.fps = flow or Flow(), fps
         self.lock = threading.Lock()
         self.sent = 0  # frames sent, numbered 1, 2, ...
         self.last_send = -1e9
         self.last_heard = -1e9
         self.views: dict[str, tuple[int, float]] = {}  # view -> (frames acknowledged, when last heard)
         self.acks: deque[tuple[float, int]] = deque(maxlen=32)  # (when, frames acknowledged): the rate
+        self.sends: deque[tuple[int, float]] = deque(maxlen=64)  # (frame, when sent): the round trips
+        self.rtts: deque[float] = deque(maxlen=32)
 
     # ---- from the views --------------------------------------------------------------------------
     def hello(self, view: str, now: float) -> None:
@@ -59,6 +66,7 @@ class FrameGate:
         with self.lock:
             old = self.views.get(view, (0, now))[0]
             self._hear(view, max(old, min(int(n), self.sent)), now)
+            self.rtts.extend(now - t for m, t in self.sends if m == n)
             self.acks.append((now, max(a for a, _ in self.views.values())))
 
     def bye(self, view: str) -> None:
@@ -82,7 +90,7 @@ class FrameGate:
             f = self.flow
             live = [a for a, t in self.views.values() if now - t < f.live_s]
             if live:
-                return 0.0 if self.sent - min(live) < f.window else None
+                return 0.0 if self.sent - min(live) < self.window() else None
             if not self.views or now - self.last_heard >= f.blind_s:
                 return None
             return max(0.0, self.last_send + 1.0 / max(f.min_fps, f.blind_share * self.rate()) - now)
@@ -92,7 +100,14 @@ class FrameGate:
         with self.lock:
             self.sent += 1
             self.last_send = now
+            self.sends.append((self.sent, now))
             return self.sent
+
+    def window(self) -> int:
+        """Frames allowed in flight: those made in the median recent round trip, plus one (clamped)."""
+        f = self.flow
+        path = int(statistics.median(self.rtts) * self.fps) + 1 if self.rtts else 0
+        return max(f.window, min(f.max_window, path))
 
     def rate(self) -> float:
         """Frames/s acknowledged over the last acknowledgements (0 before two)."""
