@@ -2,8 +2,9 @@
 session (one epoch per frame, ReLU 4-4 on the circle) shown by the page (``relulab playground``'s server)
 and by the widget in JupyterLab (kernel = this interpreter), each counted by the page's own frame
 counter over the same seconds, interleaved page / widget / page / widget (best of each kept); then the
-latency of ``pg.set(lr=...)`` in a Python cell until the widget's learning-rate control shows it (Python
-and the page read the same wall clock), in frames of the widget's measured frame period.
+latency of ``pg.set(lr=...)`` until the widget's learning-rate control shows it (Python and the page read
+the same wall clock), each set its own cell execution as a user runs it (and, second, from one long
+running cell), in frames of the widget's and of the page's measured frame interval.
 Writes benchmarks/results/notebook_widget.json.
 
     python benchmarks/notebook_widget.py [--quick] [--seconds S] [--sets N]
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -83,7 +85,8 @@ def main() -> None:
                 rates["widget"].append(fps(nbp, f"{W}.relulab", w_play, seconds))
             # what the kernel's gate saw (relulab.notebook.flow): round trips and frames allowed in flight
             run_new_cell(nbp, "g = pg._driver.gate\nprint('GATE', __import__('json').dumps({'rtt_ms': "
-                              "sorted(round(r * 1000, 1) for r in g.rtts), 'window': g.window()}))")
+                              "sorted(round(r * 1000, 1) for r in g.rtts), 'window': g.window(), "
+                              "'stride': g.stride()}))")
             wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
                           "o.textContent.startsWith('GATE'))")
             gate = json.loads(nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => "
@@ -92,29 +95,57 @@ def main() -> None:
             nbp.evaluate(f"""() => {{ const sel = {W}.querySelector('#sel-lr'); window.seen = [];
                 let last = sel.value; const look = () => {{ if (sel.value !== last) {{ last = sel.value;
                 window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look(); }}""")
+            lrs = [LRS[i % len(LRS)] for i in range(2 * sets)]  # each differs from the one before
+            run_new_cell(nbp, f"sent, lrs = [], iter({lrs!r})")
             nbp.evaluate(w_play)
-            lrs = [LRS[i % len(LRS)] for i in range(sets)]
-            run_new_cell(nbp, f"sent = []\nfor lr in {lrs!r}:\n    sent.append((time.time() * 1000, lr))\n"
-                              "    pg.set(lr=lr)\n    time.sleep(0.25)\nprint('SENT', __import__('json').dumps(sent))")
-            wait_for(nbp, f"window.seen.length >= {sets}", 120 + sets)
+            nbp.wait_for_timeout(1500)
+            # as a user does: each pg.set its own cell, run when the kernel is idle (acknowledgements flow)
+            run_new_cell(nbp, "lr = next(lrs)\nsent.append((time.time() * 1000, lr))\npg.set(lr=lr)")
+            gaps = random.Random(0)
+            f0 = nbp.evaluate(f"[{W}.relulab.framesSeen, performance.now()]")
+            for i in range(sets):
+                if i:
+                    nbp.evaluate("window.jupyterapp.commands.execute('notebook:run-cell')")
+                nbp.wait_for_function(f"window.seen.length > {i}", timeout=60_000)
+                nbp.wait_for_timeout(gaps.uniform(300, 700))  # not in step with the frames
+            f1 = nbp.evaluate(f"[{W}.relulab.framesSeen, performance.now()]")
+            # the same from one long cell (sets 0.25 s apart): the kernel is busy, acknowledgements wait
+            run_new_cell(nbp, f"for _ in range({sets}):\n    lr = next(lrs)\n"
+                              "    sent.append((time.time() * 1000, lr))\n    pg.set(lr=lr)\n    time.sleep(0.25)")
+            wait_for(nbp, f"window.seen.length >= {2 * sets}", 120 + sets)
             nbp.evaluate(w_play)
+            run_new_cell(nbp, "print('SENT', __import__('json').dumps(sent))")
+            wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
+                          "o.textContent.startsWith('SENT'))")
             seen = nbp.evaluate("window.seen")
             out = nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent)"
                                ".filter(t => t.startsWith('SENT'))")
             sent = json.loads(out[-1].split("SENT", 1)[1])
             b.close()
     lat = [t_seen - t_sent for (t_sent, lr), (t_seen, v) in zip(sent, seen, strict=True) if float(v) == lr]
+    assert len(lat) == 2 * sets, "a set was not seen, or seen out of order"
     page_fps, widget_fps = max(rates["page"]), max(rates["widget"])
-    frame_ms = 1000 / widget_fps
-    p95 = sorted(lat)[max(0, int(round(0.95 * len(lat))) - 1)]
+
+    def summary(ms: list[float]) -> dict:
+        p95 = sorted(ms)[max(0, int(round(0.95 * len(ms))) - 1)]
+        return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95, "max_ms": max(ms),
+                "p95_frames_of_widget": p95 * widget_fps / 1000, "p95_frames_of_page": p95 * page_fps / 1000,
+                "median_frames_of_widget": statistics.median(ms) * widget_fps / 1000}
+
     result = {"what": "frames/s of one playing session (ReLU 4-4 on the circle, one epoch per frame) in the web "
                       "page and in the JupyterLab widget, same Chromium, interleaved; pg.set latency until the "
-                      "widget's control shows it",
+                      "widget's control shows it, in ms and in frames of the widget's and of the page's measured "
+                      "frame interval",
               "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
               "ratio_widget_to_page": widget_fps / page_fps,
-              "set_latency_ms": {"n": len(lat), "median": statistics.median(lat), "p95": p95, "max": max(lat)},
-              "set_latency_p95_frames": p95 / frame_ms, "widget_frame_ms": frame_ms,
-              "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"]}}
+              "widget_frame_ms": 1000 / widget_fps, "page_frame_ms": 1000 / page_fps,
+              "set_latency_cell_each": {**summary(lat[:sets]), "how": "each pg.set its own cell execution, "
+                                        "0.3-0.7 s apart, timed from time.time() before the call",
+                                        "widget_fps_meanwhile": (f1[0] - f0[0]) / ((f1[1] - f0[1]) / 1000)},
+              "set_latency_one_cell": {**summary(lat[sets:]), "how": "one running cell setting every 0.25 s "
+                                       "(acknowledgements wait: the gate sends blind at half rate)"},
+              "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"],
+                               "stride_frames": gate["stride"]}}
     write_result("notebook_widget", result, quick=args.quick)
     print(json.dumps(result, indent=2))
 

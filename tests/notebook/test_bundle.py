@@ -67,12 +67,14 @@ const id = sent[1][0].id;
 handlers["msg:custom"]({ type: "reply", id: "other", ok: false }, []);
 handlers["msg:custom"]({ type: "reply", id, ok: true, status: 200, body: { mime: "x" } },
                        [new DataView(new ArrayBuffer(2))]);
-handlers["msg:custom"]({ type: "frame", n: 4 }, [new DataView(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)]);
+handlers["msg:custom"]({ type: "frame", n: 4, ack: true }, [new DataView(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)]);
 handlers["msg:custom"]({ type: "error", message: "m" }, []);
-handlers["msg:custom"]({ type: "frame", n: 5 }, [new DataView(new Uint8Array([6]).buffer)]);
+handlers["msg:custom"]({ type: "frame", n: 5, ack: false }, [new DataView(new Uint8Array([6]).buffer)]);
 const before = sent.length;
-frames.splice(0).forEach((f) => f());  // one animation frame: both frames acknowledged at once
-handlers["msg:custom"]({ type: "frame", n: 6 }, [new DataView(new Uint8Array([6]).buffer)]);
+frames.splice(0).forEach((f) => f());  // one animation frame: the newest painted acknowledged, once
+handlers["msg:custom"]({ type: "frame", n: 6, ack: false }, [new DataView(new Uint8Array([6]).buffer)]);
+frames.splice(0).forEach((f) => f());  // not asked for: no acknowledgement
+handlers["msg:custom"]({ type: "frame", n: 7, ack: true }, [new DataView(new Uint8Array([6]).buffer)]);
 frames.splice(0).forEach((f) => f());
 const acks = sent.slice(before).map(([m]) => m);
 t.close();
@@ -94,11 +96,12 @@ def test_the_composed_module_runs_and_its_transport_works(tmp_path):
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     # the saved state and frame are shown first (a notebook opened without a kernel), then it says hello
-    assert out["got"] == ["state", [7, 8, 9], "open", [2, 3], "error", [6], [6]]
+    assert out["got"] == ["state", [7, 8, 9], "open", [2, 3], "error", [6], [6], [6]]
     hello = out["sent"][0][0]
     assert hello["type"] == "hello" and hello["view"] and out["sent"][1][0]["type"] == "export"
-    # each view acknowledges the frames it painted, the newest once per animation frame; bye when it goes
+    # each view acknowledges, when it painted a frame marked for it, the newest it painted, once per
+    # animation frame; frames not marked cost no message; bye when it goes
     view = hello["view"]
-    assert out["acks"] == [{"type": "ack", "view": view, "n": 5}, {"type": "ack", "view": view, "n": 6}]
+    assert out["acks"] == [{"type": "ack", "view": view, "n": 5}, {"type": "ack", "view": view, "n": 7}]
     assert out["sent"][-1] == [{"type": "bye", "view": view}, 0]
     assert out["reply"] == [True, {"mime": "x"}, 1] and out["href"] is None

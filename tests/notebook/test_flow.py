@@ -13,7 +13,7 @@ from relulab.notebook.flow import Flow, FrameGate
 
 
 def test_at_most_window_frames_unacknowledged_by_the_slowest_live_view():
-    g, now = FrameGate(Flow(window=2, live_s=1.0)), 100.0
+    g, now = FrameGate(Flow(window=2, max_window=2, live_s=1.0)), 100.0
     assert g.wait_s(now) is None  # no view yet: nothing to send to
     g.hello("a", now)
     assert [g.send(now) for _ in range(2) if g.ready(now)] == [1, 2]
@@ -34,24 +34,71 @@ def test_at_most_window_frames_unacknowledged_by_the_slowest_live_view():
 
 
 def test_the_window_holds_what_a_round_trip_holds():
-    g, now = FrameGate(Flow(window=2, max_window=8), fps=60.0), 0.0
+    g, now = FrameGate(Flow(window=2, max_window=16, ack_every_s=0.05), fps=60.0), 0.0
     g.hello("a", now)
     for rtt in (0.3, 0.1, 0.11):  # the median round trip counts (not one slow or lucky one)
         n = g.send(now)
         now += rtt
         g.ack("a", n, now)
-    assert g.window() == int(0.11 * 60) + 1 == 7
-    assert [g.send(now) for _ in range(10) if g.ready(now)] == [4, 5, 6, 7, 8, 9, 10]
+    assert g.stride() == 3  # an acknowledgement every 0.05 s of frames at 60 frames/s
+    assert g.window() == int(0.11 * 60) + 1 + 3 == 10
+    assert [g.send(now) for _ in range(12) if g.ready(now)] == list(range(4, 14))
     g.rtts.clear()
     g.rtts.append(5.0)
-    assert g.window() == 8  # never more than max_window
+    assert g.window() == 16  # never more than max_window
     g.rtts.clear()
     g.rtts.append(0.001)
-    assert g.window() == 2  # nor fewer than window
+    assert g.window() == 0 + 1 + 3  # a round trip of no frames: one plus the stride
+    g.flow = Flow(window=6, max_window=16)
+    assert g.window() == 6  # never fewer than window
+
+
+def simulate(flow: Flow, rtt: float, seconds: float = 10.0, fps: float = 60.0) -> dict:
+    """A kernel offering a frame each 1/fps s and a view that paints what arrives (after rtt/2) and
+    acknowledges the newest it painted when a marked frame was among them (arriving rtt/2 later)."""
+    g, t, dt = FrameGate(flow, fps), 0.0, 1 / fps
+    g.hello("v", t)
+    to_view, to_kernel, most, asked = [], [], 0, 0
+    while t < seconds:
+        t += dt
+        came = [(n, m) for a, n, m in to_view if a <= t]
+        to_view = [x for x in to_view if x[0] > t]
+        if any(m for _, m in came):
+            to_kernel.append((t + rtt / 2, max(n for n, _ in came)))
+        for _, n in [x for x in to_kernel if x[0] <= t]:
+            g.ack("v", n, t)
+        to_kernel = [x for x in to_kernel if x[0] > t]
+        if g.ready(t):
+            n = g.send(t)
+            asked += g.marked(n)
+            to_view.append((t + rtt / 2, n, g.marked(n)))
+        most = max(most, g.sent - g.views["v"][0])
+    return {"sent": g.sent, "asked": asked, "most": most, "window": g.window()}
+
+
+@pytest.mark.parametrize("rtt", [0.02, 0.1, 0.15])
+def test_a_path_the_window_covers_gets_every_frame_with_one_acknowledgement_per_stride(rtt):
+    flow = Flow(window=2, max_window=16, ack_every_s=0.05)
+    got = simulate(flow, rtt)
+    assert got["sent"] >= 0.95 * 60 * 10  # the full frame rate, however long the round trip (within the cap)
+    assert got["asked"] <= 1.05 * got["sent"] / 3  # about one acknowledgement asked for every 3 frames (0.05 s)
+    assert got["most"] <= got["window"] <= 16
+
+
+@pytest.mark.parametrize("max_window,rtt", [(2, 0.1), (4, 0.1), (12, 0.5), (5, 0.03)])
+def test_a_window_smaller_than_the_path_never_stalls(max_window, rtt):
+    """Whatever the window and stride, the frame that fills the window asks for an acknowledgement:
+    frames go on, a window per round trip and the time to send it (the stride is as long as the
+    window here: acknowledgements come once per window), never stopping."""
+    got = simulate(Flow(window=2, max_window=max_window, ack_every_s=0.2), rtt)
+    assert got["most"] <= max_window
+    dt = 1 / 60
+    per_window = rtt + max_window * dt + 2 * dt  # the path, the window's frames, at most a tick each way
+    assert got["sent"] >= 0.9 * min(60 * 10, max_window * 10 / per_window)
 
 
 def test_a_view_that_goes_is_not_waited_for():
-    g, now = FrameGate(Flow(window=1, live_s=1.0)), 0.0
+    g, now = FrameGate(Flow(window=1, max_window=1, live_s=1.0)), 0.0
     g.hello("a", now), g.hello("b", now)
     g.send(now)
     g.ack("a", 1, now)
@@ -71,16 +118,16 @@ def test_blind_while_acknowledgements_wait_then_silent_memory_bounded():
         now += 1 / 60
         g.ack("a", g.send(now), now)
     assert g.rate() == pytest.approx(60, rel=0.01)
-    last_word, sent = now, g.sent
+    last_word, sent, window = now, g.sent, g.window()
     times = []
     while now < last_word + 600:  # ten minutes of a kernel offering a frame 60 times a second
         now += 1 / 60
         if g.ready(now):
             g.send(now)
             times.append(now)
-    blind = times[flow.window:]
+    blind = times[window:]
     gaps = [b - a for a, b in zip(blind, blind[1:], strict=False)]
-    assert times[flow.window - 1] < last_word + 0.1  # the window's frames at once, then none...
+    assert times[window - 1] < last_word + 0.1  # the window's frames at once, then none...
     assert blind[0] >= last_word + flow.live_s - 1e-9  # ...until the view is no longer live
     assert blind[-1] < last_word + flow.blind_s  # then blind, and nothing after blind_s
     assert min(gaps) >= 1 / 30 - 1e-9  # at half the acknowledged rate

@@ -4,7 +4,7 @@ the server's event loop, so training never blocks the kernel: a cell runs while 
 
 The thread does what the server's pump does: it handles the queued page messages, trains one frame's
 epochs while playing (at most ``max_fps`` frames a second), and hands the JSON messages at once and the
-binary frames through :mod:`.flow`'s gate (at most two unacknowledged; the newest when it opens) to
+binary frames through :mod:`.flow`'s gate (a bounded window unacknowledged; the newest when it opens) to
 ``out``; ``keep`` gets the last state and, at most once a second while training, the last frame (the
 widget keeps them as traits, saved with the notebook). Page messages arrive on the kernel's main
 thread between cells (a running cell holds them back); :meth:`receive` queues them, requests (``hello``,
@@ -123,7 +123,8 @@ class Driver:
             return
         now = time.monotonic()
         if send:
-            self.out({"type": "frame", "n": self.gate.send(now)}, [frame])
+            n = self.gate.send(now)
+            self.out({"type": "frame", "n": n, "ack": self.gate.marked(n)}, [frame])
             self.frames += 1
         else:  # made to be kept: it may have taken the thumbnails and panels the page has not seen
             self.resend = True

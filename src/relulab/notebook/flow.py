@@ -4,14 +4,19 @@ Between the kernel and the widget sit the kernel's IOPub socket, the Jupyter ser
 message handling; none of them pushes back, so frames made faster than the page takes them queue up,
 and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protocol:
 
-* the kernel numbers its frames (``{"type": "frame", "n": n}``); each view of the widget (one per
-  displayed cell) says ``{"type": "hello", "view": v}`` when it connects, acknowledges cumulatively
-  after painting (``{"type": "ack", "view": v, "n": n}``, at most once per animation frame) and says
-  ``{"type": "bye", "view": v}`` when it goes;
+* the kernel numbers its frames (``{"type": "frame", "n": n, "ack": bool}``); each view of the widget
+  (one per displayed cell) says ``{"type": "hello", "view": v}`` when it connects, acknowledges
+  cumulatively after painting a frame marked ``ack`` (``{"type": "ack", "view": v, "n": n}``, n the
+  newest painted; at most once per animation frame) and says ``{"type": "bye", "view": v}`` when it goes;
+* acknowledgements are asked for sparingly, since each is a message to the kernel that it answers
+  with two status messages (busy, idle) that JupyterLab handles too: one frame in ``stride`` is marked
+  (``fps * ack_every_s`` frames, so about 20 acknowledgements a second), and always the frame that
+  fills the window, so the gate never waits for an acknowledgement nobody will send;
 * at most ``window`` frames are unacknowledged by the slowest live view (one that was heard from
   within ``live_s``), more when the round trip is long: the frames the kernel makes (``fps``) in the
-  median round trip (send to acknowledgement) of the last ones, plus one, up to ``max_window``, so a
-  slow path (a loaded machine) does not cut the frame rate; meanwhile training runs ahead and no
+  median round trip (send to acknowledgement) of the last ones, plus one, plus the stride (the
+  frames sent after a marked one before its acknowledgement is asked for), up to ``max_window``, so
+  a slow path (a loaded machine) does not cut the frame rate; meanwhile training runs ahead and no
   frame is even made: when the gate opens, the frame made is the newest (frames are coalesced,
   never queued: the gate holds no frame);
 * JSON messages (state, errors, replies) never pass the gate: they go out at once, behind at most
@@ -34,7 +39,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Flow:
     window: int = 2  # frames in flight at least: 2, so that a round trip per frame does not halve the rate
-    max_window: int = 8  # ... and at most
+    max_window: int = 12  # ... and at most (a state message waits behind at most this many frames)
+    ack_every_s: float = 0.05  # an acknowledgement asked for every this many seconds of frames
     live_s: float = 1.0  # a view not heard from for this long is not waited for
     blind_s: float = 60.0  # with no live view, frames go on (slowly) this long after the last word
     blind_share: float = 0.5  # ... at this share of the frame rate the views acknowledged before
@@ -49,6 +55,7 @@ class FrameGate:
         self.flow, self.fps = flow or Flow(), fps
         self.lock = threading.Lock()
         self.sent = 0  # frames sent, numbered 1, 2, ...
+        self.last_mark = 0  # the last frame sent whose acknowledgement was asked for
         self.last_send = -1e9
         self.last_heard = -1e9
         self.views: dict[str, tuple[int, float]] = {}  # view -> (frames acknowledged, when last heard)
@@ -96,17 +103,29 @@ class FrameGate:
             return max(0.0, self.last_send + 1.0 / max(f.min_fps, f.blind_share * self.rate()) - now)
 
     def send(self, now: float) -> int:
-        """A frame goes out now: its number."""
+        """A frame goes out now: its number (``marked(n)``: whether to ask for its acknowledgement)."""
         with self.lock:
             self.sent += 1
             self.last_send = now
             self.sends.append((self.sent, now))
+            live = [a for a, t in self.views.values() if now - t < self.flow.live_s]
+            full = bool(live) and self.sent - min(live) >= self.window()
+            if full or self.sent - self.last_mark >= self.stride():
+                self.last_mark = self.sent
             return self.sent
 
+    def marked(self, n: int) -> bool:
+        return n == self.last_mark
+
+    def stride(self) -> int:
+        """Frames per acknowledgement asked for (never more than the window can hold)."""
+        return max(1, min(self.flow.max_window - 1, round(self.fps * self.flow.ack_every_s)))
+
     def window(self) -> int:
-        """Frames allowed in flight: those made in the median recent round trip, plus one (clamped)."""
+        """Frames allowed in flight: those made in the median recent round trip, plus one, plus the stride
+        (clamped)."""
         f = self.flow
-        path = int(statistics.median(self.rtts) * self.fps) + 1 if self.rtts else 0
+        path = int(statistics.median(self.rtts) * self.fps) + 1 + self.stride() if self.rtts else 0
         return max(f.window, min(f.max_window, path))
 
     def rate(self) -> float:
