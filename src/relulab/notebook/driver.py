@@ -102,8 +102,12 @@ class Driver:
         the messages always, a frame when the gate lets one through (see :mod:`.flow`). A frame is also
         made, and kept but not sent, when ``keep`` or the kept one is ``KEEP_EVERY_S`` old. Work and
         send happen under one lock, so frames leave in the order they were made, whichever thread (the
-        driver's, or a Python call's) makes them."""
+        driver's, or a Python call's) makes them. The messages already due (a ``pg.set`` that came while
+        this waited for the session) go out first, not after this frame's epochs and drawing."""
         with self.sending:
+            with self.session.lock:
+                early = self.session.drain()
+            self._send(early, None, training=False, send=False)
             now = time.monotonic()
             send = self.gate.ready(now)
             if send and self.resend:

@@ -13,10 +13,13 @@ and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protoco
   (``fps * ack_every_s`` frames, so about 20 acknowledgements a second), and always the frame that
   fills the window, so the gate never waits for an acknowledgement nobody will send;
 * at most ``window`` frames are unacknowledged by the slowest live view (one that was heard from
-  within ``live_s``), more when the round trip is long: the frames the kernel makes (``fps``) in the
-  median round trip (send to acknowledgement) of the last ones, plus one, plus the stride (the
-  frames sent after a marked one before its acknowledgement is asked for), up to ``max_window``, so
-  a slow path (a loaded machine) does not cut the frame rate; meanwhile training runs ahead and no
+  within ``live_s``), more when the round trip is long: the frames the kernel makes (``fps``) in a
+  low quantile (``rtt_quantile``) of the last round trips (send to acknowledgement), plus one, plus
+  the stride (the frames sent after a marked one before its acknowledgement is asked for), up to
+  ``max_window``, so a slow path (a loaded machine) does not cut the frame rate. A low quantile, not
+  the median: the round trips grow with the frames queued ahead (the window itself), and a window
+  sized from them would grow its own queue, which every state message waits behind; the low ones
+  are the path's own. Meanwhile training runs ahead and no
   frame is even made: when the gate opens, the frame made is the newest (frames are coalesced,
   never queued: the gate holds no frame);
 * JSON messages (state, errors, replies) never pass the gate: they go out at once, behind at most
@@ -30,7 +33,6 @@ and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protoco
 
 from __future__ import annotations
 
-import statistics
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -41,6 +43,7 @@ class Flow:
     window: int = 2  # frames in flight at least: 2, so that a round trip per frame does not halve the rate
     max_window: int = 12  # ... and at most (a state message waits behind at most this many frames)
     ack_every_s: float = 0.05  # an acknowledgement asked for every this many seconds of frames
+    rtt_quantile: float = 0.1  # the round trip the window covers: this low quantile of the recent ones
     live_s: float = 1.0  # a view not heard from for this long is not waited for
     blind_s: float = 60.0  # with no live view, frames go on (slowly) this long after the last word
     blind_share: float = 0.5  # ... at this share of the frame rate the views acknowledged before
@@ -122,10 +125,13 @@ class FrameGate:
         return max(1, min(self.flow.max_window - 1, round(self.fps * self.flow.ack_every_s)))
 
     def window(self) -> int:
-        """Frames allowed in flight: those made in the median recent round trip, plus one, plus the stride
-        (clamped)."""
+        """Frames allowed in flight: those made in the round trip of ``rtt_quantile`` of the recent ones,
+        plus one, plus the stride (clamped)."""
         f = self.flow
-        path = int(statistics.median(self.rtts) * self.fps) + 1 + self.stride() if self.rtts else 0
+        if not self.rtts:
+            return f.window
+        rtts = sorted(self.rtts)
+        path = int(rtts[round(f.rtt_quantile * (len(rtts) - 1))] * self.fps) + 1 + self.stride()
         return max(f.window, min(f.max_window, path))
 
     def rate(self) -> float:
