@@ -52,7 +52,7 @@ def test_the_window_holds_what_a_round_trip_holds():
     g.rtts.clear()
     g.rtts.append(0.001)
     assert g.window() == 0 + 1 + 3  # a round trip of no frames: one plus the stride
-    g.flow = Flow(window=6, max_window=16)
+    g.flow = Flow(window=6, max_window=16, ack_every_s=0.05)
     assert g.window() == 6  # never fewer than window
 
 
@@ -130,7 +130,7 @@ def test_blind_while_acknowledgements_wait_then_silent_memory_bounded():
             times.append(now)
     blind = times[window:]
     gaps = [b - a for a, b in zip(blind, blind[1:], strict=False)]
-    assert times[window - 1] < last_word + 0.1  # the window's frames at once, then none...
+    assert times[window - 1] <= last_word + window / 60 + 1e-9  # the window's frames at once, then none...
     assert blind[0] >= last_word + flow.live_s - 1e-9  # ...until the view is no longer live
     assert blind[-1] < last_word + flow.blind_s  # then blind, and nothing after blind_s
     assert min(gaps) >= 1 / 30 - 1e-9  # at half the acknowledged rate

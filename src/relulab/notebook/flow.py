@@ -10,7 +10,7 @@ and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protoco
   newest painted; at most once per animation frame) and says ``{"type": "bye", "view": v}`` when it goes;
 * acknowledgements are asked for sparingly, since each is a message to the kernel that it answers
   with two status messages (busy, idle) that JupyterLab handles too: one frame in ``stride`` is marked
-  (``fps * ack_every_s`` frames, so about 20 acknowledgements a second), and always the frame that
+  (``fps * ack_every_s`` frames, so about 10 acknowledgements a second), and always the frame that
   fills the window, so the gate never waits for an acknowledgement nobody will send;
 * at most ``window`` frames are unacknowledged by the slowest live view (one that was heard from
   within ``live_s``), more when the round trip is long: the frames the kernel makes (``fps``) in a
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 class Flow:
     window: int = 2  # frames in flight at least: 2, so that a round trip per frame does not halve the rate
     max_window: int = 12  # ... and at most (a state message waits behind at most this many frames)
-    ack_every_s: float = 0.05  # an acknowledgement asked for every this many seconds of frames
+    ack_every_s: float = 0.1  # an acknowledgement asked for every this many seconds of frames
     rtt_quantile: float = 0.1  # the round trip the window covers: this low quantile of the recent ones
     live_s: float = 1.0  # a view not heard from for this long is not waited for
     blind_s: float = 60.0  # with no live view, frames go on (slowly) this long after the last word
