@@ -99,7 +99,10 @@ def main() -> None:
             # latency of pg.set while the widget plays: the page records when its control changes
             nbp.evaluate(f"""() => {{ const sel = {W}.querySelector('#sel-lr'); window.seen = [];
                 let last = sel.value; const look = () => {{ if (sel.value !== last) {{ last = sel.value;
-                window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look(); }}""")
+                window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look();
+                window.arrived = []; window.framesIn = []; {W}.relulab.transport.model.on('msg:custom', (m) => {{
+                if (m.type === 'state') window.arrived.push([Date.now(), m.config.lr]);
+                else if (m.type === 'frame') window.framesIn.push(Date.now()); }}); }}""")
             lrs = [LRS[i % len(LRS)] for i in range(2 * sets)]  # each differs from the one before
             run_new_cell(nbp, f"sent, lrs = [], iter({lrs!r})")
             nbp.evaluate(w_play)
@@ -123,25 +126,33 @@ def main() -> None:
             run_new_cell(nbp, "print('SENT', __import__('json').dumps(sent))")
             wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
                           "o.textContent.startsWith('SENT'))")
-            seen = nbp.evaluate("window.seen")
+            seen, arrived, frames_in = (nbp.evaluate(f"window.{v}") for v in ("seen", "arrived", "framesIn"))
             out = nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent)"
                                ".filter(t => t.startsWith('SENT'))")
             sent = json.loads(out[-1].split("SENT", 1)[1])
             b.close()
     lat = [t_seen - t_sent for (t_sent, lr, _), (t_seen, v) in zip(sent, seen, strict=True) if float(v) == lr]
     calls = [t_back - t_sent for t_sent, _, t_back in sent]  # pg.set itself (waits for the session's lock)
+    came, ahead = [], []  # when the state message reached the widget's transport (before the page handles
+    for t_sent, lr, t_back in sent:  # it); frames that reached it between pg.set's return and the state
+        t_came = next(t for t, v in arrived if t >= t_sent - 1 and v == lr)
+        came.append(t_came - t_sent)
+        ahead.append(sum(t_back <= t < t_came for t in frames_in))
     assert len(lat) == 2 * sets, "a set was not seen, or seen out of order"
     page_fps, widget_fps = max(rates["page"]), max(rates["widget"])
 
     def p95(ms: list[float]) -> float:
         return sorted(ms)[max(0, int(round(0.95 * len(ms))) - 1)]
 
-    def summary(ms: list[float], call: list[float]) -> dict:
+    def summary(ms: list[float], call: list[float], came: list[float], ahead: list[int]) -> dict:
         return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95(ms), "max_ms": max(ms),
                 "median_frames_of_widget": statistics.median(ms) * widget_fps / 1000,
                 "median_frames_of_page": statistics.median(ms) * page_fps / 1000,
                 "p95_frames_of_widget": p95(ms) * widget_fps / 1000, "p95_frames_of_page": p95(ms) * page_fps / 1000,
-                "pg_set_call_ms": {"median": statistics.median(call), "p95": p95(call)}}
+                "pg_set_call_ms": {"median": statistics.median(call), "p95": p95(call)},
+                "state_message_arrived_ms": {"median": statistics.median(came), "p95": p95(came)},
+                "frames_arrived_after_the_call_before_the_state": {"median": statistics.median(ahead),
+                                                                    "max": max(ahead)}}
 
     result = {"what": "frames/s of one playing session (ReLU 4-4 on the circle, one epoch per frame) in the web "
                       "page and in the JupyterLab widget, same Chromium, interleaved; pg.set latency until the "
@@ -150,11 +161,11 @@ def main() -> None:
               "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
               "ratio_widget_to_page": widget_fps / page_fps,
               "widget_frame_ms": 1000 / widget_fps, "page_frame_ms": 1000 / page_fps,
-              "set_latency_cell_each": {**summary(lat[:sets], calls[:sets]),
+              "set_latency_cell_each": {**summary(lat[:sets], calls[:sets], came[:sets], ahead[:sets]),
                                         "how": "each pg.set its own cell execution, 0.3-0.7 s apart, timed from "
                                                "time.time() before the call",
                                         "widget_fps_meanwhile": (f1[0] - f0[0]) / ((f1[1] - f0[1]) / 1000)},
-              "set_latency_one_cell": {**summary(lat[sets:], calls[sets:]),
+              "set_latency_one_cell": {**summary(lat[sets:], calls[sets:], came[sets:], ahead[sets:]),
                                        "how": "one running cell setting every 0.25 s (acknowledgements wait: the "
                                               "gate sends blind at half rate)"},
               "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"],
