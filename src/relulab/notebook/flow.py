@@ -19,9 +19,8 @@ and a state message (``pg.set(lr=0.1)``) sent after them shows late. The protoco
   ``max_window``, so a slow path (a loaded machine) does not cut the frame rate. A low quantile, not
   the median: the round trips grow with the frames queued ahead (the window itself), and a window
   sized from them would grow its own queue, which every state message waits behind; the low ones
-  are the path's own. Meanwhile training runs ahead and no
-  frame is even made: when the gate opens, the frame made is the newest (frames are coalesced,
-  never queued: the gate holds no frame);
+  are the path's own. Meanwhile training runs ahead and no frame is even made: when the gate
+  opens, the frame made is the newest (frames are coalesced, never queued: the gate holds no frame);
 * JSON messages (state, errors, replies) never pass the gate: they go out at once, behind at most
   the window's frames;
 * acknowledgements wait while a cell runs (the kernel handles widget messages between cells). With
