@@ -4,7 +4,8 @@ and by the widget in JupyterLab (kernel = this interpreter), each counted by the
 counter over the same seconds, interleaved page / widget / page / widget (best of each kept); then the
 latency of ``pg.set(lr=...)`` until the widget's learning-rate control shows it (Python and the page read
 the same wall clock), each set its own cell execution as a user runs it (and, second, from one long
-running cell), in frames of the widget's and of the page's measured frame interval.
+running cell), in frames of the widget's and of the page's measured frame interval, split into the
+call itself, the state message's arrival at the widget's transport, and the frames that arrived ahead.
 Writes benchmarks/results/notebook_widget.json.
 
     python benchmarks/notebook_widget.py [--quick] [--seconds S] [--sets N] [--flow max_window=4,...]
