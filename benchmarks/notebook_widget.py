@@ -2,17 +2,20 @@
 session (one epoch per frame, ReLU 4-4 on the circle) shown by the page (``relulab playground``'s server)
 and by the widget in JupyterLab (kernel = this interpreter), each counted by the page's own frame
 counter over the same seconds, interleaved page / widget / page / widget (best of each kept); then the
-latency of ``pg.set(lr=...)`` in a Python cell until the widget's learning-rate control shows it (Python
-and the page read the same wall clock), in frames of the widget's measured frame period.
+latency of ``pg.set(lr=...)`` until the widget's learning-rate control shows it (Python and the page read
+the same wall clock), each set its own cell execution as a user runs it (and, second, from one long
+running cell), in frames of the widget's and of the page's measured frame interval, split into the
+call itself, the state message's arrival at the widget's transport, and the frames that arrived ahead.
 Writes benchmarks/results/notebook_widget.json.
 
-    python benchmarks/notebook_widget.py [--quick] [--seconds S] [--sets N]
+    python benchmarks/notebook_widget.py [--quick] [--seconds S] [--sets N] [--flow max_window=4,...]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -33,9 +36,11 @@ W = "document.querySelector('.relulab-widget')"
 LRS = [0.1, 0.3, 0.01, 1, 0.003, 3, 0.001, 0.03]
 
 
-def notebook(path: Path) -> None:
+def notebook(path: Path, flow: dict) -> None:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(f"import time, relulab as rl\npg = rl.Playground(**{CONFIG!r})\npg")]
+    tune = (f"import dataclasses\npg._driver.gate.flow = dataclasses.replace(pg._driver.gate.flow, **{flow!r})\n"
+            if flow else "")
+    nb.cells = [nbformat.v4.new_code_cell(f"import time, relulab as rl\npg = rl.Playground(**{CONFIG!r})\n{tune}pg")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(nb, path)
 
@@ -57,13 +62,16 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--sets", type=int, default=None)
+    ap.add_argument("--flow", default="", help="flow control settings to try, e.g. max_window=4,ack_every_s=0.03 "
+                                                "(relulab.notebook.flow.Flow; default: its defaults)")
     args = ap.parse_args()
+    flow = {k: float(v) if "." in v else int(v) for k, v in (kv.split("=") for kv in args.flow.split(",") if kv)}
     seconds = args.seconds or (3.0 if args.quick else 10.0)
     sets = args.sets or (8 if args.quick else 40)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, BackgroundServer(ServerSettings(port=0)) as srv:
-        notebook(Path(tmp) / "bench.ipynb")
+        notebook(Path(tmp) / "bench.ipynb", flow)
         with JupyterLab(Path(tmp) / "lab", [Path(tmp) / "bench.ipynb"]) as lab, sync_playwright() as p:
             b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             web = b.new_page(viewport={"width": 1500, "height": 1100})
@@ -81,32 +89,88 @@ def main() -> None:
                 rates["page"].append(fps(web, "window.relulab", web_play, seconds))
                 nbp.bring_to_front()
                 rates["widget"].append(fps(nbp, f"{W}.relulab", w_play, seconds))
+            # what the kernel's gate saw (relulab.notebook.flow): round trips and frames allowed in flight
+            run_new_cell(nbp, "g = pg._driver.gate\nprint('GATE', __import__('json').dumps({'rtt_ms': "
+                              "sorted(round(r * 1000, 1) for r in g.rtts), 'window': g.window(), "
+                              "'stride': g.stride(), 'flow': __import__('dataclasses').asdict(g.flow)}))")
+            wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
+                          "o.textContent.startsWith('GATE'))")
+            gate = json.loads(nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => "
+                                           "o.textContent).filter(t => t.startsWith('GATE'))[0]").split("GATE", 1)[1])
             # latency of pg.set while the widget plays: the page records when its control changes
             nbp.evaluate(f"""() => {{ const sel = {W}.querySelector('#sel-lr'); window.seen = [];
                 let last = sel.value; const look = () => {{ if (sel.value !== last) {{ last = sel.value;
-                window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look(); }}""")
+                window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look();
+                window.arrived = []; window.framesIn = []; {W}.relulab.transport.model.on('msg:custom', (m) => {{
+                if (m.type === 'state') window.arrived.push([Date.now(), m.config.lr]);
+                else if (m.type === 'frame') window.framesIn.push(Date.now()); }}); }}""")
+            lrs = [LRS[i % len(LRS)] for i in range(2 * sets)]  # each differs from the one before
+            run_new_cell(nbp, f"sent, lrs = [], iter({lrs!r})")
             nbp.evaluate(w_play)
-            lrs = [LRS[i % len(LRS)] for i in range(sets)]
-            run_new_cell(nbp, f"sent = []\nfor lr in {lrs!r}:\n    sent.append((time.time() * 1000, lr))\n"
-                              "    pg.set(lr=lr)\n    time.sleep(0.25)\nprint('SENT', __import__('json').dumps(sent))")
-            wait_for(nbp, f"window.seen.length >= {sets}", 120 + sets)
+            nbp.wait_for_timeout(1500)
+            # as a user does: each pg.set its own cell, run when the kernel is idle (acknowledgements flow)
+            run_new_cell(nbp, "lr = next(lrs)\nt0 = time.time() * 1000\npg.set(lr=lr)\n"
+                              "sent.append((t0, lr, time.time() * 1000))")
+            gaps = random.Random(0)
+            f0 = nbp.evaluate(f"[{W}.relulab.framesSeen, performance.now()]")
+            for i in range(sets):
+                if i:
+                    nbp.evaluate("window.jupyterapp.commands.execute('notebook:run-cell')")
+                nbp.wait_for_function(f"window.seen.length > {i}", timeout=60_000)
+                nbp.wait_for_timeout(gaps.uniform(300, 700))  # not in step with the frames
+            f1 = nbp.evaluate(f"[{W}.relulab.framesSeen, performance.now()]")
+            # the same from one long cell (sets 0.25 s apart): the kernel is busy, acknowledgements wait
+            run_new_cell(nbp, f"for _ in range({sets}):\n    lr = next(lrs)\n    t0 = time.time() * 1000\n"
+                              "    pg.set(lr=lr)\n    sent.append((t0, lr, time.time() * 1000))\n    time.sleep(0.25)")
+            wait_for(nbp, f"window.seen.length >= {2 * sets}", 120 + sets)
             nbp.evaluate(w_play)
-            seen = nbp.evaluate("window.seen")
+            run_new_cell(nbp, "print('SENT', __import__('json').dumps(sent))")
+            wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
+                          "o.textContent.startsWith('SENT'))")
+            seen, arrived, frames_in = (nbp.evaluate(f"window.{v}") for v in ("seen", "arrived", "framesIn"))
             out = nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent)"
                                ".filter(t => t.startsWith('SENT'))")
             sent = json.loads(out[-1].split("SENT", 1)[1])
             b.close()
-    lat = [t_seen - t_sent for (t_sent, lr), (t_seen, v) in zip(sent, seen, strict=True) if float(v) == lr]
+    lat = [t_seen - t_sent for (t_sent, lr, _), (t_seen, v) in zip(sent, seen, strict=True) if float(v) == lr]
+    calls = [t_back - t_sent for t_sent, _, t_back in sent]  # pg.set itself (waits for the session's lock)
+    came, ahead = [], []  # when the state message reached the widget's transport (before the page handles
+    for t_sent, lr, t_back in sent:  # it); frames that reached it between pg.set's return and the state
+        t_came = next(t for t, v in arrived if t >= t_sent - 1 and v == lr)
+        came.append(t_came - t_sent)
+        ahead.append(sum(t_back <= t < t_came for t in frames_in))
+    assert len(lat) == 2 * sets, "a set was not seen, or seen out of order"
     page_fps, widget_fps = max(rates["page"]), max(rates["widget"])
-    frame_ms = 1000 / widget_fps
-    p95 = sorted(lat)[max(0, int(round(0.95 * len(lat))) - 1)]
+
+    def p95(ms: list[float]) -> float:
+        return sorted(ms)[max(0, int(round(0.95 * len(ms))) - 1)]
+
+    def summary(ms: list[float], call: list[float], came: list[float], ahead: list[int]) -> dict:
+        return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95(ms), "max_ms": max(ms),
+                "median_frames_of_widget": statistics.median(ms) * widget_fps / 1000,
+                "median_frames_of_page": statistics.median(ms) * page_fps / 1000,
+                "p95_frames_of_widget": p95(ms) * widget_fps / 1000, "p95_frames_of_page": p95(ms) * page_fps / 1000,
+                "pg_set_call_ms": {"median": statistics.median(call), "p95": p95(call)},
+                "state_message_arrived_ms": {"median": statistics.median(came), "p95": p95(came)},
+                "frames_arrived_after_the_call_before_the_state": {"median": statistics.median(ahead),
+                                                                    "max": max(ahead)}}
+
     result = {"what": "frames/s of one playing session (ReLU 4-4 on the circle, one epoch per frame) in the web "
                       "page and in the JupyterLab widget, same Chromium, interleaved; pg.set latency until the "
-                      "widget's control shows it",
+                      "widget's control shows it, in ms and in frames of the widget's and of the page's measured "
+                      "frame interval",
               "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
               "ratio_widget_to_page": widget_fps / page_fps,
-              "set_latency_ms": {"n": len(lat), "median": statistics.median(lat), "p95": p95, "max": max(lat)},
-              "set_latency_p95_frames": p95 / frame_ms, "widget_frame_ms": frame_ms}
+              "widget_frame_ms": 1000 / widget_fps, "page_frame_ms": 1000 / page_fps,
+              "set_latency_cell_each": {**summary(lat[:sets], calls[:sets], came[:sets], ahead[:sets]),
+                                        "how": "each pg.set its own cell execution, 0.3-0.7 s apart, timed from "
+                                               "time.time() before the call",
+                                        "widget_fps_meanwhile": (f1[0] - f0[0]) / ((f1[1] - f0[1]) / 1000)},
+              "set_latency_one_cell": {**summary(lat[sets:], calls[sets:], came[sets:], ahead[sets:]),
+                                       "how": "one running cell setting every 0.25 s (acknowledgements wait: the "
+                                              "gate sends blind at half rate)"},
+              "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"],
+                               "stride_frames": gate["stride"], "flow": gate["flow"]}}
     write_result("notebook_widget", result, quick=args.quick)
     print(json.dumps(result, indent=2))
 

@@ -52,7 +52,8 @@ def test_an_unknown_form_is_refused_by_name(tmp_path, source, error):
 
 
 FAKE_MODEL = """
-const sent = [], handlers = {};
+const sent = [], handlers = {}, frames = [];
+globalThis.requestAnimationFrame = (f) => frames.push(f);
 const model = {
   state: { _state: { type: "state", config: { lr: 0.1 } }, _frame: new DataView(new Uint8Array([7, 8, 9]).buffer) },
   get(k) { return this.state[k]; }, on(e, f) { handlers[e] = f; }, off(e) { delete handlers[e]; },
@@ -66,10 +67,20 @@ const id = sent[1][0].id;
 handlers["msg:custom"]({ type: "reply", id: "other", ok: false }, []);
 handlers["msg:custom"]({ type: "reply", id, ok: true, status: 200, body: { mime: "x" } },
                        [new DataView(new ArrayBuffer(2))]);
-handlers["msg:custom"]({ type: "frame" }, [new DataView(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)]);
+handlers["msg:custom"]({ type: "frame", n: 4, ack: true }, [new DataView(new Uint8Array([1, 2, 3, 4]).buffer, 1, 2)]);
 handlers["msg:custom"]({ type: "error", message: "m" }, []);
+handlers["msg:custom"]({ type: "frame", n: 5, ack: false }, [new DataView(new Uint8Array([6]).buffer)]);
+const before = sent.length;
+frames.splice(0).forEach((f) => f());  // one animation frame: the newest painted acknowledged, once
+handlers["msg:custom"]({ type: "frame", n: 6, ack: false }, [new DataView(new Uint8Array([6]).buffer)]);
+frames.splice(0).forEach((f) => f());  // not asked for: no acknowledgement
+handlers["msg:custom"]({ type: "frame", n: 7, ack: true }, [new DataView(new Uint8Array([6]).buffer)]);
+frames.splice(0).forEach((f) => f());
+const acks = sent.slice(before).map(([m]) => m);
+t.close();
 const r = await reply;
-console.log(JSON.stringify({ got, sent, reply: [r.ok, r.body, r.buffers.length], href: t.exportHref("run.json") }));
+const href = t.exportHref("run.json");
+console.log(JSON.stringify({ got, sent, acks, reply: [r.ok, r.body, r.buffers.length], href }));
 """
 
 
@@ -85,6 +96,12 @@ def test_the_composed_module_runs_and_its_transport_works(tmp_path):
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     # the saved state and frame are shown first (a notebook opened without a kernel), then it says hello
-    assert out["got"] == ["state", [7, 8, 9], "open", [2, 3], "error"]
-    assert out["sent"][0] == [{"type": "hello"}, 0] and out["sent"][1][0]["type"] == "export"
+    assert out["got"] == ["state", [7, 8, 9], "open", [2, 3], "error", [6], [6], [6]]
+    hello = out["sent"][0][0]
+    assert hello["type"] == "hello" and hello["view"] and out["sent"][1][0]["type"] == "export"
+    # each view acknowledges, when it painted a frame marked for it, the newest it painted, once per
+    # animation frame; frames not marked cost no message; bye when it goes
+    view = hello["view"]
+    assert out["acks"] == [{"type": "ack", "view": view, "n": 5}, {"type": "ack", "view": view, "n": 7}]
+    assert out["sent"][-1] == [{"type": "bye", "view": view}, 0]
     assert out["reply"] == [True, {"mime": "x"}, 1] and out["href"] is None

@@ -3,9 +3,10 @@
 the server's event loop, so training never blocks the kernel: a cell runs while the widget plays.
 
 The thread does what the server's pump does: it handles the queued page messages, trains one frame's
-epochs while playing (at most ``max_fps`` frames a second), and hands the JSON messages and the binary
-frame to ``out``; ``keep`` gets the last state and, at most once a second while training, the last frame
-(the widget keeps them as traits, saved with the notebook). Page messages arrive on the kernel's main
+epochs while playing (at most ``max_fps`` frames a second), and hands the JSON messages at once and the
+binary frames through :mod:`.flow`'s gate (a bounded window unacknowledged; the newest when it opens) to
+``out``; ``keep`` gets the last state and, at most once a second while training, the last frame (the
+widget keeps them as traits, saved with the notebook). Page messages arrive on the kernel's main
 thread between cells (a running cell holds them back); :meth:`receive` queues them, requests (``hello``,
 ``export``, ``upload``, ``import``) are answered at once. Python calls take ``session.lock`` like the
 thread does, so they never land half-way through an epoch.
@@ -26,6 +27,7 @@ from ..server.routes import _refused as refused
 from ..server.session import Session
 from ..server.uploads import apply_points, apply_run
 from . import routes
+from .flow import FrameGate
 
 log = logging.getLogger("relulab.notebook")
 Out = Callable[[dict[str, Any], list[bytes] | None], None]
@@ -35,13 +37,16 @@ KEEP_EVERY_S = 1.0  # while training, the frame kept for a saved notebook is at 
 class Driver:
     def __init__(self, session: Session, out: Out, keep: Callable[[dict[str, Any] | None, bytes | None], None]) -> None:
         self.session, self.out, self.keep = session, out, keep
+        self.gate = FrameGate(fps=session.settings.max_fps)
         self.wake = threading.Event()
         self.sending = threading.Lock()
         self.kept_at = -1e9
+        self.resend = False  # a frame was made for keeping, not sent: the next one sent is a full one
         self.frames = 0
         self.thread = threading.Thread(target=self._loop, name=f"relulab-widget-{session.id[:6]}", daemon=True)
-        self.requests = {"hello": self._hello, "export": self._export, "upload": self._upload, "import": self._upload,
-                         "resource": self._resource, "post": self._post}
+        self.requests = {"hello": self._hello, "ack": self._ack, "bye": self._bye, "export": self._export,
+                         "upload": self._upload, "import": self._upload, "resource": self._resource,
+                         "post": self._post}
 
     def start(self) -> None:
         self.thread.start()
@@ -52,12 +57,13 @@ class Driver:
 
     def poke(self) -> None:
         """Something changed under the lock: send its messages (the state) now, from the caller's thread,
-        so the widget's controls move at once; the thread makes the frame (the slower part) next."""
+        so the widget's controls move at once (they never wait for the gate); the thread makes the frame
+        (the slower part) next."""
         if self.session.closed is None:
             with self.sending:
                 with self.session.lock:
                     messages = self.session.drain()
-                self._send(messages, None, training=False)
+                self._send(messages, None, training=False, send=False)
         self.wake.set()
 
     # ---- the thread -------------------------------------------------------------------------------
@@ -79,28 +85,56 @@ class Driver:
                 due = max(due + period, time.monotonic() - period)
             if s.inbox or s.outbox:
                 continue
-            self.wake.wait(max(0.0, due - time.monotonic()) if s.playing else None)
+            self.wake.wait(self._sleep(due))
 
-    def flush(self, *, train: bool = False) -> None:
-        """Handle the queued messages (train one frame's epochs when ``train``) and send what is due now.
-        Work and send happen under one lock, so frames leave in the order they were made, whichever
-        thread (the driver's, or a Python call's) makes them."""
+    def _sleep(self, due: float) -> float | None:
+        """Until the next epoch is due, or the gate opens for a frame waiting, or a frame is to be kept."""
+        now, s = time.monotonic(), self.session
+        waits = [due - now] if s.playing else []
+        if s.frame_due or self.resend:
+            gate = self.gate.wait_s(now)
+            waits += [] if gate is None else [gate]
+            waits += [self.kept_at + KEEP_EVERY_S - now] if s.frame_due else []
+        return max(0.0, min(waits)) if waits else None
+
+    def flush(self, *, train: bool = False, keep: bool = False) -> None:
+        """Handle the queued messages (train one frame's epochs when ``train``) and send what is due now:
+        the messages always, a frame when the gate lets one through (see :mod:`.flow`). A frame is also
+        made, and kept but not sent, when ``keep`` or the kept one is ``KEEP_EVERY_S`` old. Work and
+        send happen under one lock, so frames leave in the order they were made, whichever thread (the
+        driver's, or a Python call's) makes them. The messages already due (a ``pg.set`` that came while
+        this waited for the session) go out first, not after this frame's epochs and drawing."""
         with self.sending:
-            messages, frame = self.session.work(train=train)
-            self._send(messages, frame, training=train)
+            with self.session.lock:
+                early = self.session.drain()
+            self._send(early, None, training=False, send=False)
+            now = time.monotonic()
+            send = self.gate.ready(now)
+            if send and self.resend:
+                with self.session.lock:
+                    self.session.invalidate(state=False)
+                self.resend = False
+            keep = keep or now - self.kept_at >= KEEP_EVERY_S
+            messages, frame = self.session.work(train=train, draw=send or keep)
+            self._send(messages, frame, training=train, send=send)
 
-    def _send(self, messages: list[dict[str, Any]], frame: bytes | None, *, training: bool) -> None:
+    def _send(self, messages: list[dict[str, Any]], frame: bytes | None, *, training: bool, send: bool) -> None:
         for m in messages:
             self.out(m, None)
             if m["type"] == "state":
                 self.keep(m, None)
-        if frame is not None:
-            self.out({"type": "frame"}, [frame])
+        if frame is None:
+            return
+        now = time.monotonic()
+        if send:
+            n = self.gate.send(now)
+            self.out({"type": "frame", "n": n, "ack": self.gate.marked(n)}, [frame])
             self.frames += 1
-            now = time.monotonic()
-            if not training or now - self.kept_at >= KEEP_EVERY_S:
-                self.kept_at = now
-                self.keep(None, frame)
+        else:  # made to be kept: it may have taken the thumbnails and panels the page has not seen
+            self.resend = True
+        if not send or not training or now - self.kept_at >= KEEP_EVERY_S:
+            self.kept_at = now
+            self.keep(None, frame)
 
     # ---- from the widget (the kernel's main thread) -----------------------------------------------
     def receive(self, content: dict[str, Any], buffers: list[bytes]) -> None:
@@ -119,8 +153,17 @@ class Driver:
                   "status": status if ok else (status if status != 200 else 422), "body": body}, buffers)
 
     def _hello(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        self.gate.hello(_view(content), time.monotonic())
         with self.session.lock:
             self.session.invalidate()
+
+    def _ack(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        n = content.get("n")
+        if isinstance(n, int) and not isinstance(n, bool):
+            self.gate.ack(_view(content), n, time.monotonic())
+
+    def _bye(self, content: dict[str, Any], buffers: list[bytes]) -> None:
+        self.gate.bye(_view(content))
 
     def _resource(self, content: dict[str, Any], buffers: list[bytes]) -> None:
         """What the page would GET from ``/api/<name>`` (the lessons, the catalogue), from the same routes."""
@@ -173,3 +216,7 @@ class Driver:
             refusal = refused(e)
             return self._reply(content, False, {"detail": refusal.detail}, refusal.status_code)
         self._reply(content, True, answer)
+
+
+def _view(content: dict[str, Any]) -> str:
+    return str(content.get("view", ""))[:64]

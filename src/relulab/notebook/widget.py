@@ -135,7 +135,7 @@ class Playground(anywidget.AnyWidget):
             finally:
                 s.invalidate(state=False)
             epoch = s.lab.trainer.epoch
-        self._driver.flush()  # the frame of the epoch reached, before this call returns
+        self._driver.flush(keep=True)  # the frame of the epoch reached, made (and sent) before this returns
         return epoch
 
     def set(self, **fields: Any) -> None:

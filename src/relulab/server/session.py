@@ -267,15 +267,22 @@ class Session:
         return out
 
     # ---- training and frames (worker thread, under self.lock) -----------------------------------
-    def work(self, now: float | None = None, *, train: bool = False) -> tuple[list[dict[str, Any]], bytes | None]:
-        """Handle the queued messages, train one frame's epochs when ``train``, and return what to send."""
+    @property
+    def frame_due(self) -> bool:
+        """Whether something changed that no frame has shown yet."""
+        return "frame" in self._due
+
+    def work(self, now: float | None = None, *, train: bool = False,
+             draw: bool = True) -> tuple[list[dict[str, Any]], bytes | None]:
+        """Handle the queued messages, train one frame's epochs when ``train``, and return what to send;
+        no frame when not ``draw`` (one stays due: the notebook widget's flow control)."""
         with self.lock:
             while self.inbox:
                 self.handle_text(self.inbox.popleft())
             if train and self.playing:
                 self.advance()
             frame = None
-            if (train and self.playing) or "frame" in self._due:
+            if draw and ((train and self.playing) or "frame" in self._due):
                 try:
                     frame = self.frame(now)
                 except Exception as e:  # nothing to draw: say why and pause; messages still apply

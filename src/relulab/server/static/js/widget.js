@@ -8,9 +8,14 @@ import { esc } from "./panels.js";
 const bytesOf = (v) => (v && v.byteLength ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : null);
 
 // Custom messages both ways: the page's JSON messages go out as they are; from the kernel come JSON
-// messages, frames ({type: "frame"} with the frame as its one buffer) and replies to requests
+// messages, frames ({type: "frame", n} with the frame as its one buffer) and replies to requests
 // (uploads, exports) matched by id. The last state and frame are also traits (_state, _frame), so a
 // notebook saved with its widget state shows them when it is opened without a kernel.
+// Flow control (relulab.notebook.flow): this view says hello and bye with its tag, and, when it has
+// painted a frame the kernel marked {ack: true}, acknowledges the newest it painted ({type: "ack", view,
+// n}: all up to n), at most once per animation frame; the kernel asks for an acknowledgement every few
+// frames (each one costs a kernel round of busy/idle messages) and keeps a bounded window of frames
+// unacknowledged, so a state message never waits behind a queue.
 export class WidgetTransport {
   // listening from the start: the page asks for resources (lessons) before it connects
   constructor(model) {
@@ -19,7 +24,7 @@ export class WidgetTransport {
     const on = (msg, buffers) => {
       if (msg.type === "reply") { this.replies.get(msg.id)?.(msg, buffers); this.replies.delete(msg.id); }
       else if (!this.to) return; // not connected yet: the state and a full frame come after hello
-      else if (msg.type === "frame") this.to.frame(bytesOf(buffers[0]));
+      else if (msg.type === "frame") { this.to.frame(bytesOf(buffers[0])); this.painted(msg.n, msg.ack); }
       else this.to.message(msg);
     };
     model.on("msg:custom", on);
@@ -32,7 +37,16 @@ export class WidgetTransport {
     if (state && state.type === "state") message(state);
     if (last) frame(last);
     open();
-    this.send({ type: "hello" }); // the kernel answers with the state and a full frame
+    this.send({ type: "hello", view: this.tag }); // the kernel answers with the state and a full frame
+  }
+
+  // acknowledge frame n after the page has drawn it (main.js draws in the animation frame requested first)
+  painted(n, ack) {
+    if (typeof n !== "number") return;
+    this.drawn = n;
+    if (!ack || this.acking) return;
+    this.acking = true;
+    requestAnimationFrame(() => { this.acking = false; this.send({ type: "ack", view: this.tag, n: this.drawn }); });
   }
 
   send(msg, buffers) {
@@ -74,7 +88,7 @@ export class WidgetTransport {
 
   showLink(hash) { this.link = hash; }
 
-  close() { this.off(); this.replies.clear(); }
+  close() { if (this.to) this.send({ type: "bye", view: this.tag }); this.off(); this.replies.clear(); }
 }
 
 export default {
