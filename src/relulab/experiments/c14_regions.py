@@ -22,6 +22,7 @@ import torch
 from ..analysis.regions import DEFAULT_FRACTION, RegionCounter, default_radius, regions, regions_of_run
 from ..config import RunConfig
 from ..models import MLP
+from ..sweep.paired import median_step_interval
 from ..training import train
 from ..training.stacked import train_many
 from .registry import CLAIMS, Progress, register_claim
@@ -31,26 +32,34 @@ ID = "C14"
 TITLE = "regions vs size"
 TEXT = ("In 2-D, many ReLUs fold the plane into polygons; more units give more pieces and a finer approximation "
         "of curved class boundaries.")
-RULE = ("median region count grows with width (depth 1) and with depth (fixed width); caveat when the boundary's "
-        "radial spread does not shrink from the smallest to the largest net")
+RULE = ("the median region count grows with width (depth 1) and with depth (fixed width): at every step to the next "
+        "size the 95 % bootstrap interval of the difference of medians (random nets of each size resampled) lies "
+        "above 0; does not hold when a step's interval lies at or below 0; inconclusive when one straddles 0; caveat "
+        "when the boundary's radial spread does not shrink from the smallest to the largest net")
 BOX = (-6.0, 6.0)
 DEPTH_WIDTH = 8
 LOCAL_WIDTH = 8  # the net whose local complexity is followed over training
 TRAINED = RunConfig(dataset="circle", activation="relu", lr=0.03, regularization="l2", reg_rate=0.001, batch_size=10)
 
 
-def grows(values: list[float]) -> bool:
-    """Strictly increasing from each size to the next."""
-    return all(b > a for a, b in zip(values, values[1:], strict=False))
-
-
 def decide(m: dict) -> tuple[Verdict, list[str]]:
-    """``m``: median region counts ``by_width`` and ``by_depth`` (lists in growing size order) and median radial
-    spreads ``spread`` of the trained nets (smallest to largest net)."""
-    failed = [f"the median region count does not grow with {what}: {m[key]}"
-              for key, what in (("by_width", "width"), ("by_depth", "depth")) if not grows(m[key])]
+    """``m``: median region counts ``by_width`` and ``by_depth`` (growing size order, sizes in ``widths`` and
+    ``depths``), the interval of each step's difference of medians (``width_steps``, ``depth_steps``), and
+    median radial spreads ``spread`` of the trained nets (smallest to largest net)."""
+    failed, unsure = [], []
+    for key, what in (("width", "width"), ("depth", "depth")):
+        sizes, medians = m[f"{key}s"], m[f"by_{key}"]
+        for i, (low, high) in enumerate(m[f"{key}_steps"]):
+            said = (f"{what} {sizes[i]} -> {sizes[i + 1]}: median {medians[i]:g} -> {medians[i + 1]:g}, difference "
+                    f"[{low:+g}, {high:+g}]")
+            if high <= 0:
+                failed.append(f"the median region count does not grow with {said}")
+            elif not low > 0:
+                unsure.append(f"the growth cannot be told apart from none at {said}")
     if failed:
         return Verdict.FAILS, failed
+    if unsure:
+        return Verdict.INCONCLUSIVE, unsure
     if not m["spread"][-1] < m["spread"][0]:
         return Verdict.CAVEATS, [f"the boundary's radial spread does not shrink: {m['spread'][0]:.3f} for the smallest "
                                  f"net, {m['spread'][-1]:.3f} for the largest"]
@@ -112,8 +121,12 @@ def run(quick: bool = False, seed: int = 0, device: str = "cpu", progress: Progr
     local = {"epochs": lc_run.history.extra["regions_epoch"], "regions": lc_run.history.extra["regions"],
              "local_complexity": lc_run.history.extra["local_complexity"],
              "radius": default_radius(lc_run.data.x_train)}
+    rng = np.random.default_rng(seed)
+    steps = {key: [median_step_interval(a["regions"], b["regions"], rng) for a, b in zip(rs, rs[1:], strict=False)]
+             for key, rs in (("width", by_width), ("depth", by_depth))}
     m = {"by_width": [r["median_regions"] for r in by_width], "by_depth": [r["median_regions"] for r in by_depth],
-         "spread": [t["median_spread"] for t in trained]}
+         "widths": list(widths), "depths": list(depths), "width_steps": steps["width"],
+         "depth_steps": steps["depth"], "spread": [t["median_spread"] for t in trained]}
     measurements = [
         Measurement("median regions vs width (depth 1)", dict(zip(map(str, widths), m["by_width"], strict=True)),
                     note=f"Zaslavsky maximum {[r['zaslavsky_first_layer'] for r in by_width]}; "

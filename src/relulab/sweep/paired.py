@@ -161,6 +161,16 @@ def mean_interval(values: Sequence[float], rng: np.random.Generator, level: floa
     return _percentile(bootstrap_means(values, rng, n_boot), level)
 
 
+def median_step_interval(before: Sequence[float], after: Sequence[float], rng: np.random.Generator,
+                         level: float = LEVEL, n_boot: int = N_BOOT) -> tuple[float, float]:
+    """A ``level`` percentile-bootstrap interval of ``median(after) - median(before)``, two independent samples
+    (e.g. region counts of random nets of two sizes) each resampled with replacement, drawn from ``rng``."""
+    a, b = np.asarray(before, dtype=np.float64), np.asarray(after, dtype=np.float64)
+    diffs = (np.median(b[rng.integers(0, len(b), size=(n_boot, len(b)))], axis=1)
+             - np.median(a[rng.integers(0, len(a), size=(n_boot, len(a)))], axis=1))
+    return _percentile(diffs, level)
+
+
 def _percentile(means: np.ndarray, level: float) -> tuple[float, float]:
     a = (1 - level) / 2
     return float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
