@@ -18,11 +18,12 @@ from relulab.server.session import Session
 from relulab.server.settings import ServerSettings
 
 SRC = Path(relulab.__file__).parent
-# the modules whose refusals a page shows (a setting, a message, a link, a lesson step, an upload, an import)
-PAGE_FACING = ("settings", "imports", "protocol", "session", "uploads", "lab", "links", "teach", "routes", "app",
-               "explorer")
+# the modules whose refusals a page shows (a setting, a message, a link, a lesson step, an upload, an import, the
+# explorer's filter, grid and replay)
+PAGE_FACING = (*(f"server/{m}" for m in ("settings", "imports", "protocol", "session", "uploads", "lab", "links",
+                                         "teach", "routes", "app", "explorer")), "sweep/selection", "sweep/replay")
 # of those, the ones whose HTTP answers' details are refusals too (no literal text handed to HTTPException)
-HTTP_IN_TEMPLATES = ("explorer",)
+HTTP_IN_TEMPLATES = ("server/explorer",)
 
 
 def _name(call: ast.Call) -> str:
@@ -63,7 +64,7 @@ def test_page_facing_modules_refuse_only_through_templates():
     handed to ``session.error``, in the modules whose messages the page shows: each goes through a Refusal."""
     bad = []
     for mod in PAGE_FACING:
-        path = SRC / "server" / f"{mod}.py"
+        path = SRC / f"{mod}.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and _name(node) in ("ValueError", "KeyError", "error") and node.args \
                     and isinstance(node.args[0], ast.Constant | ast.JoinedStr):

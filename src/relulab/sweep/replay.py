@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..i18n import Refusal
 from ..training.run import Run
 from ..training.stacked import train_group
 from .records import SweepRecord
@@ -32,8 +33,8 @@ def _same(a: Any, b: Any) -> bool:
 def replay(record: SweepRecord) -> Run:
     """The run of ``record`` trained again, or ValueError (one line) when it cannot be or differs."""
     if record.status == "error":
-        raise ValueError(f"run {record.key} is stored as an error ({record.message[:200]}); there are no "
-                         "weights to show")
+        raise Refusal("run {key} is stored as an error ({why}); there are no weights to show", key=record.key,
+                      why=record.message[:200])
     run = train_group([record.run_config()])[0]
     got = run.metrics()
     diffs = [(k, v, got.get(k)) for k, v in record.metrics.items() if not _same(v, got.get(k))]
@@ -41,8 +42,8 @@ def replay(record: SweepRecord) -> Run:
         what = (f"status {run.status!r}, stored {record.status!r}" if run.status != record.status else
                 f"{diffs[0][0]} = {diffs[0][2]!r}, stored {diffs[0][1]!r}")
         here = versions()
-        raise ValueError(f"run {record.key}: training its config again gives {what}; the weights would not be "
-                         f"the stored run's (stored by relulab {record.relulab_version}, torch "
-                         f"{record.torch_version}; here relulab {here['relulab_version']}, torch "
-                         f"{here['torch_version']})")
+        raise Refusal("run {key}: training its config again gives {what}; the weights would not be the stored "
+                      "run's (stored by relulab {stored}, torch {stored_torch}; here relulab {here}, torch "
+                      "{here_torch})", key=record.key, what=what, stored=record.relulab_version,
+                      stored_torch=record.torch_version, here=here["relulab_version"], here_torch=here["torch_version"])
     return run

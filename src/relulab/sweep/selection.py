@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Refusal
 from .fields import ALIASES, METRICS, known_field
 from .stats import summarize
 
@@ -80,7 +81,7 @@ class Selection:
         """The filter of ``terms``; ValueError (one line) on an unknown field, a label no run has, or a
         range that is not ``LOW:HIGH`` numbers with LOW <= HIGH. ``known``: :func:`values` of the records."""
         if len(terms) > MAX_TERMS:
-            raise ValueError(f"at most {MAX_TERMS} filter terms, got {len(terms)}")
+            raise Refusal("at most {n} filter terms, got {got}", n=MAX_TERMS, got=len(terms))
         have = known if known is not None else values(records)
         mets = metrics(records) if terms else []
         chosen: dict[str, set[str]] = {}
@@ -89,17 +90,18 @@ class Selection:
             name, eq, text = term.partition("=")
             name = ALIASES.get(name.strip(), name.strip())
             if not eq or not name:
-                raise ValueError(f"a filter is FIELD=VALUE or METRIC=LOW:HIGH, got {term[:80]!r}")
+                raise Refusal("a filter is FIELD=VALUE or METRIC=LOW:HIGH, got {got}", got=repr(term[:80]))
             if name in mets or (name in METRICS and name not in have):
                 ranges[name] = _range(name, text)
             elif name in have:
                 if text not in have[name]:
-                    raise ValueError(f"filter {name}: no run has the value {text[:60]!r}; allowed: "
-                                     f"{', '.join(have[name][:20])}")
+                    raise Refusal("filter {name}: no run has the value {got}; allowed: {allowed}", name=name,
+                                  got=repr(text[:60]), allowed=", ".join(have[name][:20]))
                 chosen.setdefault(name, set()).add(text)
             else:
-                raise ValueError(f"filter: unknown field {name[:60]!r}; allowed: the config fields "
-                                 f"({', '.join(have) or 'none stored yet'}) and the metrics ({', '.join(mets)})")
+                raise Refusal("filter: unknown field {name}; allowed: the config fields ({fields}) and the metrics "
+                              "({metrics})", name=repr(name[:60]), fields=", ".join(have) or "none stored yet",
+                              metrics=", ".join(mets))
         return cls({k: frozenset(v) for k, v in chosen.items()}, ranges)
 
     def keep(self, r: Any) -> bool:
@@ -123,9 +125,10 @@ def _range(name: str, text: str) -> tuple[float, float]:
         low = float(lo) if lo.strip() else -math.inf
         high = float(hi) if hi.strip() else math.inf
     except ValueError:
-        raise ValueError(f"filter {name}: a range is LOW:HIGH (either may be empty), got {text[:60]!r}") from None
+        raise Refusal("filter {name}: a range is LOW:HIGH (either may be empty), got {got}", name=name,
+                      got=repr(text[:60])) from None
     if math.isnan(low) or math.isnan(high) or low > high:
-        raise ValueError(f"filter {name}: the range {text[:60]!r} is empty; LOW must be <= HIGH")
+        raise Refusal("filter {name}: the range {got} is empty; LOW must be <= HIGH", name=name, got=repr(text[:60]))
     return low, high
 
 
@@ -135,11 +138,13 @@ def grid(records: Sequence[Any], x: str, y: str, *, metric: str, success: float,
     with its t interval (:func:`relulab.sweep.stats.summarize`), keyed by the labels."""
     for name in (x, y):
         if name not in order:
-            raise ValueError(f"unknown axis {name[:60]!r}; axes of this sweep: {', '.join(order) or 'none'}")
+            raise Refusal("unknown axis {name}; axes of this sweep: {axes}", name=repr(name[:60]),
+                          axes=", ".join(order) or "none")
     if x == y:
-        raise ValueError(f"the grid needs two different axes, got {x!r} twice")
+        raise Refusal("the grid needs two different axes, got {name} twice", name=repr(x))
     if not known_field(metric) and metric not in metrics(records):
-        raise ValueError(f"unknown metric {metric[:60]!r}; allowed: {', '.join(metrics(records) or METRICS)}")
+        raise Refusal("unknown metric {name}; allowed: {allowed}", name=repr(metric[:60]),
+                      allowed=", ".join(metrics(records) or METRICS))
     rows = summarize(records, by=(x, y), metric=metric, success=success)
     return [{"x": label(g.group[x]), "y": label(g.group[y]), **{k: v for k, v in g.to_dict().items()
                                                                  if k != "group"}} for g in rows]
