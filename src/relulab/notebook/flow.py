@@ -97,7 +97,7 @@ class FrameGate:
         """Seconds until a frame may be sent (0: now); ``None``: only when a view speaks."""
         with self.lock:
             f = self.flow
-            live = [a for a, t in self.views.values() if now - t < f.live_s]
+            live = self._live(now)
             if live:
                 return 0.0 if self.sent - min(live) < self.window() else None
             if not self.views or now - self.last_heard >= f.blind_s:
@@ -110,11 +110,15 @@ class FrameGate:
             self.sent += 1
             self.last_send = now
             self.sends.append((self.sent, now))
-            live = [a for a, t in self.views.values() if now - t < self.flow.live_s]
+            live = self._live(now)
             full = bool(live) and self.sent - min(live) >= self.window()
             if full or self.sent - self.last_mark >= self.stride():
                 self.last_mark = self.sent
             return self.sent
+
+    def _live(self, now: float) -> list[int]:
+        """Frames acknowledged by each view heard from within ``live_s`` (caller holds the lock)."""
+        return [a for a, t in self.views.values() if now - t < self.flow.live_s]
 
     def marked(self, n: int) -> bool:
         return n == self.last_mark

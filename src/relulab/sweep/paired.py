@@ -41,10 +41,6 @@ from .stats import wilson
 MARGIN = 0.05  # absolute, on success rates and accuracies
 LEVEL = 0.95
 N_BOOT = 10_000
-RULE = ("paired difference reference - variant over matched cells, 95 % interval (paired bootstrap; "
-        "Newcombe's interval for success/failure), Holm's step-down across the variants: better if the low "
-        "end > 0, as well as (non-inferior) if it is > -{margin}, worse if the high end < -{margin}, else "
-        "inconclusive")
 
 
 class Outcome(StrEnum):
