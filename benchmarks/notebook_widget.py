@@ -34,6 +34,18 @@ CONFIG = dict(dataset="circle", activation="relu", hidden=(4, 4), lr=0.03)
 LINK = "#activation=relu&learningRate=0.03&dataset=circle&networkShape=4,4&speed=1"
 W = "document.querySelector('.relulab-widget')"
 LRS = [0.1, 0.3, 0.01, 1, 0.003, 3, 0.001, 0.03]
+# the moment a kernel message with a widget state reaches the page (its WebSocket's message event, before
+# JupyterLab handles it): splits "kernel to page" from "JupyterLab's handling until the widget has it"; and
+# the moment each cell's own execute_input (the kernel publishes it before it runs the cell's code) reaches
+# it: what JupyterLab's own messages take from a cell's start, whatever the cell does
+WS_SPY = """(() => { const W = window.WebSocket, dec = new TextDecoder(); window.wsState = []; window.wsInput = [];
+  window.WebSocket = class extends W { constructor(...a) { super(...a); this.addEventListener('message', (e) => {
+    const d = e.data, t = Date.now(); const text = typeof d === 'string' ? d : d instanceof ArrayBuffer
+      ? dec.decode(new Uint8Array(d, 0, Math.min(d.byteLength, 65536))) : '';
+    if (/"msg_type":\\s*"execute_input"/.test(text)) window.wsInput.push(t);
+    if (text.includes('"type": "state"') || text.includes('"type":"state"')) {
+      const m = /"lr":\\s*([-0-9.e]+)/.exec(text); if (m) window.wsState.push([t, parseFloat(m[1])]); }
+  }); } }; })();"""
 
 
 def notebook(path: Path, flow: dict) -> None:
@@ -78,6 +90,7 @@ def main() -> None:
             web.goto(srv.url + LINK)
             web.wait_for_function("window.relulab?.frame && window.relulab.state?.config.dataset === 'circle'")
             nbp = b.new_page(viewport={"width": 1500, "height": 1100})
+            nbp.add_init_script(WS_SPY)  # when each state message reaches the page's main thread
             nbp.goto(lab.url("bench.ipynb"))
             run_all_cells(nbp)
             wait_for(nbp, f"{W}?.relulab?.frame && {W}.relulab.state")
@@ -127,30 +140,36 @@ def main() -> None:
             run_new_cell(nbp, "print('SENT', __import__('json').dumps(sent))")
             wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
                           "o.textContent.startsWith('SENT'))")
-            seen, arrived, frames_in = (nbp.evaluate(f"window.{v}") for v in ("seen", "arrived", "framesIn"))
+            seen, arrived, frames_in, at_ws, inputs = (nbp.evaluate(f"window.{v}") for v in (
+                "seen", "arrived", "framesIn", "wsState", "wsInput"))
             out = nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent)"
                                ".filter(t => t.startsWith('SENT'))")
             sent = json.loads(out[-1].split("SENT", 1)[1])
             b.close()
     lat = [t_seen - t_sent for (t_sent, lr, _), (t_seen, v) in zip(sent, seen, strict=True) if float(v) == lr]
     calls = [t_back - t_sent for t_sent, _, t_back in sent]  # pg.set itself (waits for the session's lock)
-    came, ahead = [], []  # when the state message reached the widget's transport (before the page handles
-    for t_sent, lr, t_back in sent:  # it); frames that reached it between pg.set's return and the state
-        t_came = next(t for t, v in arrived if t >= t_sent - 1 and v == lr)
-        came.append(t_came - t_sent)
+    came, ahead, ws = [], [], []  # when the state message reached the page's WebSocket and the widget's
+    for t_sent, lr, t_back in sent:  # transport (before the page handles it); frames that reached the
+        t_came = next(t for t, v in arrived if t >= t_sent - 1 and v == lr)  # transport between pg.set's
+        came.append(t_came - t_sent)  # return and the state
+        ws.append(next((t for t, v in at_ws if t >= t_sent - 1 and v == lr), float("nan")) - t_sent)
         ahead.append(sum(t_back <= t < t_came for t in frames_in))
+    # each own-cell set's cell: its execute_input is the last one to reach the page before the state did
+    cell_input = [max((t for t in inputs if t <= t_sent + w), default=float("nan")) - t_sent
+                  for (t_sent, _, _), w in zip(sent[:sets], ws[:sets], strict=True)]
     assert len(lat) == 2 * sets, "a set was not seen, or seen out of order"
     page_fps, widget_fps = max(rates["page"]), max(rates["widget"])
 
     def p95(ms: list[float]) -> float:
         return sorted(ms)[max(0, int(round(0.95 * len(ms))) - 1)]
 
-    def summary(ms: list[float], call: list[float], came: list[float], ahead: list[int]) -> dict:
+    def summary(ms: list[float], call: list[float], came: list[float], ahead: list[int], ws: list[float]) -> dict:
         return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95(ms), "max_ms": max(ms),
                 "median_frames_of_widget": statistics.median(ms) * widget_fps / 1000,
                 "median_frames_of_page": statistics.median(ms) * page_fps / 1000,
                 "p95_frames_of_widget": p95(ms) * widget_fps / 1000, "p95_frames_of_page": p95(ms) * page_fps / 1000,
                 "pg_set_call_ms": {"median": statistics.median(call), "p95": p95(call)},
+                "state_message_at_the_websocket_ms": {"median": statistics.median(ws), "p95": p95(ws)},
                 "state_message_arrived_ms": {"median": statistics.median(came), "p95": p95(came)},
                 "frames_arrived_after_the_call_before_the_state": {"median": statistics.median(ahead),
                                                                     "max": max(ahead)}}
@@ -162,11 +181,17 @@ def main() -> None:
               "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
               "ratio_widget_to_page": widget_fps / page_fps,
               "widget_frame_ms": 1000 / widget_fps, "page_frame_ms": 1000 / page_fps,
-              "set_latency_cell_each": {**summary(lat[:sets], calls[:sets], came[:sets], ahead[:sets]),
+              "set_latency_cell_each": {**summary(lat[:sets], calls[:sets], came[:sets], ahead[:sets], ws[:sets]),
                                         "how": "each pg.set its own cell execution, 0.3-0.7 s apart, timed from "
                                                "time.time() before the call",
+                                        "jupyterlab_own_execute_input_at_the_websocket_ms": {
+                                            "median": statistics.median(cell_input), "p95": p95(cell_input),
+                                            "what": "the cell's execute_input (published by the kernel before the "
+                                                    "cell's code runs) reached the page this long after the cell's "
+                                                    "first line: the floor JupyterLab puts under any widget "
+                                                    "message from a cell it runs"},
                                         "widget_fps_meanwhile": (f1[0] - f0[0]) / ((f1[1] - f0[1]) / 1000)},
-              "set_latency_one_cell": {**summary(lat[sets:], calls[sets:], came[sets:], ahead[sets:]),
+              "set_latency_one_cell": {**summary(lat[sets:], calls[sets:], came[sets:], ahead[sets:], ws[sets:]),
                                        "how": "one running cell setting every 0.25 s (acknowledgements wait: the "
                                               "gate sends blind at half rate)"},
               "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"],

@@ -243,8 +243,39 @@ def test_a_state_change_goes_out_before_the_next_frame_is_drawn(pg):
         return draw(now)
 
     s.frame = frame
-    with s.lock:  # what pg.set does, without its poke: the driver's next flush is what sends it
+    with s.lock:  # what pg.set does, without its hand-off: the driver's next flush is what sends it
         s.lab.set_config(s.lab.cfg.model_copy(update={"lr": 0.3}))
         s.invalidate()
     pg._driver.flush()
     assert seen and seen[0] is True
+
+
+def test_a_python_change_and_its_state_never_wait_for_the_frame_that_follows(pg):
+    """``pg.set`` sends its own state between two frames (it holds the session, then only the sending):
+    neither it nor its state waits for the next frame's epochs and drawing, slowed here to 0.3 s. Each
+    change's state is out, and the call has returned, before the first frame drawn with it is finished."""
+    pg._driver.gate.flow = Flow(window=12, live_s=1e9)
+    pg._driver.receive({"type": "hello", "view": "v"}, [])
+    s, log, draw, send = pg._session, [], pg._session.frame, pg.send
+
+    def frame(now=None):
+        lr = s.lab.cfg.lr
+        out = draw(now)
+        time.sleep(0.3)
+        log.append(("drawn", lr))
+        return out
+
+    def sent(content, buffers=None):
+        if content["type"] == "state":
+            log.append(("state", content["config"]["lr"]))
+        send(content, buffers)
+
+    s.frame, pg.send = frame, sent
+    pg.play()
+    until(lambda: len(log) >= 2)
+    for lr in (0.1, 0.3, 0.01):
+        pg.set(lr=lr)
+        log.append(("returned", lr))
+        until(lambda lr=lr: ("drawn", lr) in log)
+        assert log.index(("state", lr)) < log.index(("returned", lr)) < log.index(("drawn", lr))
+    pg.pause()

@@ -218,3 +218,22 @@ def test_a_flood_closes_the_session(settings):
     for _ in range(5):
         s.receive('{"type": "control", "action": "reset"}', now=s.limit.t)
     assert s.closed and "more than 100 messages" in s.closed
+
+
+def test_the_state_s_points_follow_the_data_even_when_changed_in_place(session):
+    """The points are rounded once per change of the data (a cache): a point added, a data set changed,
+    and a tensor changed in place each show in the next state message."""
+    def points(split="train"):
+        return session.state()["data"][split]
+
+    before = points()
+    assert points() is before  # the cache: nothing changed, the same rounded lists
+    session.lab.add_point((0.5, -0.25), 1.0)
+    after = points()
+    assert len(after["x"]) == len(before["x"]) + 1 and after["x"][-1] == [0.5, -0.25]
+    data = session.lab.trainer.data
+    data.x_test[0, 0] = 1.23456  # in place: the tensor is the same object, its version moved
+    assert points("test")["x"][0][0] == 1.235
+    session.handle_text(json.dumps({"type": "config", "config": {"dataset": "xor"}, "seq": 1}))
+    xor = session.lab.trainer.data
+    assert points()["x"] == [[round(v, 3) for v in row] for row in xor.x_train.tolist()]

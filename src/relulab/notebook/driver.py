@@ -9,7 +9,13 @@ binary frames through :mod:`.flow`'s gate (a bounded window unacknowledged; the 
 widget keeps them as traits, saved with the notebook). Page messages arrive on the kernel's main
 thread between cells (a running cell holds them back); :meth:`receive` queues them, requests (``hello``,
 ``export``, ``upload``, ``import``) are answered at once. Python calls take ``session.lock`` like the
-thread does, so they never land half-way through an epoch.
+thread does, so they never land half-way through an epoch, and send their own state message
+(:meth:`hand_off`) rather than wait for the thread's next frame.
+
+Order: whoever changes the session sends what the change produced, and takes ``out_lock`` (held only
+while sending) before it lets go of ``session.lock``; so messages and frames leave in the order of the
+changes that made them, and a Python call waits for the thread's sending (a fraction of a millisecond),
+never for its training or drawing.
 """
 
 from __future__ import annotations
@@ -39,7 +45,9 @@ class Driver:
         self.session, self.out, self.keep = session, out, keep
         self.gate = FrameGate(fps=session.settings.max_fps)
         self.wake = threading.Event()
-        self.sending = threading.Lock()
+        self.out_lock = threading.Lock()
+        self.unkept: dict[str, Any] | None = None  # the last state sent, not yet kept (a trait)
+        self.keeping = threading.Lock()
         self.kept_at = -1e9
         self.resend = False  # a frame was made for keeping, not sent: the next one sent is a full one
         self.frames = 0
@@ -55,16 +63,18 @@ class Driver:
         self.session.closed = self.session.closed or "closed"
         self.wake.set()
 
-    def poke(self) -> None:
-        """Something changed under the lock: send its messages (the state) now, from the caller's thread,
-        so the widget's controls move at once (they never wait for the gate); the thread makes the frame
-        (the slower part) next."""
-        if self.session.closed is None:
-            with self.sending:
-                with self.session.lock:
-                    messages = self.session.drain()
-                self._send(messages, None, training=False, send=False)
+    def hand_off(self) -> None:
+        """A Python call changed the session and still holds ``session.lock``: send the state (and any
+        message) it produced now, from the caller's thread, and let go of the lock; the widget's controls
+        move at once (they never wait for the gate or for a frame), and the thread makes the frame next."""
+        try:
+            messages = self.session.drain() if self.session.closed is None else []
+            self.out_lock.acquire()
+        finally:
+            self.session.lock.release()
+        self._send_out(messages, None)
         self.wake.set()
+        self._keep_state()  # after the send and the wake: the trait's sync is off the widget's path
 
     # ---- the thread -------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -100,41 +110,58 @@ class Driver:
     def flush(self, *, train: bool = False, keep: bool = False) -> None:
         """Handle the queued messages (train one frame's epochs when ``train``) and send what is due now:
         the messages always, a frame when the gate lets one through (see :mod:`.flow`). A frame is also
-        made, and kept but not sent, when ``keep`` or the kept one is ``KEEP_EVERY_S`` old. Work and
-        send happen under one lock, so frames leave in the order they were made, whichever thread (the
-        driver's, or a Python call's) makes them. The messages already due (a ``pg.set`` that came while
-        this waited for the session) go out first, not after this frame's epochs and drawing."""
-        with self.sending:
-            with self.session.lock:
-                early = self.session.drain()
-            self._send(early, None, training=False, send=False)
+        made, and kept but not sent, when ``keep`` or the kept one is ``KEEP_EVERY_S`` old. The messages
+        already due (a change that came while this waited for the session) go out first, not after this
+        frame's epochs and drawing."""
+        s = self.session
+        with s.lock:
+            early = s.drain()
+            self.out_lock.acquire()
+        self._send_out(early, None)
+        with s.lock:
             now = time.monotonic()
             send = self.gate.ready(now)
             if send and self.resend:
-                with self.session.lock:
-                    self.session.invalidate(state=False)
+                s.invalidate(state=False)
                 self.resend = False
             keep = keep or now - self.kept_at >= KEEP_EVERY_S
-            messages, frame = self.session.work(train=train, draw=send or keep)
-            self._send(messages, frame, training=train, send=send)
+            messages, frame = s.work_held(now, train=train, draw=send or keep)
+            n = self.gate.send(now) if send and frame is not None else None  # numbered in the order made
+            self.out_lock.acquire()
+        self._send_out(messages, frame, n, training=train)
+        self._keep_state()
 
-    def _send(self, messages: list[dict[str, Any]], frame: bytes | None, *, training: bool, send: bool) -> None:
-        for m in messages:
-            self.out(m, None)
-            if m["type"] == "state":
-                self.keep(m, None)
+    def _send_out(self, messages: list[dict[str, Any]], frame: bytes | None, n: int | None = None, *,
+                  training: bool = False) -> None:
+        """Send (the caller took ``out_lock``, and this lets go of it) the messages, then the frame: frame
+        number ``n`` to the widget, or, with no number, only kept (a frame made for the saved notebook)."""
+        try:
+            for m in messages:
+                self.out(m, None)
+                if m["type"] == "state":
+                    self.unkept = m
+            if frame is not None and n is not None:
+                self.out({"type": "frame", "n": n, "ack": self.gate.marked(n)}, [frame])
+                self.frames += 1
+        finally:
+            self.out_lock.release()
         if frame is None:
             return
         now = time.monotonic()
-        if send:
-            n = self.gate.send(now)
-            self.out({"type": "frame", "n": n, "ack": self.gate.marked(n)}, [frame])
-            self.frames += 1
-        else:  # made to be kept: it may have taken the thumbnails and panels the page has not seen
+        if n is None:  # made to be kept: it may have taken the thumbnails and panels the page has not seen
             self.resend = True
-        if not send or not training or now - self.kept_at >= KEEP_EVERY_S:
+        if n is None or not training or now - self.kept_at >= KEEP_EVERY_S:
             self.kept_at = now
             self.keep(None, frame)
+
+    def _keep_state(self) -> None:
+        """Keep the last state sent (a trait, saved with the notebook), after the send: syncing a trait
+        costs a millisecond or two that the message need not wait for."""
+        with self.keeping:  # keeps in the order the states were taken: the last kept is the last sent
+            with self.out_lock:
+                state, self.unkept = self.unkept, None
+            if state is not None:
+                self.keep(state, None)
 
     # ---- from the widget (the kernel's main thread) -----------------------------------------------
     def receive(self, content: dict[str, Any], buffers: list[bytes]) -> None:

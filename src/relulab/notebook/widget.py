@@ -175,8 +175,7 @@ class _Synced:
             self.session.handle_text(self.session.inbox.popleft())
 
     def __exit__(self, *exc: object) -> None:
-        self.session.lock.release()
-        self.driver.poke()
+        self.driver.hand_off()  # sends the change's state now, and lets go of the session
 
 
 def _close(manager: sessions.SessionManager, session: Session, driver: Driver) -> None:

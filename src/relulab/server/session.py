@@ -126,6 +126,8 @@ class Session:
         self.lang = "en"
         self._last_analysis: dict[str, Any] = {}
         self._failing: set[str] = set()  # panels whose failure was logged (once, until they work again)
+        self._pts_key: list[tuple[Any, int]] | None = None  # the tensors (and versions) _pts was made from
+        self._pts: dict[str, Any] = {}
 
     def invalidate(self, *, state: bool = True) -> None:
         """What the page shows changed: a full frame (and a state message when ``state``) is due."""
@@ -277,21 +279,26 @@ class Session:
         """Handle the queued messages, train one frame's epochs when ``train``, and return what to send;
         no frame when not ``draw`` (one stays due: the notebook widget's flow control)."""
         with self.lock:
-            while self.inbox:
-                self.handle_text(self.inbox.popleft())
-            if train and self.playing:
-                self.advance()
-            frame = None
-            if draw and ((train and self.playing) or "frame" in self._due):
-                try:
-                    frame = self.frame(now)
-                except Exception as e:  # nothing to draw: say why and pause; messages still apply
-                    log.exception("frame failed")
-                    self.playing = False
-                    self._due.discard("frame")
-                    self.error(Refusal("internal error while drawing a frame: {why}; training paused",
-                                       why=failure_text(e)))
-            return self.drain(), frame
+            return self.work_held(now, train=train, draw=draw)
+
+    def work_held(self, now: float | None = None, *, train: bool = False,
+                  draw: bool = True) -> tuple[list[dict[str, Any]], bytes | None]:
+        """:meth:`work` for a caller that holds ``self.lock`` (and may keep it to order its sends)."""
+        while self.inbox:
+            self.handle_text(self.inbox.popleft())
+        if train and self.playing:
+            self.advance()
+        frame = None
+        if draw and ((train and self.playing) or "frame" in self._due):
+            try:
+                frame = self.frame(now)
+            except Exception as e:  # nothing to draw: say why and pause; messages still apply
+                log.exception("frame failed")
+                self.playing = False
+                self._due.discard("frame")
+                self.error(Refusal("internal error while drawing a frame: {why}; training paused",
+                                   why=failure_text(e)))
+        return self.drain(), frame
 
     def advance(self, epochs: int | None = None) -> int:
         """Train ``epochs`` (default: the speed), stopping early when the next epoch would pass the
@@ -393,8 +400,7 @@ class Session:
     def state(self) -> dict[str, Any]:
         lab = self.lab
         data, cfg = lab.trainer.data, lab.cfg
-        pts = {s: {"x": clean(getattr(data, f"x_{s}").tolist(), 3),
-                   "y": clean(getattr(data, f"y_{s}").tolist(), 4)} for s in ("train", "test")}
+        pts = self._points(data)
         return {"type": "state", "session": self.id, "ack": self.ack, "config": cfg.model_dump(mode="json"),
                 "display": {**asdict(self.display), "speed": lab.speed}, "perceptron": lab.perceptron,
                 "hash": links.write(lab, self.display, self.page_state, self.view()), "view": self.view(),
@@ -405,6 +411,19 @@ class Session:
                             "outputs": lab.trainer.model.linears[-1].out_features},
                 "data": {"name": data.name, "problem": data.problem, "input_dim": data.input_dim,
                          "num_classes": data.num_classes, "domain": list(data.domain), **pts}}
+
+
+    def _points(self, data: Any) -> dict[str, Any]:
+        """The data set's points for the wire, rounded once per change of its tensors (a ``pg.set`` or a
+        slider sends a state message, and the points are most of its cost)."""
+        tensors = tuple(getattr(data, f"{a}_{s}") for s in ("train", "test") for a in "xy")
+        key = [(t, t._version) for t in tensors]
+        old = self._pts_key or [(None, -1)] * len(key)
+        if any(a is not b or v != w for (a, v), (b, w) in zip(key, old, strict=True)):
+            self._pts_key = key
+            self._pts = {s: {"x": clean(getattr(data, f"x_{s}").tolist(), 3),
+                             "y": clean(getattr(data, f"y_{s}").tolist(), 4)} for s in ("train", "test")}
+        return self._pts
 
 
 class SessionManager:

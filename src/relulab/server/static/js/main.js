@@ -177,7 +177,10 @@ function makeApp(root, transport) {
         play.innerHTML = f.playing ? PAUSE_ICON : PLAY_ICON;
       }
       play.setAttribute("aria-label", f.playing ? "pause" : "play");
-      drawSeries($("loss-curve"), [{ x: f.curve.epoch, y: f.curve.train, colour: "#999" }, { x: f.curve.epoch, y: f.curve.test, colour: "#111" }], [], true);
+      if (f.curve !== this.drawnCurve) { // frames carry a new curve (and thumbnails) a few times a second
+        drawSeries($("loss-curve"), [{ x: f.curve.epoch, y: f.curve.train, colour: "#999" }, { x: f.curve.epoch, y: f.curve.test, colour: "#111" }], [], true);
+        this.drawnCurve = f.curve;
+      }
       const ui = { showTest: s.display.show_test_data, discretize: s.display.discretize, regions: s.display.regions };
       if (f.mode === "plane" && f.heat) drawPlane($("heatmap"), f, this.parts[0], s, ui);
       else if (f.mode === "line") drawLine($("heatmap"), f, s, ui);

@@ -4,6 +4,9 @@ import { drawThumb, valueColour, imageOf } from "./plots.js";
 
 const NODE = 40, GAP = 52, TOP = 62, PM = 2 * 24 + 4, SVG_NS = "http://www.w3.org/2000/svg";
 
+// Set o[key] only when it differs: a write of the same value still costs the page a style pass.
+const put = (o, key, v) => { if (o[key] !== v) o[key] = v; };
+
 export class NetworkView {
   constructor(root, app) {
     this.root = root; this.app = app; this.key = ""; this.hover = null;
@@ -76,6 +79,7 @@ export class NetworkView {
         p.addEventListener("mousemove", (e) => this.app.showWeight(e, label, () => this.weights?.[l]?.[j]?.[i]));
         p.addEventListener("mouseleave", () => this.app.hideWeight());
         p.dataset.link = `${l}:${j}:${i}`;
+        p.setAttribute("stroke-opacity", "0.8");
         this.svg.appendChild(p); this.links.push({ p, l, i, j });
       }));
     }
@@ -126,23 +130,27 @@ export class NetworkView {
     this.weights = frame.weights; this.biases = frame.biases;
     const mode = frame.mode, first = mode === "plane" ? 1 : 0, res = frame.thumbs.res;
     for (const node of this.nodes) {
-      if (node.thumb !== undefined && parts[first + node.thumb]) drawThumb(node.canvas, parts[first + node.thumb], res, mode);
-      else if (node.output !== undefined) this.drawOutput(node.canvas, frame, parts);
-      if (node.biasEl) node.biasEl.style.background = valueColour(frame.biases[node.biasLayer]?.[node.biasUnit] ?? 0);
+      const thumb = node.thumb !== undefined && parts[first + node.thumb];
+      if (thumb && node.drawn !== thumb) { // drawn when a new one comes (a few times a second), not every frame
+        node.drawn = thumb; drawThumb(node.canvas, thumb, res, mode);
+      } else if (!thumb && node.output !== undefined) this.drawOutput(node.canvas, frame, parts);
+      const bias = node.biasEl && valueColour(frame.biases[node.biasLayer]?.[node.biasUnit] ?? 0);
+      if (bias && node.bias !== bias) { node.bias = bias; node.biasEl.style.background = bias; } // read back, it is rgb(r, g, b)
     }
-    for (const { p, l, i, j } of this.links) {
-      const w = frame.weights[l]?.[j]?.[i] ?? 0;
-      p.setAttribute("stroke", valueColour(Math.sign(w) * Math.max(0.35, Math.min(1, Math.abs(w)))));
-      p.setAttribute("stroke-width", Math.min(10, 1 + Math.abs(w) * 1.8).toFixed(2));
-      p.setAttribute("stroke-opacity", "0.8");
+    for (const link of this.links) { // attributes written only when they change: each write costs a style pass
+      const w = frame.weights[link.l]?.[link.j]?.[link.i] ?? 0;
+      const stroke = valueColour(Math.sign(w) * Math.max(0.35, Math.min(1, Math.abs(w))));
+      const width = Math.min(10, 1 + Math.abs(w) * 1.8).toFixed(2);
+      if (link.stroke !== stroke) { link.stroke = stroke; link.p.setAttribute("stroke", stroke); }
+      if (link.width !== width) { link.width = width; link.p.setAttribute("stroke-width", width); }
     }
     const diag = frame.diagnostics;
     this.layers.slice(1, -1).forEach((layer, l) => {
       const dead = new Set(diag?.layers?.[l]?.dead || []), slopes = frame.prelu?.[l];
       layer.forEach((node, u) => {
         node.el.classList.toggle("dead", dead.has(u));
-        node.el.title = dead.has(u) ? "dead: never active on the training data (its gradient is always 0)" : node.caption;
-        node.el.querySelector(".slope").textContent = slopes ? `a = ${slopes[u].toFixed(3)}` : "";
+        put(node.el, "title", dead.has(u) ? "dead: never active on the training data (its gradient is always 0)" : node.caption);
+        put(node.slope ??= node.el.querySelector(".slope"), "textContent", slopes ? `a = ${slopes[u].toFixed(3)}` : "");
       });
     });
     if (this.hover) this.app.redrawEnlarged(this.hover);

@@ -22,11 +22,20 @@ export function valueColour(v) {
 
 function hexRgb(h) { return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)); }
 
-// An offscreen canvas holding res x res bytes as colours (signed scale, or one colour per class).
+// An offscreen canvas holding res x res bytes as colours (signed scale, or one colour per class), to be
+// drawn at once: one scratch canvas per size is reused (a new canvas per picture per frame was the
+// page's largest cost while playing).
+const SCRATCH = new Map();
 export function imageOf(bytes, res, kind = "signed", discretize = false) {
-  const cv = document.createElement("canvas");
-  cv.width = res; cv.height = res;
-  const ctx = cv.getContext("2d"), img = ctx.createImageData(res, res), d = img.data;
+  let sc = SCRATCH.get(res);
+  if (!sc) {
+    const cv = document.createElement("canvas");
+    cv.width = res; cv.height = res;
+    const ctx = cv.getContext("2d");
+    sc = { cv, ctx, img: ctx.createImageData(res, res) };
+    SCRATCH.set(res, sc);
+  }
+  const { cv, ctx, img } = sc, d = img.data;
   const pal = CLASS_COLOURS.map(hexRgb);
   for (let i = 0; i < res * res; i++) {
     let r, g, b;
@@ -125,17 +134,33 @@ export function drawPlane(canvas, frame, heatBytes, state, ui) {
       ctx.beginPath(); ctx.moveTo(sx(x0), sy(y0)); ctx.lineTo(sx(x1), sy(y1)); ctx.stroke();
     }
   }
+  ctx.drawImage(pointsLayer(state.data, ui.showTest, W, H, lo, hi), 0, 0);
+}
+
+// The points and ticks over the heatmap, drawn once per data set, size and view into a layer of their own
+// (hundreds of circles in every frame were most of the heatmap's cost).
+let pointsCache = null;
+function pointsLayer(data, showTest, W, H, lo, hi) {
+  const c = pointsCache, dpr = window.devicePixelRatio || 1;
+  if (c && c.data === data && c.showTest === showTest && c.W === W && c.H === H && c.lo === lo && c.hi === hi &&
+      c.dpr === dpr) return c.cv;
+  const cv = c?.cv ?? document.createElement("canvas");
+  cv.width = W; cv.height = H;
+  const ctx = cv.getContext("2d");
+  const sx = (x) => ((x - lo) / (hi - lo)) * W, sy = (y) => ((hi - y) / (hi - lo)) * H;
   const sets = [["train", "#fff"]];
-  if (ui.showTest) sets.push(["test", "#000"]);
+  if (showTest) sets.push(["test", "#000"]);
   for (const [name, stroke] of sets) {
-    const pts = state.data[name];
+    const pts = data[name];
     ctx.lineWidth = 1; ctx.strokeStyle = stroke;
     for (let i = 0; i < pts.x.length; i++) {
       ctx.beginPath(); ctx.arc(sx(pts.x[i][0]), sy(pts.x[i][1]), 3, 0, 2 * Math.PI);
-      ctx.fillStyle = pointColour(pts.y[i], state.data); ctx.fill(); ctx.stroke();
+      ctx.fillStyle = pointColour(pts.y[i], data); ctx.fill(); ctx.stroke();
     }
   }
   drawTicks(ctx, W, H, [lo, hi], [lo, hi]);
+  pointsCache = { data, showTest, W, H, lo, hi, dpr, cv };
+  return cv;
 }
 
 // The 1-D lab: data, the fitted curve over twice the data range, kinks, the extrapolation zone.
@@ -188,9 +213,18 @@ export function drawThumb(canvas, bytes, res, mode) {
   ctx.stroke();
 }
 
+// A canvas's CSS size, kept by a ResizeObserver: reading clientWidth in every frame forced a layout after
+// the frame's DOM writes.
+const SIZES = new WeakMap();
+const watch = typeof ResizeObserver === "undefined" ? null : new ResizeObserver((es) => {
+  for (const e of es) SIZES.set(e.target, [e.contentRect.width, e.contentRect.height]);
+});
+
 function fit(canvas) {
-  const w = canvas.clientWidth || canvas.width, r = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(w * r)) { canvas.width = Math.round(w * r); canvas.height = Math.round(canvas.clientHeight * r || canvas.height); }
+  let size = SIZES.get(canvas);
+  if (!size) { size = [canvas.clientWidth, canvas.clientHeight]; SIZES.set(canvas, size); watch?.observe(canvas); }
+  const w = size[0] || canvas.width, r = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(w * r)) { canvas.width = Math.round(w * r); canvas.height = Math.round(size[1] * r || canvas.height); }
   return [canvas.getContext("2d"), canvas.width, canvas.height];
 }
 
