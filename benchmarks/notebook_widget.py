@@ -34,6 +34,9 @@ CONFIG = dict(dataset="circle", activation="relu", hidden=(4, 4), lr=0.03)
 LINK = "#activation=relu&learningRate=0.03&dataset=circle&networkShape=4,4&speed=1"
 W = "document.querySelector('.relulab-widget')"
 LRS = [0.1, 0.3, 0.01, 1, 0.003, 3, 0.001, 0.03]
+# a 30-byte message through the widget's channel just before each pg.set (the page ignores it): what the
+# path from the kernel to the widget takes at that moment for any message, the floor under pg.set's
+PING = "pg.send({'type': 'ping', 'lr': lr})\n"
 # the moment a kernel message with a widget state reaches the page (its WebSocket's message event, before
 # JupyterLab handles it): splits "kernel to page" from "JupyterLab's handling until the widget has it"; and
 # the moment each cell's own execute_input (the kernel publishes it before it runs the cell's code) reaches
@@ -57,16 +60,24 @@ def notebook(path: Path, flow: dict) -> None:
     nbformat.write(nb, path)
 
 
-def fps(page, app: str, play: str, seconds: float) -> float:
-    """Frames/s the page's counter sees over ``seconds`` of play (after a second to settle)."""
+def fps(page, app: str, play: str, seconds: float) -> tuple[float, float]:
+    """Frames/s the page's counter sees over ``seconds`` of play (after a second to settle), and the share
+    of those seconds the tab's main thread was busy (Chromium's TaskDuration, through DevTools)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+
+    def busy() -> float:
+        return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "TaskDuration")
+
     page.evaluate(play)
     page.wait_for_timeout(1000)
-    a = page.evaluate(f"[{app}.framesSeen, performance.now()]")
+    a, ta = page.evaluate(f"[{app}.framesSeen, performance.now()]"), busy()
     page.wait_for_timeout(seconds * 1000)
-    b = page.evaluate(f"[{app}.framesSeen, performance.now()]")
+    b, tb = page.evaluate(f"[{app}.framesSeen, performance.now()]"), busy()
     page.evaluate(play)  # pause
     page.wait_for_timeout(500)
-    return (b[0] - a[0]) / ((b[1] - a[1]) / 1000)
+    cdp.detach()
+    return (b[0] - a[0]) / ((b[1] - a[1]) / 1000), (tb - ta) / ((b[1] - a[1]) / 1000)
 
 
 def main() -> None:
@@ -96,12 +107,14 @@ def main() -> None:
             wait_for(nbp, f"{W}?.relulab?.frame && {W}.relulab.state")
             web_play = "document.querySelector('#btn-play').click()"
             w_play = f"{W}.querySelector('#btn-play').click()"
-            rates = {"page": [], "widget": []}
+            rates, busy = {"page": [], "widget": []}, {"page": [], "widget": []}
             for _ in range(2):  # interleaved; each tab is in front while it is measured
-                web.bring_to_front()
-                rates["page"].append(fps(web, "window.relulab", web_play, seconds))
-                nbp.bring_to_front()
-                rates["widget"].append(fps(nbp, f"{W}.relulab", w_play, seconds))
+                for name, tab, app, play in (("page", web, "window.relulab", web_play),
+                                             ("widget", nbp, f"{W}.relulab", w_play)):
+                    tab.bring_to_front()
+                    rate, share = fps(tab, app, play, seconds)
+                    rates[name].append(rate)
+                    busy[name].append(share)
             # what the kernel's gate saw (relulab.notebook.flow): round trips and frames allowed in flight
             run_new_cell(nbp, "g = pg._driver.gate\nprint('GATE', __import__('json').dumps({'rtt_ms': "
                               "sorted(round(r * 1000, 1) for r in g.rtts), 'window': g.window(), "
@@ -114,15 +127,17 @@ def main() -> None:
             nbp.evaluate(f"""() => {{ const sel = {W}.querySelector('#sel-lr'); window.seen = [];
                 let last = sel.value; const look = () => {{ if (sel.value !== last) {{ last = sel.value;
                 window.seen.push([Date.now(), sel.value]); }} requestAnimationFrame(look); }}; look();
-                window.arrived = []; window.framesIn = []; {W}.relulab.transport.model.on('msg:custom', (m) => {{
+                window.arrived = []; window.pings = []; window.framesIn = [];
+                {W}.relulab.transport.model.on('msg:custom', (m) => {{
                 if (m.type === 'state') window.arrived.push([Date.now(), m.config.lr]);
+                else if (m.type === 'ping') window.pings.push([Date.now(), m.lr]);
                 else if (m.type === 'frame') window.framesIn.push(Date.now()); }}); }}""")
             lrs = [LRS[i % len(LRS)] for i in range(2 * sets)]  # each differs from the one before
             run_new_cell(nbp, f"sent, lrs = [], iter({lrs!r})")
             nbp.evaluate(w_play)
             nbp.wait_for_timeout(1500)
             # as a user does: each pg.set its own cell, run when the kernel is idle (acknowledgements flow)
-            run_new_cell(nbp, "lr = next(lrs)\nt0 = time.time() * 1000\npg.set(lr=lr)\n"
+            run_new_cell(nbp, f"lr = next(lrs)\n{PING}t0 = time.time() * 1000\npg.set(lr=lr)\n"
                               "sent.append((t0, lr, time.time() * 1000))")
             gaps = random.Random(0)
             f0 = nbp.evaluate(f"[{W}.relulab.framesSeen, performance.now()]")
@@ -133,15 +148,15 @@ def main() -> None:
                 nbp.wait_for_timeout(gaps.uniform(300, 700))  # not in step with the frames
             f1 = nbp.evaluate(f"[{W}.relulab.framesSeen, performance.now()]")
             # the same from one long cell (sets 0.25 s apart): the kernel is busy, acknowledgements wait
-            run_new_cell(nbp, f"for _ in range({sets}):\n    lr = next(lrs)\n    t0 = time.time() * 1000\n"
+            run_new_cell(nbp, f"for _ in range({sets}):\n    lr = next(lrs)\n    {PING}    t0 = time.time() * 1000\n"
                               "    pg.set(lr=lr)\n    sent.append((t0, lr, time.time() * 1000))\n    time.sleep(0.25)")
             wait_for(nbp, f"window.seen.length >= {2 * sets}", 120 + sets)
             nbp.evaluate(w_play)
             run_new_cell(nbp, "print('SENT', __import__('json').dumps(sent))")
             wait_for(nbp, "[...document.querySelectorAll('.jp-OutputArea-output')].some(o => "
                           "o.textContent.startsWith('SENT'))")
-            seen, arrived, frames_in, at_ws, inputs = (nbp.evaluate(f"window.{v}") for v in (
-                "seen", "arrived", "framesIn", "wsState", "wsInput"))
+            seen, arrived, frames_in, at_ws, inputs, pings = (nbp.evaluate(f"window.{v}") for v in (
+                "seen", "arrived", "framesIn", "wsState", "wsInput", "pings"))
             out = nbp.evaluate("[...document.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent)"
                                ".filter(t => t.startsWith('SENT'))")
             sent = json.loads(out[-1].split("SENT", 1)[1])
@@ -154,6 +169,7 @@ def main() -> None:
         came.append(t_came - t_sent)  # return and the state
         ws.append(next((t for t, v in at_ws if t >= t_sent - 1 and v == lr), float("nan")) - t_sent)
         ahead.append(sum(t_back <= t < t_came for t in frames_in))
+    ping = [next(t for t, v in pings if t >= t_sent - 50 and v == lr) - t_sent for t_sent, lr, _ in sent]
     # each own-cell set's cell: its execute_input is the last one to reach the page before the state did
     cell_input = [max((t for t in inputs if t <= t_sent + w), default=float("nan")) - t_sent
                   for (t_sent, _, _), w in zip(sent[:sets], ws[:sets], strict=True)]
@@ -163,16 +179,18 @@ def main() -> None:
     def p95(ms: list[float]) -> float:
         return sorted(ms)[max(0, int(round(0.95 * len(ms))) - 1)]
 
-    def summary(ms: list[float], call: list[float], came: list[float], ahead: list[int], ws: list[float]) -> dict:
+    def summary(part: slice) -> dict:
+        ms, call, came_, ahead_, ws_, ping_ = (x[part] for x in (lat, calls, came, ahead, ws, ping))
         return {"n": len(ms), "median_ms": statistics.median(ms), "p95_ms": p95(ms), "max_ms": max(ms),
                 "median_frames_of_widget": statistics.median(ms) * widget_fps / 1000,
                 "median_frames_of_page": statistics.median(ms) * page_fps / 1000,
                 "p95_frames_of_widget": p95(ms) * widget_fps / 1000, "p95_frames_of_page": p95(ms) * page_fps / 1000,
                 "pg_set_call_ms": {"median": statistics.median(call), "p95": p95(call)},
-                "state_message_at_the_websocket_ms": {"median": statistics.median(ws), "p95": p95(ws)},
-                "state_message_arrived_ms": {"median": statistics.median(came), "p95": p95(came)},
-                "frames_arrived_after_the_call_before_the_state": {"median": statistics.median(ahead),
-                                                                    "max": max(ahead)}}
+                "ping_sent_just_before_arrived_ms": {"median": statistics.median(ping_), "p95": p95(ping_)},
+                "state_message_at_the_websocket_ms": {"median": statistics.median(ws_), "p95": p95(ws_)},
+                "state_message_arrived_ms": {"median": statistics.median(came_), "p95": p95(came_)},
+                "frames_arrived_after_the_call_before_the_state": {"median": statistics.median(ahead_),
+                                                                    "max": max(ahead_)}}
 
     result = {"what": "frames/s of one playing session (ReLU 4-4 on the circle, one epoch per frame) in the web "
                       "page and in the JupyterLab widget, same Chromium, interleaved; pg.set latency until the "
@@ -180,8 +198,11 @@ def main() -> None:
                       "frame interval",
               "seconds_each": seconds, "page_fps": rates["page"], "widget_fps": rates["widget"],
               "ratio_widget_to_page": widget_fps / page_fps,
+              "main_thread_busy_share": {**busy, "what": "share of the seconds measured that the tab's main thread "
+                                                         "was busy (Chromium's TaskDuration): the page's own drawing, "
+                                                         "and in JupyterLab its handling of the messages too"},
               "widget_frame_ms": 1000 / widget_fps, "page_frame_ms": 1000 / page_fps,
-              "set_latency_cell_each": {**summary(lat[:sets], calls[:sets], came[:sets], ahead[:sets], ws[:sets]),
+              "set_latency_cell_each": {**summary(slice(None, sets)),
                                         "how": "each pg.set its own cell execution, 0.3-0.7 s apart, timed from "
                                                "time.time() before the call",
                                         "jupyterlab_own_execute_input_at_the_websocket_ms": {
@@ -191,7 +212,7 @@ def main() -> None:
                                                     "first line: the floor JupyterLab puts under any widget "
                                                     "message from a cell it runs"},
                                         "widget_fps_meanwhile": (f1[0] - f0[0]) / ((f1[1] - f0[1]) / 1000)},
-              "set_latency_one_cell": {**summary(lat[sets:], calls[sets:], came[sets:], ahead[sets:], ws[sets:]),
+              "set_latency_one_cell": {**summary(slice(sets, None)),
                                        "how": "one running cell setting every 0.25 s (acknowledgements wait: the "
                                               "gate sends blind at half rate)"},
               "flow_control": {"rtt_ms_after_play": gate["rtt_ms"], "window_frames": gate["window"],

@@ -279,3 +279,6 @@ def test_a_python_change_and_its_state_never_wait_for_the_frame_that_follows(pg)
         until(lambda lr=lr: ("drawn", lr) in log)
         assert log.index(("state", lr)) < log.index(("returned", lr)) < log.index(("drawn", lr))
     pg.pause()
+    ns = [n for n, _ in pg.frames()]
+    assert ns == list(range(1, len(ns) + 1))  # frames from two threads still leave in the order they were made
+    assert [lr for kind, lr in log if kind == "state"][-1] == 0.01  # and the last state sent is the last change

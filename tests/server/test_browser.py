@@ -198,3 +198,46 @@ def test_narrow_window_shows_network_and_heatmap_side_by_side(chrome, server):
     assert lo["x"] < bar["x"] < hi["x"]
     shot(pg, "narrow-1100")
     ctx.close()
+
+
+PICTURES = """() => { const px = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const sum = (c) => { let h = 0; const d = px(c);
+    for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) % 1000003; return h; };
+  const $ = (q) => document.querySelector(q);
+  return { thumb: sum($('.node.hidden canvas')), curve: sum($('#loss-curve')), heat: sum($('#heatmap')) }; }"""
+
+# the share of training points whose centre pixel on the heatmap has the colour of its class
+POINTS_IN_PLACE = """() => { const s = window.relulab.state, c = document.querySelector('#heatmap');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, { lo, hi } = window.relulab.frame.heat;
+  const want = (y) => (y > 0 ? [8, 119, 189] : [245, 147, 34]); let ok = 0;
+  s.data.train.x.forEach(([x0, x1], i) => {
+    const px = Math.floor(((x0 - lo) / (hi - lo)) * c.width), py = Math.floor(((hi - x1) / (hi - lo)) * c.height);
+    if (px < 0 || py < 0 || px >= c.width || py >= c.height) return;
+    const k = 4 * (py * c.width + px), w = want(s.data.train.y[i]);
+    if (Math.abs(d[k] - w[0]) + Math.abs(d[k + 1] - w[1]) + Math.abs(d[k + 2] - w[2]) < 30) ok++; });
+  return ok / s.data.train.x.length; }"""
+
+
+def test_pictures_drawn_only_when_new_still_follow_training_and_the_data(tab):
+    """Thumbnails and the loss curve are drawn when a frame brings new ones, and the points are drawn
+    once per data set into a layer of their own: all three still follow training, and the points
+    follow a change of data set."""
+    tab.click(".ds[data-name='circle']")
+    tab.select_option("#sel-activation", "relu")
+    wait_state(tab, "window.relulab.state.config.activation === 'relu' && "
+                    "window.relulab.state.config.dataset === 'circle'")
+    wait_state(tab, "window.relulab.frame && window.relulab.frame.epoch === 0")
+    tab.wait_for_timeout(300)
+    before = tab.evaluate(PICTURES)
+    assert tab.evaluate(POINTS_IN_PLACE) > 0.8
+    tab.click("#btn-play")
+    wait_state(tab, "window.relulab.frame.epoch >= 60")
+    tab.click("#btn-play")
+    wait_state(tab, "!window.relulab.frame.playing")
+    tab.wait_for_timeout(300)
+    after = tab.evaluate(PICTURES)
+    assert {k for k in before if before[k] != after[k]} == {"thumb", "curve", "heat"}
+    tab.click(".ds[data-name='xor']")
+    wait_state(tab, "window.relulab.state.config.dataset === 'xor'")
+    tab.wait_for_timeout(300)
+    assert tab.evaluate(POINTS_IN_PLACE) > 0.8  # the new data set's points, not the circle's
