@@ -47,6 +47,7 @@ class Driver:
         self.wake = threading.Event()
         self.out_lock = threading.Lock()
         self.unkept: dict[str, Any] | None = None  # the last state sent, not yet kept (a trait)
+        self.unkept_frame: bytes | None = None  # ... and the last frame to keep
         self.keeping = threading.Lock()
         self.kept_at = -1e9
         self.resend = False  # a frame was made for keeping, not sent: the next one sent is a full one
@@ -74,7 +75,7 @@ class Driver:
             self.session.lock.release()
         self._send_out(messages, None)
         self.wake.set()
-        self._keep_state()  # after the send and the wake: the trait's sync is off the widget's path
+        self._keep()  # after the send and the wake: the trait's sync is off the widget's path
 
     # ---- the thread -------------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -129,39 +130,38 @@ class Driver:
             n = self.gate.send(now) if send and frame is not None else None  # numbered in the order made
             self.out_lock.acquire()
         self._send_out(messages, frame, n, training=train)
-        self._keep_state()
+        self._keep()
 
     def _send_out(self, messages: list[dict[str, Any]], frame: bytes | None, n: int | None = None, *,
                   training: bool = False) -> None:
         """Send (the caller took ``out_lock``, and this lets go of it) the messages, then the frame: frame
-        number ``n`` to the widget, or, with no number, only kept (a frame made for the saved notebook)."""
+        number ``n`` to the widget, or, with no number, only kept (a frame made for the saved notebook).
+        What is to be kept is noted here, in the order sent, and kept by :meth:`_keep`."""
         try:
             for m in messages:
                 self.out(m, None)
                 if m["type"] == "state":
                     self.unkept = m
-            if frame is not None and n is not None:
-                self.out({"type": "frame", "n": n, "ack": self.gate.marked(n)}, [frame])
-                self.frames += 1
+            if frame is not None:
+                now = time.monotonic()
+                if n is not None:
+                    self.out({"type": "frame", "n": n, "ack": self.gate.marked(n)}, [frame])
+                    self.frames += 1
+                else:  # made to be kept: it may have taken the thumbnails and panels the page has not seen
+                    self.resend = True
+                if n is None or not training or now - self.kept_at >= KEEP_EVERY_S:
+                    self.kept_at, self.unkept_frame = now, frame
         finally:
             self.out_lock.release()
-        if frame is None:
-            return
-        now = time.monotonic()
-        if n is None:  # made to be kept: it may have taken the thumbnails and panels the page has not seen
-            self.resend = True
-        if n is None or not training or now - self.kept_at >= KEEP_EVERY_S:
-            self.kept_at = now
-            self.keep(None, frame)
 
-    def _keep_state(self) -> None:
-        """Keep the last state sent (a trait, saved with the notebook), after the send: syncing a trait
-        costs a millisecond or two that the message need not wait for."""
-        with self.keeping:  # keeps in the order the states were taken: the last kept is the last sent
+    def _keep(self) -> None:
+        """Keep the last state and frame sent (traits, saved with the notebook), after the send: syncing a
+        trait costs a millisecond or two (a frame: more) that the messages need not wait for."""
+        with self.keeping:  # keeps in the order they were noted: the last kept is the last sent
             with self.out_lock:
-                state, self.unkept = self.unkept, None
-            if state is not None:
-                self.keep(state, None)
+                state, frame, self.unkept, self.unkept_frame = self.unkept, self.unkept_frame, None, None
+            if state is not None or frame is not None:
+                self.keep(state, frame)
 
     # ---- from the widget (the kernel's main thread) -----------------------------------------------
     def receive(self, content: dict[str, Any], buffers: list[bytes]) -> None:
