@@ -412,7 +412,6 @@ class Session:
                 "data": {"name": data.name, "problem": data.problem, "input_dim": data.input_dim,
                          "num_classes": data.num_classes, "domain": list(data.domain), **pts}}
 
-
     def _points(self, data: Any) -> dict[str, Any]:
         """The data set's points for the wire, rounded once per change of its tensors (a ``pg.set`` or a
         slider sends a state message, and the points are most of its cost)."""
